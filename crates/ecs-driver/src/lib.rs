@@ -1,0 +1,1 @@
+//! `ecs-driver`: see the crate README.

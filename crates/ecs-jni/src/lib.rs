@@ -1,0 +1,1 @@
+//! `ecs-jni`: see the crate README.

@@ -1,0 +1,1 @@
+//! `ecs-mgmt`: see the crate README.

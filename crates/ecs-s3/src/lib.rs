@@ -1,0 +1,1 @@
+//! `ecs-s3`: see the crate README.

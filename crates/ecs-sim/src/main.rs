@@ -1,0 +1,3 @@
+//! `ecs-sim`: the emulator binary.
+
+fn main() {}

