@@ -6,6 +6,7 @@
 mod ci;
 mod flags;
 mod install;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 
