@@ -127,7 +127,10 @@ impl ErrorKind {
 
     /// Whether an error of this kind is worth retrying when nothing more specific is known.
     pub const fn is_retryable_by_default(self) -> bool {
-        matches!(self, ErrorKind::Unavailable | ErrorKind::Timeout | ErrorKind::Connect)
+        matches!(
+            self,
+            ErrorKind::Unavailable | ErrorKind::Timeout | ErrorKind::Connect
+        )
     }
 }
 
@@ -254,7 +257,9 @@ impl Error {
 
     /// The server's error code (`"1004"`, `"NoSuchBucket"`), when it sent one.
     pub fn remote_code(&self) -> Option<&str> {
-        self.remote.as_ref().and_then(|remote| remote.code.as_deref())
+        self.remote
+            .as_ref()
+            .and_then(|remote| remote.code.as_deref())
     }
 
     /// The operation that failed, when it was named.
@@ -273,7 +278,9 @@ impl fmt::Display for Error {
             let code = remote.code.as_deref();
             let text = remote.details.as_deref().or(remote.description.as_deref());
             match (code, text) {
-                (Some(code), Some(text)) if !text.is_empty() => write!(f, " (code {code}: {text})")?,
+                (Some(code), Some(text)) if !text.is_empty() => {
+                    write!(f, " (code {code}: {text})")?
+                }
                 (Some(code), _) => write!(f, " (code {code})")?,
                 (None, Some(text)) if !text.is_empty() => write!(f, " ({text})")?,
                 _ => {}
@@ -350,7 +357,15 @@ mod tests {
     #[test]
     fn retryable_follows_kind_unless_overridden() {
         assert!(Error::new(ErrorKind::Unavailable, "x").is_retryable());
-        assert!(!Error::new(ErrorKind::Unavailable, "x").with_retryable(false).is_retryable());
-        assert!(Error::new(ErrorKind::Internal, "x").with_retryable(true).is_retryable());
+        assert!(
+            !Error::new(ErrorKind::Unavailable, "x")
+                .with_retryable(false)
+                .is_retryable()
+        );
+        assert!(
+            Error::new(ErrorKind::Internal, "x")
+                .with_retryable(true)
+                .is_retryable()
+        );
     }
 }
