@@ -1,0 +1,228 @@
+package org.apache.cloudstack.storage.datastore.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import com.amazonaws.services.s3.model.AccessControlList;
+import com.amazonaws.services.s3.model.BucketPolicy;
+import com.cloud.agent.api.to.BucketTO;
+import com.cloud.agent.api.to.DataStoreTO;
+import com.cloud.storage.BucketVO;
+import com.cloud.storage.dao.BucketDao;
+import com.cloud.user.AccountDetailsDao;
+import com.cloud.user.AccountVO;
+import com.cloud.user.dao.AccountDao;
+import com.cloud.utils.exception.CloudRuntimeException;
+import io.ecscloudstack.ecs.AccountCredentials;
+import io.ecscloudstack.ecs.BucketSpec;
+import io.ecscloudstack.ecs.BucketSummary;
+import io.ecscloudstack.ecs.CreatedBucket;
+import io.ecscloudstack.ecs.EcsObjectStore;
+import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
+import org.apache.cloudstack.storage.datastore.db.ObjectStoreDao;
+import org.apache.cloudstack.storage.datastore.db.ObjectStoreDetailsDao;
+import org.apache.cloudstack.storage.datastore.db.ObjectStoreVO;
+import org.apache.cloudstack.storage.object.BaseObjectStoreDriverImpl;
+import org.apache.cloudstack.storage.object.Bucket;
+import org.apache.cloudstack.storage.object.BucketObject;
+
+/**
+ * CloudStack's object-store driver for Dell ECS. Every operation is delegated to the Rust driver
+ * through {@link EcsObjectStore}; this class only maps CloudStack's objects and tables:
+ * <ul>
+ *   <li>one {@link EcsObjectStore} per store id, rebuilt when the store's details change;</li>
+ *   <li>each account's ECS credentials live in its account details under store-scoped keys
+ *       ({@link AccountKeys}), merged, never replacing the account's other details;</li>
+ *   <li>{@code createBucket} writes the URL and keys into the bucket row and returns the
+ *       refreshed row, so CloudStack's follow-up calls carry the keys;</li>
+ *   <li>every ECS failure becomes a {@link CloudRuntimeException} saying what failed and why.</li>
+ * </ul>
+ */
+public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
+    @Inject
+    AccountDao _accountDao;
+    @Inject
+    AccountDetailsDao _accountDetailsDao;
+    @Inject
+    ObjectStoreDao _storeDao;
+    @Inject
+    BucketDao _bucketDao;
+    @Inject
+    ObjectStoreDetailsDao _storeDetailsDao;
+
+    private final StoreRegistry<EcsObjectStore> stores = new StoreRegistry<>(EcsObjectStore::open);
+
+    /** The no-argument constructor {@code ComponentContext.inject} needs. */
+    public EcsObjectStoreDriverImpl() {
+    }
+
+    /**
+     * @param storeId a CloudStack store id
+     * @return the open client for the store's current details
+     * @throws CloudRuntimeException if the store is unknown or its details are invalid
+     */
+    EcsObjectStore store(long storeId) {
+        ObjectStoreVO store = _storeDao.findById(storeId);
+        if (store == null) {
+            throw new CloudRuntimeException("ECS: object store " + storeId + " not found");
+        }
+        Map<String, String> details = StoreDetails.effective(_storeDetailsDao.getDetails(storeId), store.getUrl());
+        return EcsCalls.call("open object store '" + store.getName() + "'", () -> stores.get(storeId, details));
+    }
+
+    private AccountVO account(long accountId) {
+        AccountVO account = _accountDao.findById(accountId);
+        if (account == null) {
+            throw new CloudRuntimeException("ECS: account " + accountId + " not found");
+        }
+        return account;
+    }
+
+    private AccountKeys keys() {
+        return new AccountKeys(_accountDetailsDao);
+    }
+
+    @Override
+    public DataStoreTO getStoreTO(DataStore store) {
+        return null;
+    }
+
+    @Override
+    public boolean createUser(long accountId, long storeId) {
+        AccountVO account = account(accountId);
+        AccountKeys keys = keys();
+        synchronized (AccountKeys.lock(accountId, storeId)) {
+            AccountCredentials stored = keys.load(accountId, storeId);
+            AccountCredentials ensured = EcsCalls.call("provision the ECS user of account " + account.getUuid(),
+                    () -> store(storeId).ensureAccountUser(account.getUuid(), stored));
+            keys.save(accountId, storeId, ensured);
+        }
+        return true;
+    }
+
+    @Override
+    public Bucket createBucket(Bucket bucket, boolean objectLock) {
+        long storeId = bucket.getObjectStoreId();
+        AccountVO account = account(bucket.getAccountId());
+        AccountKeys keys = keys();
+        BucketSpec spec = BucketSpec.builder(bucket.getName(), account.getUuid())
+                .credentials(keys.load(account.getId(), storeId))
+                .quotaGib(bucket.getQuota() == null ? null : bucket.getQuota().longValue())
+                .encryption(bucket.isEncryption())
+                .versioning(bucket.isVersioning())
+                .policy(bucket.getPolicy())
+                .objectLock(objectLock)
+                .build();
+        CreatedBucket created = EcsCalls.call("create bucket '" + bucket.getName() + "'",
+                () -> store(storeId).createBucket(spec));
+        synchronized (AccountKeys.lock(account.getId(), storeId)) {
+            keys.save(account.getId(), storeId, created.credentials());
+        }
+
+        BucketVO row = _bucketDao.findById(bucket.getId());
+        if (row == null) {
+            throw new CloudRuntimeException("ECS: bucket '" + bucket.getName() + "' was created but its row "
+                    + bucket.getId() + " is gone");
+        }
+        row.setBucketURL(created.url());
+        row.setAccessKey(created.credentials().userId());
+        row.setSecretKey(created.credentials().secretKey());
+        _bucketDao.update(row.getId(), row);
+        logger.info("ECS: created bucket '{}' for account {} on store {}", bucket.getName(), account.getUuid(),
+                storeId);
+        return _bucketDao.findById(bucket.getId());
+    }
+
+    @Override
+    public List<Bucket> listBuckets(long storeId) {
+        List<BucketSummary> found = EcsCalls.call("list buckets", () -> store(storeId).listBuckets());
+        List<Bucket> out = new ArrayList<>(found.size());
+        for (BucketSummary summary : found) {
+            BucketObject b = new BucketObject();
+            b.setName(summary.name());
+            out.add(b);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean deleteBucket(BucketTO bucket, long storeId) {
+        EcsCalls.run("delete bucket '" + bucket.getName() + "'", () -> store(storeId).deleteBucket(bucket.getName()));
+        return true;
+    }
+
+    /** ECS bucket ACLs are not managed by this plug-in (CloudStack never calls this). */
+    @Override
+    public AccessControlList getBucketAcl(BucketTO bucket, long storeId) {
+        return null;
+    }
+
+    /** ECS bucket ACLs are not managed by this plug-in (CloudStack never calls this). */
+    @Override
+    public void setBucketAcl(BucketTO bucket, AccessControlList acl, long storeId) {
+        logger.debug("ECS: setBucketAcl on '{}' ignored: ACLs are not managed", bucket.getName());
+    }
+
+    @Override
+    public void setBucketPolicy(BucketTO bucket, String policyType, long storeId) {
+        EcsCalls.run("set the policy of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).setPolicy(bucket.getName(), policyType));
+    }
+
+    @Override
+    public BucketPolicy getBucketPolicy(BucketTO bucket, long storeId) {
+        String text = EcsCalls.call("read the policy of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).getPolicy(bucket.getName()));
+        BucketPolicy policy = new BucketPolicy();
+        policy.setPolicyText(text);
+        return policy;
+    }
+
+    @Override
+    public void deleteBucketPolicy(BucketTO bucket, long storeId) {
+        EcsCalls.run("remove the policy of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).setPolicy(bucket.getName(), "private"));
+    }
+
+    @Override
+    public boolean setBucketEncryption(BucketTO bucket, long storeId) {
+        EcsCalls.run("enable encryption of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).setEncryption(bucket.getName(), true));
+        return true;
+    }
+
+    @Override
+    public boolean deleteBucketEncryption(BucketTO bucket, long storeId) {
+        EcsCalls.run("disable encryption of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).setEncryption(bucket.getName(), false));
+        return true;
+    }
+
+    @Override
+    public boolean setBucketVersioning(BucketTO bucket, long storeId) {
+        EcsCalls.run("enable versioning of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).setVersioning(bucket.getName(), true));
+        return true;
+    }
+
+    @Override
+    public boolean deleteBucketVersioning(BucketTO bucket, long storeId) {
+        EcsCalls.run("suspend versioning of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).setVersioning(bucket.getName(), false));
+        return true;
+    }
+
+    @Override
+    public void setBucketQuota(BucketTO bucket, long storeId, long size) {
+        EcsCalls.run("set the quota of bucket '" + bucket.getName() + "' to " + size + " GiB",
+                () -> store(storeId).setQuota(bucket.getName(), size));
+    }
+
+    @Override
+    public Map<String, Long> getAllBucketsUsage(long storeId) {
+        return EcsCalls.call("read bucket usage", () -> store(storeId).usage());
+    }
+}

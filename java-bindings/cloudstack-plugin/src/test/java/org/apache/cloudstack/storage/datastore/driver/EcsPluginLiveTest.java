@@ -1,0 +1,210 @@
+package org.apache.cloudstack.storage.datastore.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.cloud.storage.BucketVO;
+import com.cloud.user.AccountVO;
+import io.ecscloudstack.ecs.AccountCredentials;
+import io.ecscloudstack.ecs.EcsObjectStore;
+import io.ecscloudstack.ecs.ObjectEntry;
+import io.ecscloudstack.harness.BucketRequest;
+import io.ecscloudstack.harness.BucketUpdate;
+import io.ecscloudstack.harness.CloudStackHarness;
+import io.ecscloudstack.harness.StepReport;
+import org.apache.cloudstack.storage.datastore.db.ObjectStoreVO;
+import org.apache.cloudstack.storage.datastore.provider.EcsObjectStoreProviderImpl;
+import org.apache.cloudstack.storage.object.Bucket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ECS plug-in run through the CloudStack harness against a live ecs-sim: every step
+ * CloudStack takes, with the outcome checked on the DAOs and, independently, on ECS itself.
+ */
+class EcsPluginLiveTest {
+    private static EcsSimProcess sim;
+    private static EcsObjectStore direct;
+
+    private CloudStackHarness cs;
+    private long storeId;
+    private AccountVO owner;
+
+    @BeforeAll
+    static void startSim() throws Exception {
+        sim = EcsSimProcess.start();
+        direct = EcsObjectStore.open(sim.details());
+    }
+
+    @AfterAll
+    static void stopSim() throws Exception {
+        if (direct != null) {
+            direct.close();
+        }
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    @BeforeEach
+    void addStore() {
+        cs = CloudStackHarness.start(new EcsObjectStoreProviderImpl());
+        StepReport<ObjectStoreVO> added = cs.addObjectStore("ECS", "ecs-" + System.nanoTime(), sim.mgmtUrl(),
+                sim.details());
+        assertTrue(added.succeeded(), added.summary());
+        storeId = added.value().getId();
+        owner = cs.createAccount("owner");
+        cs.accountDetailsDao().addDetail(owner.getId(), "unrelated", "keep-me", true);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + Long.toHexString(System.nanoTime());
+    }
+
+    private BucketRequest everyOption(long accountId, String name) {
+        return BucketRequest.of(storeId, accountId, name).withQuota(2).withVersioning(true).withEncryption(true)
+                .withObjectLocking(true).withPolicy("public");
+    }
+
+    private static AccountCredentials keysOf(BucketVO row) {
+        return new AccountCredentials(row.getAccessKey(), row.getSecretKey());
+    }
+
+    @Test
+    void addStoreRefusesWrongCredentialsWithAClearMessage() {
+        Map<String, String> wrong = new LinkedHashMap<>(sim.details());
+        wrong.put("sa_password", "not-the-password");
+        StepReport<ObjectStoreVO> r = cs.addObjectStore("ECS", "wrong", "http://127.0.0.1:1", wrong);
+        assertFalse(r.succeeded());
+        assertTrue(r.message().startsWith("Failed to add object store: ECS:"), r.message());
+        assertFalse(r.message().contains("not-the-password"), r.message());
+        assertEquals(1, r.after().stores().size());
+
+        Map<String, String> missing = new LinkedHashMap<>(sim.details());
+        missing.remove("namespace");
+        StepReport<ObjectStoreVO> m = cs.addObjectStore("ECS", "missing", "http://127.0.0.1:2", missing);
+        assertTrue(m.message().contains("namespace"), m.message());
+    }
+
+    @Test
+    void createBucketWithEveryOptionStoresUrlAndKeys() {
+        String name = unique("every");
+        StepReport<BucketVO> r = cs.createBucket(everyOption(owner.getId(), name));
+        assertTrue(r.succeeded(), r.summary());
+        assertEquals(List.of(), r.findings());
+        assertEquals(List.of("createBucket", "setBucketVersioning", "setBucketEncryption", "setBucketQuota",
+                "setBucketPolicy"), r.driverMethods());
+        BucketVO row = r.value();
+        assertEquals(Bucket.State.Created, row.getState());
+        assertEquals(sim.s3Url() + "/" + name, row.getBucketURL());
+        Map<String, String> details = r.after().accountDetails(owner.getId());
+        assertEquals(details.get(AccountKeys.accessKeyName(storeId)), row.getAccessKey());
+        assertEquals(details.get(AccountKeys.secretKeyName(storeId)), row.getSecretKey());
+        assertEquals("keep-me", details.get("unrelated"));
+        assertNotNull(direct.getPolicy(name));
+        assertTrue(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
+    }
+
+    @Test
+    void updateFormResendingValuesAndChangingThemBothWork() {
+        String name = unique("upd");
+        BucketVO row = cs.createBucket(everyOption(owner.getId(), name)).orThrow();
+        StepReport<BucketVO> same = cs.updateBucket(row.getId(), BucketUpdate.resending(row));
+        assertTrue(same.succeeded(), same.summary());
+        StepReport<BucketVO> changed = cs.updateBucket(row.getId(),
+                BucketUpdate.none().withVersioning(false).withQuota(5).withPolicy("private"));
+        assertTrue(changed.succeeded(), changed.summary());
+        assertEquals(5, changed.value().getQuota());
+        assertFalse(changed.value().isVersioning());
+        assertNull(direct.getPolicy(name));
+    }
+
+    @Test
+    void browseUsageAndDeleteFollowTheData() {
+        String name = unique("data");
+        BucketVO row = cs.createBucket(BucketRequest.of(storeId, owner.getId(), name).withQuota(1)).orThrow();
+        AccountCredentials keys = keysOf(row);
+        byte[] body = "hello from cloudstack".getBytes(StandardCharsets.UTF_8);
+        direct.putObject(keys, name, "docs/hello.txt", body);
+        List<ObjectEntry> listed = direct.listObjects(keys, name, "docs/");
+        assertEquals(List.of("docs/hello.txt"), listed.stream().map(ObjectEntry::key).toList());
+        assertArrayEquals(body, direct.getObject(keys, name, "docs/hello.txt"));
+
+        StepReport<Map<Long, Long>> usage = cs.runUsageTask();
+        assertTrue(usage.succeeded(), usage.summary());
+        Long reported = direct.usage().get(name);
+        assertNotNull(reported);
+        assertEquals(reported, usage.value().get(row.getId()));
+        assertEquals(reported, cs.bucketDao().findById(row.getId()).getSize());
+
+        StepReport<Boolean> refused = cs.deleteBucket(row.getId());
+        assertFalse(refused.succeeded(), refused.summary());
+        assertTrue(refused.message().contains("ECS: failed to delete bucket '" + name + "'"), refused.message());
+        assertTrue(refused.after().bucket(name).isPresent());
+
+        direct.deleteObject(keys, name, "docs/hello.txt");
+        StepReport<Boolean> deleted = cs.deleteBucket(row.getId());
+        assertTrue(deleted.succeeded(), deleted.summary());
+        assertTrue(deleted.after().bucket(name).isEmpty());
+        assertFalse(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
+        assertEquals("keep-me", deleted.after().accountDetails(owner.getId()).get("unrelated"));
+    }
+
+    @Test
+    void createUserIsIdempotentAcrossBuckets() {
+        BucketVO first = cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("one"))).orThrow();
+        BucketVO second = cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("two"))).orThrow();
+        assertEquals(first.getAccessKey(), second.getAccessKey());
+        assertEquals(first.getSecretKey(), second.getSecretKey());
+        assertEquals(0, cs.accountDetailsDao().replacingWritesByThisThread());
+        assertEquals(3, cs.accountDetailsDao().findDetails(owner.getId()).size());
+    }
+
+    @Test
+    void thirtyTwoThreadsCreateBucketsForFourAccounts() throws Exception {
+        List<AccountVO> accounts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            accounts.add(cs.createAccount("tenant-" + i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        List<Future<StepReport<BucketVO>>> results = new ArrayList<>();
+        String prefix = unique("par");
+        for (int i = 0; i < 32; i++) {
+            long accountId = accounts.get(i % 4).getId();
+            BucketRequest request = everyOption(accountId, prefix + "-" + i);
+            results.add(pool.submit(() -> cs.createBucket(request)));
+        }
+        for (Future<StepReport<BucketVO>> f : results) {
+            StepReport<BucketVO> r = f.get(120, TimeUnit.SECONDS);
+            assertTrue(r.succeeded(), r.summary());
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        for (AccountVO a : accounts) {
+            List<BucketVO> rows = cs.bucketDao().listByObjectStoreIdAndAccountId(storeId, a.getId());
+            assertEquals(8, rows.size());
+            Set<String> keys = new HashSet<>();
+            rows.forEach(b -> keys.add(b.getAccessKey()));
+            assertEquals(Set.of(cs.accountDetailsDao().findDetails(a.getId()).get(AccountKeys.accessKeyName(storeId))),
+                    keys);
+        }
+    }
+}
