@@ -32,27 +32,42 @@ public record BucketRequest(long storeId, long accountId, String name, Integer q
         return new BucketRequest(storeId, accountId, name, null, false, false, false, null);
     }
 
-    /** @param gib the quota in GiB @return a copy with that quota */
+    /**
+     * @param gib the quota in GiB
+     * @return a copy with that quota
+     */
     public BucketRequest withQuota(Integer gib) {
         return new BucketRequest(storeId, accountId, name, gib, versioning, encryption, objectLocking, policy);
     }
 
-    /** @param on whether versioning is requested @return a copy */
+    /**
+     * @param on whether versioning is requested
+     * @return a copy
+     */
     public BucketRequest withVersioning(boolean on) {
         return new BucketRequest(storeId, accountId, name, quota, on, encryption, objectLocking, policy);
     }
 
-    /** @param on whether encryption is requested @return a copy */
+    /**
+     * @param on whether encryption is requested
+     * @return a copy
+     */
     public BucketRequest withEncryption(boolean on) {
         return new BucketRequest(storeId, accountId, name, quota, versioning, on, objectLocking, policy);
     }
 
-    /** @param on whether object lock is requested @return a copy */
+    /**
+     * @param on whether object lock is requested
+     * @return a copy
+     */
     public BucketRequest withObjectLocking(boolean on) {
         return new BucketRequest(storeId, accountId, name, quota, versioning, encryption, on, policy);
     }
 
-    /** @param text the policy text, or null @return a copy */
+    /**
+     * @param text the policy text, or null
+     * @return a copy
+     */
     public BucketRequest withPolicy(String text) {
         return new BucketRequest(storeId, accountId, name, quota, versioning, encryption, objectLocking, text);
     }

@@ -27,22 +27,34 @@ public record BucketUpdate(Boolean encryption, Boolean versioning, String policy
         return new BucketUpdate(row.isEncryption(), row.isVersioning(), row.getPolicy(), row.getQuota());
     }
 
-    /** @param on the encryption flag @return a copy */
+    /**
+     * @param on the encryption flag
+     * @return a copy
+     */
     public BucketUpdate withEncryption(Boolean on) {
         return new BucketUpdate(on, versioning, policy, quota);
     }
 
-    /** @param on the versioning flag @return a copy */
+    /**
+     * @param on the versioning flag
+     * @return a copy
+     */
     public BucketUpdate withVersioning(Boolean on) {
         return new BucketUpdate(encryption, on, policy, quota);
     }
 
-    /** @param text the policy text @return a copy */
+    /**
+     * @param text the policy text
+     * @return a copy
+     */
     public BucketUpdate withPolicy(String text) {
         return new BucketUpdate(encryption, versioning, text, quota);
     }
 
-    /** @param gib the quota in GiB @return a copy */
+    /**
+     * @param gib the quota in GiB
+     * @return a copy
+     */
     public BucketUpdate withQuota(Integer gib) {
         return new BucketUpdate(encryption, versioning, policy, gib);
     }

@@ -79,9 +79,10 @@ class EcsPluginLiveTest {
         return prefix + "-" + Long.toHexString(System.nanoTime());
     }
 
+    /** Every option ECS supports; object lock is refused (see {@link #objectLockIsRefusedAndLeavesNothing}). */
     private BucketRequest everyOption(long accountId, String name) {
         return BucketRequest.of(storeId, accountId, name).withQuota(2).withVersioning(true).withEncryption(true)
-                .withObjectLocking(true).withPolicy("public");
+                .withPolicy("public");
     }
 
     private static AccountCredentials keysOf(BucketVO row) {
@@ -121,6 +122,19 @@ class EcsPluginLiveTest {
         assertEquals("keep-me", details.get("unrelated"));
         assertNotNull(direct.getPolicy(name));
         assertTrue(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
+    }
+
+    @Test
+    void objectLockIsRefusedAndLeavesNothing() {
+        String name = unique("locked");
+        StepReport<BucketVO> r = cs.createBucket(everyOption(owner.getId(), name).withObjectLocking(true));
+        assertFalse(r.succeeded());
+        assertTrue(r.message().startsWith("Failed to create bucket with name: " + name + ". ECS: failed to create"
+                + " bucket '" + name + "': "), r.message());
+        assertTrue(r.message().toLowerCase().contains("object lock"), r.message());
+        assertEquals(List.of("createBucket"), r.driverMethods());
+        assertTrue(r.after().bucket(name).isEmpty());
+        assertFalse(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
     }
 
     @Test
