@@ -11,6 +11,11 @@ xflags::xflags! {
         /// Installs the packages and tools the tests need (apt, pip), idempotently.
         cmd install {}
         /// Runs the end-to-end demonstration against an embedded emulator.
-        cmd demo {}
+        cmd demo {
+            /// Use the Rust driver directly, even when the Java plug-in builds.
+            optional --rust
+            /// Require the Java plug-in path (fail instead of falling back to Rust).
+            optional --java
+        }
     }
 }

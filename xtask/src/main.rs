@@ -4,6 +4,7 @@
 //! subprocesses with xshell's `cmd!`, never through `sh -c` strings.
 
 mod ci;
+mod demo;
 mod flags;
 mod install;
 mod tidy;
@@ -35,12 +36,4 @@ pub(crate) fn project_root() -> PathBuf {
 /// The cargo that runs us, so that `cargo +toolchain xtask` stays on that toolchain.
 pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
-impl flags::Demo {
-    fn run(self, sh: &Shell) -> Result<()> {
-        let cargo = cargo();
-        xshell::cmd!(sh, "{cargo} run --quiet -p ecs-sim -- --smoke").run()?;
-        Ok(())
-    }
 }

@@ -1,0 +1,232 @@
+//! The command line, declared with clap's derive API.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use ecs_driver::keys;
+
+use crate::details::{self, Details};
+
+/// Operator's tool for Dell ECS object stores in Apache CloudStack.
+///
+/// The store is described by the same details CloudStack holds (`--details FILE`, a JSON
+/// object or `key=value` lines), optionally overridden by flags.
+#[derive(Debug, Parser)]
+#[command(name = "ecsctl", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    /// Log more (repeat for more detail); logs go to stderr. `RUST_LOG` also works.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Checks a store configuration end to end and prints a verdict and a fix per check.
+    ///
+    /// DNS and TCP reachability, TLS certificate chain and host name (and what `insecure`
+    /// would hide), login, roles, namespace, replication group, the private and public S3
+    /// endpoints, clock skew against ECS, and CORS for the UI origin. Exits 1 when a check fails.
+    Doctor {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The origin the CloudStack UI is served from (default: the first of `cors_origins`).
+        #[arg(long, value_name = "ORIGIN")]
+        ui_origin: Option<String>,
+    },
+    /// Buckets of the store's namespace.
+    Buckets {
+        #[command(subcommand)]
+        command: BucketsCommand,
+    },
+    /// Object users of the store's namespace.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// S3 secret keys of CloudStack accounts.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Runs CloudStack's bucket lifecycle against the store, step by step, and cleans up.
+    ///
+    /// Adds the store, provisions a throw-away account, creates two buckets, uploads, lists,
+    /// reads usage, checks three refusals, then deletes everything it created. With
+    /// `--sim-control` (an `ecs-sim` management URL) each step shows its ECS requests.
+    Demo {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The emulator's management URL, whose `/_sim/log` counts each step's requests.
+        #[arg(long, value_name = "URL")]
+        sim_control: Option<url::Url>,
+    },
+}
+
+/// `ecsctl buckets ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum BucketsCommand {
+    /// Lists the buckets with owner, quota, encryption and versioning.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Shows the bytes each bucket uses, as CloudStack's usage task sees them.
+    Usage {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `ecsctl users ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum UsersCommand {
+    /// Lists the object users, marking those this store manages for CloudStack accounts.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `ecsctl keys ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Gives an account a new S3 secret key; the old one keeps working for the grace period.
+    ///
+    /// Prints the new secret once: store it in the account's details in CloudStack.
+    Rotate {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// UUID of the CloudStack account.
+        account: String,
+        /// Minutes the old key stays valid.
+        #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+        grace_minutes: u64,
+    },
+}
+
+/// Where the store details come from.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// Store details file: a JSON object or `key=value` lines (CloudStack's detail keys).
+    #[arg(long, value_name = "FILE", env = "ECSCTL_DETAILS")]
+    pub(crate) details: Option<PathBuf>,
+    /// Management API URL (`mgmt_url`), e.g. https://ecs.example.com:4443.
+    #[arg(long, value_name = "URL")]
+    pub(crate) mgmt_url: Option<String>,
+    /// Management user (`sa_user`).
+    #[arg(long, value_name = "USER")]
+    pub(crate) sa_user: Option<String>,
+    /// Management password (`sa_password`); prefer the environment variable or the file.
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "ECSCTL_SA_PASSWORD",
+        hide_env_values = true
+    )]
+    pub(crate) sa_password: Option<String>,
+    /// ECS namespace (`namespace`).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub(crate) namespace: Option<String>,
+    /// S3 URL users see (`s3_public_url`).
+    #[arg(long, value_name = "URL")]
+    pub(crate) s3_public_url: Option<String>,
+    /// S3 URL the driver uses (`s3_private_url`).
+    #[arg(long, value_name = "URL")]
+    pub(crate) s3_private_url: Option<String>,
+    /// A PEM file with the CA that signed ECS's certificates (sets `ca_cert`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ca_cert_file: Option<PathBuf>,
+    /// Accept any TLS certificate (`insecure=true`). Test systems only.
+    #[arg(long)]
+    pub(crate) insecure: bool,
+    /// Any other detail, `KEY=VALUE` (repeatable), e.g. `-D cors_origins=https://cloud.example.com`.
+    #[arg(short = 'D', long = "detail", value_name = "KEY=VALUE")]
+    pub(crate) extra: Vec<String>,
+}
+
+impl StoreArgs {
+    /// The details map: the file first, then each flag on top.
+    pub(crate) fn details(&self) -> Result<Details> {
+        let mut details = match &self.details {
+            Some(path) => details::read_file(path)?,
+            None => Details::new(),
+        };
+        let flags = [
+            (keys::MGMT_URL, &self.mgmt_url),
+            (keys::SA_USER, &self.sa_user),
+            (keys::SA_PASSWORD, &self.sa_password),
+            (keys::NAMESPACE, &self.namespace),
+            (keys::S3_PUBLIC_URL, &self.s3_public_url),
+            (keys::S3_PRIVATE_URL, &self.s3_private_url),
+        ];
+        for (key, value) in flags {
+            if let Some(value) = value {
+                details.insert(key.to_owned(), value.clone());
+            }
+        }
+        if let Some(path) = &self.ca_cert_file {
+            let pem = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the CA file {}", path.display()))?;
+            details.insert(keys::CA_CERT.to_owned(), pem);
+        }
+        if self.insecure {
+            details.insert(keys::INSECURE.to_owned(), "true".to_owned());
+        }
+        for pair in &self.extra {
+            let (key, value) = details::split_pair(pair).context("bad --detail")?;
+            details.insert(key, value);
+        }
+        Ok(details)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("store.properties");
+        std::fs::write(&file, "mgmt_url=https://a:4443\nnamespace=ns1\n").unwrap();
+        let cli = Cli::try_parse_from([
+            "ecsctl",
+            "buckets",
+            "list",
+            "--details",
+            file.to_str().unwrap(),
+            "--namespace",
+            "ns2",
+            "-D",
+            "user_prefix=acs-",
+            "--insecure",
+        ])
+        .unwrap();
+        let Command::Buckets {
+            command: BucketsCommand::List { store },
+        } = cli.command
+        else {
+            panic!("parsed the wrong command");
+        };
+        let details = store.details().unwrap();
+        assert_eq!(details["mgmt_url"], "https://a:4443");
+        assert_eq!(details["namespace"], "ns2");
+        assert_eq!(details["user_prefix"], "acs-");
+        assert_eq!(details["insecure"], "true");
+    }
+}

@@ -1,0 +1,310 @@
+//! Checks through the Management API: login, roles, namespace and replication group.
+
+use std::time::Duration;
+
+use ecs_common::{Error, ErrorKind};
+use ecs_driver::{StoreConfig, keys};
+use ecs_mgmt::{EcsMgmtClient, NamespaceInfo, ReplicationGroup, RetryConfig, WhoAmI};
+use futures::TryStreamExt;
+
+use super::report::Finding;
+
+/// A logged-in management session, kept for the checks that follow (CORS needs a bucket).
+#[derive(Debug)]
+pub(crate) struct Session {
+    client: EcsMgmtClient,
+}
+
+impl Session {
+    /// The name of some bucket of `namespace`, if it has one.
+    pub(crate) async fn sample_bucket(&self, namespace: &str) -> Result<Option<String>, Error> {
+        let page = self.client.buckets().list_page(namespace, None).await?;
+        Ok(page.items.into_iter().next().map(|bucket| bucket.name))
+    }
+
+    /// Logs out.
+    pub(crate) async fn close(self) {
+        self.client.close().await;
+    }
+}
+
+/// Names of the checks this module runs, in order.
+const CHECKS: [&str; 4] = ["login", "roles", "namespace", "replication-group"];
+
+/// Runs login, roles, namespace and replication-group checks, appending findings; returns
+/// the session when login worked.
+pub(crate) async fn check(
+    config: &StoreConfig,
+    usable: bool,
+    findings: &mut Vec<Finding>,
+) -> Option<Session> {
+    if !usable {
+        skip_from(
+            0,
+            "the management endpoint is not usable (see above)",
+            findings,
+        );
+        return None;
+    }
+    let client = match build_client(config) {
+        Ok(client) => client,
+        Err(err) => {
+            findings.push(Finding::fail(
+                "login",
+                err.to_string(),
+                "correct the store details",
+            ));
+            skip_from(1, "login failed", findings);
+            return None;
+        }
+    };
+    if let Err(err) = client.login().await {
+        findings.push(login_failure(config, &err));
+        skip_from(1, "login failed", findings);
+        return None;
+    }
+    findings.push(Finding::pass(
+        "login",
+        format!("logged in as {}", config.sa_user),
+    ));
+
+    findings.push(match client.whoami().await {
+        Ok(who) => roles_finding(config, &who),
+        Err(err) => Finding::fail(
+            "roles",
+            format!("cannot read the user's roles: {err}"),
+            "check the user's roles in the ECS portal",
+        ),
+    });
+    let namespace = namespace_check(&client, config).await;
+    let namespace_info = match namespace {
+        Ok(info) => {
+            findings.push(Finding::pass(
+                "namespace",
+                format!("namespace {} exists", info.name),
+            ));
+            Some(info)
+        }
+        Err(finding) => {
+            findings.push(finding);
+            None
+        }
+    };
+    findings.push(replication_group_check(&client, config, namespace_info.as_ref()).await);
+    Some(Session { client })
+}
+
+fn skip_from(index: usize, reason: &str, findings: &mut Vec<Finding>) {
+    findings.extend(
+        CHECKS[index..]
+            .iter()
+            .map(|name| Finding::skip(*name, reason)),
+    );
+}
+
+fn build_client(config: &StoreConfig) -> Result<EcsMgmtClient, Error> {
+    EcsMgmtClient::builder()
+        .endpoint(config.mgmt_endpoint())?
+        .credentials(config.sa_user.clone(), config.sa_password.clone())
+        .tls(config.tls.clone())
+        .connect_timeout(Duration::from_secs(5))
+        .request_timeout(Duration::from_secs(15))
+        // The doctor reports what it sees: a retry would only hide flakiness and lock accounts.
+        .retry(RetryConfig::disabled())
+        .build()
+}
+
+fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
+    let user = &config.sa_user;
+    let (detail, fix) = match err.kind() {
+        ErrorKind::Unauthorized => (
+            format!("ECS refused the user name or password of {user} ({err})"),
+            format!(
+                "check {} and {}: they must be an ECS management user (ECS portal: Manage > Users > \
+                 Management Users), not an object user; repeated failures may lock the user",
+                keys::SA_USER,
+                keys::SA_PASSWORD
+            ),
+        ),
+        ErrorKind::Forbidden => (
+            format!("{user} may not log in to the Management API ({err})"),
+            "give the user a management role (System Admin, or Namespace Admin of the store's namespace)".to_owned(),
+        ),
+        ErrorKind::TokenLimit => (
+            format!("{user} holds the maximum number of live sessions ({err})"),
+            "log the other sessions out (GET /logout?force=true) or wait for their tokens to expire".to_owned(),
+        ),
+        ErrorKind::Tls => (err.to_string(), format!("see the mgmt.tls check; set {} to the right CA", keys::CA_CERT)),
+        _ => (format!("login failed: {err}"), "check that the management URL points at ECS (port 4443)".to_owned()),
+    };
+    Finding::fail("login", detail, fix)
+}
+
+fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
+    let roles = if who.roles.is_empty() {
+        "no role".to_owned()
+    } else {
+        who.roles.join(", ")
+    };
+    let namespace_admin_here = who.has_role("NAMESPACE_ADMIN")
+        && who.namespace.as_deref() == Some(config.namespace.as_str());
+    if who.has_role("SYSTEM_ADMIN") {
+        Finding::pass("roles", format!("{} holds {roles}", who.common_name))
+    } else if namespace_admin_here {
+        Finding::pass(
+            "roles",
+            format!(
+                "{} is namespace admin of {} ({roles})",
+                who.common_name, config.namespace
+            ),
+        )
+    } else {
+        Finding::fail(
+            "roles",
+            format!(
+                "{} holds {roles}{}: not enough to manage users and buckets of namespace {}",
+                who.common_name,
+                who.namespace
+                    .as_deref()
+                    .map(|ns| format!(" in namespace {ns}"))
+                    .unwrap_or_default(),
+                config.namespace
+            ),
+            format!(
+                "make {} a System Admin, or Namespace Admin of {}",
+                config.sa_user, config.namespace
+            ),
+        )
+    }
+}
+
+async fn namespace_check(
+    client: &EcsMgmtClient,
+    config: &StoreConfig,
+) -> Result<NamespaceInfo, Finding> {
+    let namespace = &config.namespace;
+    match client.namespaces().info(namespace).await {
+        Ok(info) => Ok(info),
+        Err(err) if err.kind() == ErrorKind::NotFound => {
+            let known = known_namespaces(client).await;
+            let listing = if known.is_empty() {
+                String::new()
+            } else {
+                format!("; this ECS has: {}", known.join(", "))
+            };
+            Err(Finding::fail(
+                "namespace",
+                format!("namespace {namespace} does not exist{listing}"),
+                format!(
+                    "set {} to an existing namespace, or create {namespace} in ECS (Manage > Namespace)",
+                    keys::NAMESPACE
+                ),
+            ))
+        }
+        Err(err) => Err(Finding::fail(
+            "namespace",
+            format!("cannot read namespace {namespace}: {err}"),
+            format!("check {} and the user's rights on it", keys::NAMESPACE),
+        )),
+    }
+}
+
+async fn known_namespaces(client: &EcsMgmtClient) -> Vec<String> {
+    client
+        .namespaces()
+        .list()
+        .map_ok(|entry| entry.name)
+        .try_collect()
+        .await
+        .unwrap_or_default()
+}
+
+async fn replication_group_check(
+    client: &EcsMgmtClient,
+    config: &StoreConfig,
+    namespace: Option<&NamespaceInfo>,
+) -> Finding {
+    const NAME: &str = "replication-group";
+    let groups = match client.replication_groups().list().await {
+        Ok(groups) => groups,
+        Err(err) => {
+            return Finding::fail(
+                NAME,
+                format!("cannot list replication groups: {err}"),
+                "check the user's roles (System Admin or Monitor)",
+            );
+        }
+    };
+    let names = || {
+        groups
+            .iter()
+            .map(|group| group.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let wanted = match (
+        &config.replication_group,
+        namespace.and_then(|ns| ns.default_data_services_vpool.clone()),
+    ) {
+        (Some(wanted), _) => wanted.clone(),
+        (None, Some(default)) => default,
+        (None, None) if namespace.is_none() => {
+            return Finding::skip(NAME, "the namespace check failed");
+        }
+        (None, None) => {
+            return Finding::fail(
+                NAME,
+                format!(
+                    "namespace {} has no default replication group and the store names none",
+                    config.namespace
+                ),
+                format!("set {} to one of: {}", keys::REPLICATION_GROUP, names()),
+            );
+        }
+    };
+    let Some(group) = find_group(&groups, &wanted) else {
+        return Finding::fail(
+            NAME,
+            format!(
+                "replication group {wanted} does not exist; this ECS has: {}",
+                names()
+            ),
+            format!(
+                "set {} to one of the groups listed",
+                keys::REPLICATION_GROUP
+            ),
+        );
+    };
+    if let Some(ns) = namespace.filter(|ns| !allowed_in(ns, group)) {
+        return Finding::fail(
+            NAME,
+            format!(
+                "namespace {} may not use replication group {}",
+                ns.name, group.name
+            ),
+            format!(
+                "allow {} for the namespace in ECS, or choose another {}",
+                group.name,
+                keys::REPLICATION_GROUP
+            ),
+        );
+    }
+    let source = if config.replication_group.is_some() {
+        "configured"
+    } else {
+        "namespace default"
+    };
+    Finding::pass(NAME, format!("{} ({source}, {})", group.name, group.id))
+}
+
+fn find_group<'a>(groups: &'a [ReplicationGroup], wanted: &str) -> Option<&'a ReplicationGroup> {
+    groups
+        .iter()
+        .find(|group| group.id == wanted || group.name == wanted)
+}
+
+fn allowed_in(namespace: &NamespaceInfo, group: &ReplicationGroup) -> bool {
+    let listed = |list: &[String]| list.iter().any(|id| id == &group.id || id == &group.name);
+    !listed(&namespace.disallowed_vpools_list)
+        && (namespace.allowed_vpools_list.is_empty() || listed(&namespace.allowed_vpools_list))
+}

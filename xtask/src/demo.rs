@@ -1,0 +1,251 @@
+//! `cargo xtask demo`: the whole system at work in one command.
+//!
+//! Builds what it needs, starts the `ecs-sim` emulator on free loopback ports, and runs the
+//! CloudStack flow against it: through the Java plug-in, the JNI bridge and the Rust driver
+//! when the Java side can be built here, otherwise through the Rust driver alone
+//! (`ecsctl demo`). It always says which path it took. The flow prints each step, the ECS
+//! requests it took and its duration, and a summary; a failure names the step.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use xshell::{Shell, cmd};
+
+use crate::{cargo, flags, project_root};
+
+/// How long the emulator may take to open its ports.
+const SIM_START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Java demo module (`java-bindings/ecs-demo`) and its main class.
+const JAVA_MODULE: &str = "ecs-demo";
+const JAVA_MAIN: &str = "io.ecscloudstack.demo.DemoMain";
+
+/// Which way the demo reaches the driver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    /// Java plug-in → JNI → Rust driver → emulator, as CloudStack does.
+    Java,
+    /// Rust driver → emulator (`ecsctl demo`).
+    Rust,
+}
+
+impl flags::Demo {
+    pub(crate) fn run(self, sh: &Shell) -> Result<()> {
+        let path = choose_path(sh, &self)?;
+        let cargo = cargo();
+        eprintln!("demo: building the emulator and the driver");
+        match path {
+            Route::Java => {
+                cmd!(sh, "{cargo} build --quiet -p ecs-sim -p ecsctl -p ecs-jni").run()?
+            }
+            Route::Rust => cmd!(sh, "{cargo} build --quiet -p ecs-sim -p ecsctl").run()?,
+        }
+        let target = target_dir(sh);
+        let sim = Sim::start(&target.join("debug/ecs-sim"))?;
+        eprintln!(
+            "demo: ecs-sim listens on {} (management) and {} (S3)",
+            sim.mgmt_url(),
+            sim.s3_url()
+        );
+        let result = match path {
+            Route::Java => run_java(sh, &target, &sim),
+            Route::Rust => run_rust(sh, &target, &sim),
+        };
+        drop(sim);
+        result
+    }
+}
+
+/// Picks the Java path when asked, or by default when its module exists and Maven builds it;
+/// otherwise the Rust path, saying why.
+fn choose_path(sh: &Shell, flags: &flags::Demo) -> Result<Route> {
+    if flags.rust {
+        eprintln!("demo: path = Rust driver (asked for with --rust)");
+        return Ok(Route::Rust);
+    }
+    let module = project_root()
+        .join("java-bindings")
+        .join(JAVA_MODULE)
+        .join("pom.xml");
+    if !module.exists() {
+        if flags.java {
+            bail!(
+                "--java: the Java demo module {} does not exist yet",
+                module.display()
+            );
+        }
+        eprintln!("demo: path = Rust driver (the Java demo module is not there yet)");
+        return Ok(Route::Rust);
+    }
+    match build_java(sh) {
+        Ok(()) => {
+            eprintln!("demo: path = Java plug-in -> JNI -> Rust driver");
+            Ok(Route::Java)
+        }
+        Err(err) if !flags.java => {
+            eprintln!("demo: the Java side does not build here ({err:#})");
+            eprintln!("demo: path = Rust driver (fallback)");
+            Ok(Route::Rust)
+        }
+        Err(err) => Err(err.context("--java: the Java side does not build")),
+    }
+}
+
+/// Installs the Java toolchain if missing and packages the plug-in and the demo module.
+fn build_java(sh: &Shell) -> Result<()> {
+    flags::Install {}
+        .run(sh)
+        .context("cargo xtask install failed")?;
+    let cargo = cargo();
+    cmd!(sh, "{cargo} build --quiet -p ecs-jni").run()?;
+    let _dir = sh.push_dir(project_root().join("java-bindings"));
+    cmd!(sh, "mvn --quiet -DskipTests -pl {JAVA_MODULE} -am package")
+        .run()
+        .context("mvn package failed")?;
+    Ok(())
+}
+
+fn run_java(sh: &Shell, target: &Path, sim: &Sim) -> Result<()> {
+    let bindings = project_root().join("java-bindings");
+    let classpath = java_classpath(&bindings)?;
+    let native = target.join("debug/libecs_jni.so");
+    let native_property = format!("-Decs.native.path={}", native.display());
+    let (mgmt, s3) = (sim.mgmt_url(), sim.s3_url());
+    cmd!(sh, "java {native_property} -cp {classpath} {JAVA_MAIN} --mgmt-url {mgmt} --s3-url {s3} --sim-control {mgmt}")
+        .run()
+        .context("the demo failed (the failing step is named above)")?;
+    Ok(())
+}
+
+/// Every jar the Maven build produced under `java-bindings/*/target`, plus the Debian jars
+/// the modules depend on.
+fn java_classpath(bindings: &Path) -> Result<String> {
+    let mut jars = Vec::new();
+    for entry in std::fs::read_dir(bindings).context("cannot read java-bindings")? {
+        let target = entry?.path().join("target");
+        let Ok(files) = std::fs::read_dir(&target) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let path = file.path();
+            let name = file.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".jar")
+                && !name.ends_with("-sources.jar")
+                && !name.ends_with("-tests.jar")
+            {
+                jars.push(path);
+            }
+        }
+    }
+    for jar in ["log4j-api.jar", "log4j-core.jar"] {
+        let path = Path::new("/usr/share/java").join(jar);
+        if path.exists() {
+            jars.push(path);
+        }
+    }
+    if jars.is_empty() {
+        bail!(
+            "the Maven build produced no jar under {}",
+            bindings.display()
+        );
+    }
+    let parts: Vec<String> = jars.iter().map(|jar| jar.display().to_string()).collect();
+    Ok(parts.join(":"))
+}
+
+fn run_rust(sh: &Shell, target: &Path, sim: &Sim) -> Result<()> {
+    let ecsctl = target.join("debug/ecsctl");
+    let (mgmt, s3) = (sim.mgmt_url(), sim.s3_url());
+    let _password = sh.push_env("ECSCTL_SA_PASSWORD", SIM_PASSWORD);
+    cmd!(
+        sh,
+        "{ecsctl} demo --mgmt-url {mgmt} --sa-user root --namespace ns1 --s3-public-url {s3} --sim-control {mgmt}"
+    )
+    .run()
+    .context("the demo failed (the failing step is named above)")?;
+    Ok(())
+}
+
+/// The emulator's seeded management password (user `root`).
+const SIM_PASSWORD: &str = "ChangeMe";
+
+/// Cargo's target directory (honours `CARGO_TARGET_DIR`).
+fn target_dir(_sh: &Shell) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => project_root().join("target"),
+    }
+}
+
+/// A running `ecs-sim` process, killed when dropped.
+struct Sim {
+    child: Child,
+    mgmt: SocketAddr,
+    s3: SocketAddr,
+}
+
+impl Sim {
+    /// Starts the emulator on two free loopback ports with its control plane on, and waits
+    /// until both accept connections.
+    fn start(binary: &Path) -> Result<Sim> {
+        let [mgmt, s3] = free_ports()?;
+        let child = Command::new(binary)
+            .args([
+                "--mgmt-addr",
+                &mgmt.to_string(),
+                "--s3-addr",
+                &s3.to_string(),
+                "--control",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let mut sim = Sim { child, mgmt, s3 };
+        sim.wait_until_listening()?;
+        Ok(sim)
+    }
+
+    fn wait_until_listening(&mut self) -> Result<()> {
+        let deadline = Instant::now() + SIM_START_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("ecs-sim exited during start-up ({status})");
+            }
+            let up = |addr| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok();
+            if up(self.mgmt) && up(self.s3) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("ecs-sim did not open its ports within {SIM_START_TIMEOUT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn mgmt_url(&self) -> String {
+        format!("http://{}", self.mgmt)
+    }
+
+    fn s3_url(&self) -> String {
+        format!("http://{}", self.s3)
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Two distinct loopback addresses with ports the OS just handed out (and that we released
+/// again, both held at once so that they differ).
+fn free_ports() -> Result<[SocketAddr; 2]> {
+    let bind = || TcpListener::bind("127.0.0.1:0").context("cannot bind a loopback port");
+    let (first, second) = (bind()?, bind()?);
+    Ok([first.local_addr()?, second.local_addr()?])
+}
