@@ -193,6 +193,21 @@ class EcsPluginLiveTest {
     }
 
     @Test
+    void changedStoreDetailsAreUsedAtTheNextCall() {
+        cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("before"))).orThrow();
+        Map<String, String> wrong = new LinkedHashMap<>(cs.objectStoreDetailsDao().getDetails(storeId));
+        wrong.put("sa_password", "rotated-elsewhere");
+        cs.objectStoreDetailsDao().update(storeId, wrong);
+        StepReport<BucketVO> refused = cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("during")));
+        assertFalse(refused.succeeded(), refused.summary());
+        assertFalse(refused.message().contains("rotated-elsewhere"), refused.message());
+
+        cs.objectStoreDetailsDao().update(storeId, sim.details());
+        StepReport<BucketVO> again = cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("after")));
+        assertTrue(again.succeeded(), again.summary());
+    }
+
+    @Test
     void thirtyTwoThreadsCreateBucketsForFourAccounts() throws Exception {
         List<AccountVO> accounts = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
