@@ -1,1 +1,29 @@
-//! `ecs-mgmt`: see the crate README.
+//! `ecs-mgmt`: a typed, pooled, token-caching client for the Dell ECS Management REST API.
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod api;
+mod client;
+mod error;
+mod pagination;
+mod request;
+mod retry;
+mod time_format;
+mod token;
+mod wire;
+
+pub use api::auth::WhoAmI;
+pub use api::billing::{Billing, BucketBilling, NamespaceBilling};
+pub use api::buckets::{
+    Acl, BucketAcl, BucketCreate, BucketCreated, BucketInfo, BucketQuota, BucketTag, Buckets,
+    CustomGroupGrant, EmptyBucketStatus, GroupGrant, UserGrant, VersioningStatus,
+};
+pub use api::namespaces::{NamespaceEntry, NamespaceInfo, Namespaces};
+pub use api::object_users::{ObjectUser, ObjectUserInfo, ObjectUsers, UserTag};
+pub use api::replication_groups::{ReplicationGroup, ReplicationGroups, VarrayMapping};
+pub use api::secret_keys::{KeySlot, SecretKey, SecretKeyCreate, SecretKeys, UserSecretKeys};
+pub use client::{ClientStats, DEFAULT_USER_AGENT, EcsMgmtClient, EcsMgmtClientBuilder};
+pub use ecs_common::{Error, ErrorKind, Result, SecretString, TlsOptions};
+pub use pagination::{ItemStream, Page};
+pub use retry::RetryConfig;
+pub use wire::Format;

@@ -1,0 +1,891 @@
+//! [`EcsMgmtClient`]: the builder, the session (login, single-flight token, one re-login and
+//! replay on 401, logout on close and drop) and the one thin layer that sends requests, with
+//! bounded retries. The `api` modules build requests; only this module touches the network.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString, TlsOptions};
+use http::{HeaderMap, HeaderValue};
+use serde::de::DeserializeOwned;
+
+use crate::api;
+use crate::error::{self, EcsErrorBody};
+use crate::request::{ApiRequest, TOKEN_HEADER};
+use crate::retry::{Backoff, Failure, RetryConfig, should_retry};
+use crate::token::{Token, TokenCache, TokenPolicy};
+use crate::wire::{self, Format};
+
+/// The `User-Agent` sent unless [`EcsMgmtClientBuilder::user_agent`] says otherwise.
+pub const DEFAULT_USER_AGENT: &str = concat!("ecs-mgmt/", env!("CARGO_PKG_VERSION"));
+
+/// A client for one ECS management endpoint and one management user.
+///
+/// Cloning is cheap and every clone shares one connection pool, one session token and one set
+/// of [`ClientStats`]. The token is obtained on first use, reused until it nears its end, and
+/// released by [`close`](Self::close) (or, best effort, when the last clone is dropped).
+#[derive(Clone)]
+pub struct EcsMgmtClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    username: String,
+    password: SecretString,
+    format: Format,
+    override_header: bool,
+    retry: RetryConfig,
+    tokens: TokenCache,
+    generation: AtomicU64,
+    counters: Counters,
+    closed: AtomicBool,
+    empty_bucket_timeout: Duration,
+}
+
+/// Round trips and session events of a client (all clones together), for benchmarks, tests and
+/// the driver's reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClientStats {
+    /// HTTP requests sent, every attempt counted, logins and logouts included.
+    pub requests: u64,
+    /// Successful `/login` calls.
+    pub logins: u64,
+    /// `/logout` calls.
+    pub logouts: u64,
+    /// Attempts repeated after a retryable failure.
+    pub retries: u64,
+    /// Requests replayed with a new token after ECS refused the old one.
+    pub replays: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU64,
+    logins: AtomicU64,
+    logouts: AtomicU64,
+    retries: AtomicU64,
+    replays: AtomicU64,
+}
+
+impl Counters {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> ClientStats {
+        ClientStats {
+            requests: self.requests.load(Ordering::Relaxed),
+            logins: self.logins.load(Ordering::Relaxed),
+            logouts: self.logouts.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            replays: self.replays.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A response with any status, body read in full.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// How a request authenticates.
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    /// HTTP Basic with the client's credentials (`/login`).
+    Basic,
+    /// A session token.
+    Token(&'a str),
+}
+
+/// A failed call, telling apart "ECS did not apply it" from "ECS may have applied it".
+#[derive(Debug)]
+pub(crate) enum CallError {
+    /// The call failed; ECS did not apply it (or it was idempotent and it does not matter).
+    Failed(Error),
+    /// A non-idempotent request may or may not have been applied: the caller must read back.
+    Unknown(Error),
+}
+
+impl From<CallError> for Error {
+    fn from(err: CallError) -> Error {
+        match err {
+            CallError::Failed(err) | CallError::Unknown(err) => err,
+        }
+    }
+}
+
+impl EcsMgmtClient {
+    /// Starts configuring a client.
+    pub fn builder() -> EcsMgmtClientBuilder {
+        EcsMgmtClientBuilder::default()
+    }
+
+    /// Object users (`/object/users`).
+    pub fn object_users(&self) -> api::object_users::ObjectUsers {
+        api::object_users::ObjectUsers::new(self.clone())
+    }
+
+    /// S3 secret keys of object users (`/object/user-secret-keys`).
+    pub fn secret_keys(&self) -> api::secret_keys::SecretKeys {
+        api::secret_keys::SecretKeys::new(self.clone())
+    }
+
+    /// Buckets (`/object/bucket`).
+    pub fn buckets(&self) -> api::buckets::Buckets {
+        api::buckets::Buckets::new(self.clone())
+    }
+
+    /// Namespaces (`/object/namespaces`).
+    pub fn namespaces(&self) -> api::namespaces::Namespaces {
+        api::namespaces::Namespaces::new(self.clone())
+    }
+
+    /// Replication groups (`/vdc/data-service/vpools`).
+    pub fn replication_groups(&self) -> api::replication_groups::ReplicationGroups {
+        api::replication_groups::ReplicationGroups::new(self.clone())
+    }
+
+    /// Metering (`/object/billing`).
+    pub fn billing(&self) -> api::billing::Billing {
+        api::billing::Billing::new(self.clone())
+    }
+
+    /// Logs in now (normally implicit); concurrent callers share one `/login`.
+    pub async fn login(&self) -> Result<()> {
+        self.ensure_open()?;
+        self.token().await.map(drop)
+    }
+
+    /// Who the client is logged in as (`GET /user/whoami`); cheap, and a good health check.
+    pub async fn whoami(&self) -> Result<api::auth::WhoAmI> {
+        self.call_decode(&api::auth::whoami_request(self.format()))
+            .await
+    }
+
+    /// Logs out and closes the client; later calls fail with [`ErrorKind::Closed`].
+    /// Calling it again does nothing.
+    pub async fn close(&self) {
+        if self.inner.closed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if let Some(token) = self.inner.tokens.take().await {
+            self.logout(&token).await;
+        }
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::SeqCst)
+    }
+
+    /// Round trips and session events so far.
+    pub fn stats(&self) -> ClientStats {
+        self.inner.counters.snapshot()
+    }
+
+    /// HTTP requests sent so far (every attempt, logins and logouts included).
+    pub fn request_count(&self) -> u64 {
+        self.stats().requests
+    }
+
+    /// The body format this client uses.
+    pub fn format(&self) -> Format {
+        self.inner.format
+    }
+
+    /// The endpoint, such as `https://ecs:4443`.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.base
+    }
+
+    pub(crate) fn empty_bucket_timeout(&self) -> Duration {
+        self.inner.empty_bucket_timeout
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        if self.is_closed() {
+            return Err(Error::new(
+                ErrorKind::Closed,
+                "the management client is closed",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sends an authenticated request and decodes a 2xx body in the request's format.
+    pub(crate) async fn call_decode<T: DeserializeOwned>(&self, request: &ApiRequest) -> Result<T> {
+        let response = self.call(request).await?;
+        wire::decode(&response.body, request.accept)
+            .map_err(|err| err.with_operation(request.operation))
+    }
+
+    /// Sends an authenticated request and ignores a 2xx body.
+    pub(crate) async fn call_unit(&self, request: &ApiRequest) -> Result<()> {
+        self.call(request).await.map(drop)
+    }
+
+    /// Sends an authenticated request; a non-2xx answer becomes an error.
+    pub(crate) async fn call(&self, request: &ApiRequest) -> Result<Response> {
+        self.call_outcome(request).await.map_err(Error::from)
+    }
+
+    /// Like [`call`](Self::call), but says when a failed request may have been applied.
+    ///
+    /// ECS refusing the token (401, or a redirect to `/login`) causes one re-login and one
+    /// replay; the refusal proves the request was not applied, so the replay is always safe.
+    pub(crate) async fn call_outcome(&self, request: &ApiRequest) -> Result<Response, CallError> {
+        self.ensure_open().map_err(CallError::Failed)?;
+        let mut replayed = false;
+        loop {
+            let token = self.token().await.map_err(CallError::Failed)?;
+            let response = self.send(request, Auth::Token(token.expose())).await?;
+            if is_token_refusal(&response) && !replayed {
+                tracing::debug!(
+                    operation = request.operation,
+                    "ECS refused the token; logging in again"
+                );
+                self.inner.tokens.invalidate(token.generation()).await;
+                Counters::bump(&self.inner.counters.replays);
+                replayed = true;
+                continue;
+            }
+            if (200..300).contains(&response.status) {
+                token.touch();
+                return Ok(response);
+            }
+            return Err(CallError::Failed(response_error(&response, request)));
+        }
+    }
+
+    /// The cached token, or a new one from one `/login` shared by all waiting callers.
+    async fn token(&self) -> Result<Arc<Token>> {
+        self.inner
+            .tokens
+            .get_or_refresh(|stale| async move {
+                if let Some(stale) = stale {
+                    // The token is only locally expired: release it so ECS never sees two.
+                    self.logout(&stale).await;
+                }
+                self.ensure_open()?;
+                self.login_token().await
+            })
+            .await
+    }
+
+    async fn login_token(&self) -> Result<Token> {
+        let request = api::auth::login_request(self.format());
+        let response = self
+            .send(&request, Auth::Basic)
+            .await
+            .map_err(Error::from)?;
+        if !(200..300).contains(&response.status) {
+            return Err(response_error(&response, &request));
+        }
+        Counters::bump(&self.inner.counters.logins);
+        let value = header_text(&response.headers, TOKEN_HEADER).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Protocol,
+                "the login answer carries no X-SDS-AUTH-TOKEN",
+            )
+            .with_operation("login")
+        })?;
+        let max_age = header_text(&response.headers, "X-SDS-AUTH-MAX-AGE")
+            .and_then(|age| age.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        tracing::debug!(user = %self.inner.username, generation, "logged in to ECS");
+        Ok(Token::new(
+            SecretString::from(value),
+            max_age,
+            self.inner.tokens.policy(),
+            generation,
+        ))
+    }
+
+    /// Releases a token; failures only matter to the log (the token expires on its own).
+    async fn logout(&self, token: &Token) {
+        let request = api::auth::logout_request(self.format());
+        Counters::bump(&self.inner.counters.logouts);
+        match self.send(&request, Auth::Token(token.expose())).await {
+            Ok(response) if (200..300).contains(&response.status) || response.status == 401 => {}
+            Ok(response) => tracing::warn!(status = response.status, "ECS refused the logout"),
+            Err(err) => tracing::warn!(error = %Error::from(err), "cannot log out of ECS"),
+        }
+    }
+
+    /// Sends one request with bounded retries; any HTTP answer is `Ok`.
+    async fn send(&self, request: &ApiRequest, auth: Auth<'_>) -> Result<Response, CallError> {
+        let prepared = self.prepare(request, auth).map_err(CallError::Failed)?;
+        let retry = &self.inner.retry;
+        let started = Instant::now();
+        let mut backoff = Backoff::new(retry);
+        let mut retries = 0;
+        loop {
+            let attempt = prepared.try_clone().ok_or_else(|| {
+                CallError::Failed(Error::internal("a request body cannot be repeated"))
+            })?;
+            Counters::bump(&self.inner.counters.requests);
+            let outcome = self.attempt(attempt).await;
+            let failure = match &outcome {
+                Ok(response) if response.status < 400 => {
+                    return outcome.map_err(|(_, err)| CallError::Failed(err));
+                }
+                Ok(response) => Failure::Status {
+                    status: response.status,
+                    flagged: error::is_retryable(
+                        response.status,
+                        parse_error_body(response).as_ref(),
+                    ),
+                },
+                Err((failure, _)) => *failure,
+            };
+            let delay = backoff.next_delay();
+            let in_budget =
+                retries < retry.max_retries && started.elapsed() + delay <= retry.retry_timeout;
+            if !(in_budget && should_retry(failure, request.idempotent)) {
+                return outcome.map_err(|(failure, err)| {
+                    let err = err.with_operation(request.operation);
+                    if failure == Failure::MaybeSent && !request.idempotent {
+                        CallError::Unknown(err)
+                    } else {
+                        CallError::Failed(err)
+                    }
+                });
+            }
+            retries += 1;
+            Counters::bump(&self.inner.counters.retries);
+            tracing::debug!(
+                operation = request.operation,
+                ?failure,
+                ?delay,
+                retries,
+                "retrying an ECS request"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn prepare(&self, request: &ApiRequest, auth: Auth<'_>) -> Result<reqwest::Request> {
+        let mut http = request.to_http(&self.inner.base, self.inner.override_header)?;
+        let header = match auth {
+            Auth::Basic => {
+                let pair = format!(
+                    "{}:{}",
+                    self.inner.username,
+                    self.inner.password.expose_secret()
+                );
+                (
+                    http::header::AUTHORIZATION.as_str(),
+                    format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(pair)
+                    ),
+                )
+            }
+            Auth::Token(token) => (TOKEN_HEADER, token.to_owned()),
+        };
+        let mut value = HeaderValue::from_str(&header.1).map_err(|_| {
+            Error::invalid_input("the credentials or token contain characters HTTP cannot carry")
+        })?;
+        value.set_sensitive(true);
+        http.headers_mut().insert(header.0, value);
+        reqwest::Request::try_from(http).map_err(|err| {
+            Error::invalid_input(format!(
+                "cannot build the {} request: {}",
+                request.operation,
+                error_chain(&err)
+            ))
+        })
+    }
+
+    async fn attempt(&self, request: reqwest::Request) -> Result<Response, (Failure, Error)> {
+        let response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|err| transport_failure(&err))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| (Failure::MaybeSent, transport_error(&err)))?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn is_token_refusal(response: &Response) -> bool {
+    response.status == 401
+        || (response.status == 302
+            && header_text(&response.headers, "location")
+                .is_some_and(|location| location.contains("/login")))
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn parse_error_body(response: &Response) -> Option<EcsErrorBody> {
+    let content_type = header_text(&response.headers, "content-type");
+    EcsErrorBody::parse(&response.body, content_type.as_deref())
+}
+
+/// The error for a non-2xx answer.
+pub(crate) fn response_error(response: &Response, request: &ApiRequest) -> Error {
+    error::from_response(
+        response.status,
+        parse_error_body(response),
+        request.endpoint,
+        request.operation,
+    )
+}
+
+fn transport_failure(err: &reqwest::Error) -> (Failure, Error) {
+    let error = transport_error(err);
+    let failure = match error.kind() {
+        // A certificate problem does not go away by trying again.
+        ErrorKind::Tls => Failure::Status {
+            status: 0,
+            flagged: false,
+        },
+        ErrorKind::Connect => Failure::NotSent,
+        _ => Failure::MaybeSent,
+    };
+    (failure, error)
+}
+
+/// A transport error as a crate error; the reqwest error is flattened into the message so it
+/// never surfaces as a public type.
+fn transport_error(err: &reqwest::Error) -> Error {
+    let chain = error_chain(err);
+    if is_tls_failure(err) {
+        return Error::new(
+            ErrorKind::Tls,
+            format!("the TLS handshake with ECS failed: {chain}"),
+        );
+    }
+    if err.is_timeout() {
+        return Error::new(
+            ErrorKind::Timeout,
+            format!("the ECS request timed out: {chain}"),
+        );
+    }
+    if err.is_connect() {
+        return Error::new(
+            ErrorKind::Connect,
+            format!("cannot connect to ECS: {chain}"),
+        );
+    }
+    Error::new(
+        ErrorKind::Unavailable,
+        format!("the connection to ECS failed: {chain}"),
+    )
+}
+
+fn is_tls_failure(err: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(err) = current {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            return true;
+        }
+        current = err.source();
+    }
+    false
+}
+
+fn error_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut current = err.source();
+    while let Some(cause) = current {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        current = cause.source();
+    }
+    text
+}
+
+impl fmt::Debug for EcsMgmtClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EcsMgmtClient")
+            .field("endpoint", &self.inner.base)
+            .field("username", &self.inner.username)
+            .field("password", &"** redacted **")
+            .field("format", &self.inner.format)
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Inner {
+    /// Logs out in the background when the last clone goes without [`EcsMgmtClient::close`]:
+    /// never blocks, and does nothing outside a tokio runtime (the token then expires on its own).
+    fn drop(&mut self) {
+        if self.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some(token) = self.tokens.try_take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::debug!("dropped outside a runtime; the ECS token will expire on its own");
+            return;
+        };
+        let request = self
+            .http
+            .get(format!("{}/logout", self.base))
+            .header(TOKEN_HEADER, token.expose())
+            .timeout(Duration::from_secs(5));
+        runtime.spawn(async move {
+            if let Err(err) = request.send().await {
+                tracing::debug!(error = %error_chain(&err), "best-effort logout on drop failed");
+            }
+        });
+    }
+}
+
+/// Configures an [`EcsMgmtClient`].
+///
+/// ```
+/// use std::time::Duration;
+/// use ecs_mgmt::{EcsMgmtClient, RetryConfig};
+///
+/// let client = EcsMgmtClient::builder()
+///     .endpoint("https://ecs.example.com:4443")?
+///     .credentials("svc-cloudstack", "secret".into())
+///     .connect_timeout(Duration::from_secs(5))
+///     .retry(RetryConfig::default().with_max_retries(2))
+///     .build()?;
+/// assert_eq!(client.endpoint(), "https://ecs.example.com:4443");
+/// # Ok::<(), ecs_common::Error>(())
+/// ```
+pub struct EcsMgmtClientBuilder {
+    endpoint: Option<String>,
+    username: Option<String>,
+    password: Option<SecretString>,
+    tls: TlsOptions,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    retry: RetryConfig,
+    override_header: bool,
+    user_agent: String,
+    format: Format,
+    token_policy: TokenPolicy,
+    empty_bucket_timeout: Duration,
+}
+
+impl Default for EcsMgmtClientBuilder {
+    fn default() -> Self {
+        EcsMgmtClientBuilder {
+            endpoint: None,
+            username: None,
+            password: None,
+            tls: TlsOptions::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            retry: RetryConfig::default(),
+            override_header: false,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            format: Format::default(),
+            token_policy: TokenPolicy::default(),
+            empty_bucket_timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+impl EcsMgmtClientBuilder {
+    /// The management endpoint, such as `https://ecs.example.com:4443` (http or https, no
+    /// query; a trailing `/` is ignored).
+    pub fn endpoint(mut self, url: &str) -> Result<Self> {
+        self.endpoint = Some(normalize_endpoint(url)?);
+        Ok(self)
+    }
+
+    /// The management user and its password.
+    #[must_use]
+    pub fn credentials(mut self, username: impl Into<String>, password: SecretString) -> Self {
+        self.username = Some(username.into());
+        self.password = Some(password);
+        self
+    }
+
+    /// How the server certificate is verified (system roots by default).
+    #[must_use]
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// The limit for establishing a connection (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The limit for one attempt of one request, body included (default 60 s).
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The retry policy (see [`RetryConfig`]).
+    #[must_use]
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sends `X-EMC-Override: true`, which ECS Flex and early ObjectScale need for user and
+    /// key management (off by default).
+    #[must_use]
+    pub fn override_header(mut self, enabled: bool) -> Self {
+        self.override_header = enabled;
+        self
+    }
+
+    /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The body format (JSON by default; both are fully supported).
+    #[must_use]
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// How long before its announced end a token is replaced (default 60 s).
+    #[must_use]
+    pub fn token_refresh_skew(mut self, skew: Duration) -> Self {
+        self.token_policy.skew = skew;
+        self
+    }
+
+    /// ECS's idle expiry of tokens (default 2 hours, ECS's default).
+    #[must_use]
+    pub fn token_idle_timeout(mut self, idle: Duration) -> Self {
+        self.token_policy.idle_timeout = idle;
+        self
+    }
+
+    /// How long bucket deletion with `emptyBucket` waits for ECS to finish (default 30 min).
+    #[must_use]
+    pub fn empty_bucket_timeout(mut self, timeout: Duration) -> Self {
+        self.empty_bucket_timeout = timeout;
+        self
+    }
+
+    /// Builds the client; fails with [`ErrorKind::InvalidInput`] when the endpoint or the
+    /// credentials are missing, or [`ErrorKind::Tls`] when the TLS options cannot be used.
+    pub fn build(self) -> Result<EcsMgmtClient> {
+        let base = self
+            .endpoint
+            .ok_or_else(|| Error::invalid_input("the management endpoint is not set"))?;
+        let (Some(username), Some(password)) = (self.username, self.password) else {
+            return Err(Error::invalid_input(
+                "the management credentials are not set",
+            ));
+        };
+        if username.trim().is_empty() {
+            return Err(Error::invalid_input("the management user name is empty"));
+        }
+        let tls = self.tls.rustls_client_config()?;
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            .user_agent(self.user_agent)
+            .no_proxy()
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|err| {
+                Error::new(
+                    ErrorKind::Tls,
+                    format!("cannot build the HTTP client: {}", error_chain(&err)),
+                )
+            })?;
+        Ok(EcsMgmtClient {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                username,
+                password,
+                format: self.format,
+                override_header: self.override_header,
+                retry: self.retry,
+                tokens: TokenCache::new(self.token_policy),
+                generation: AtomicU64::new(0),
+                counters: Counters::default(),
+                closed: AtomicBool::new(false),
+                empty_bucket_timeout: self.empty_bucket_timeout,
+            }),
+        })
+    }
+}
+
+fn normalize_endpoint(text: &str) -> Result<String> {
+    let url = url::Url::parse(text.trim()).map_err(|err| {
+        Error::invalid_input(format!(
+            "the management endpoint `{text}` is not a URL: {err}"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::invalid_input(format!(
+            "the management endpoint `{text}` must be an http(s) URL with a host"
+        )));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(Error::invalid_input(
+            "the management endpoint must not carry a query, fragment or credentials",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+impl fmt::Debug for EcsMgmtClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EcsMgmtClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("username", &self.username)
+            .field("password", &ecs_common::redacted(self.password.as_ref()))
+            .field("tls", &self.tls)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .field("override_header", &self.override_header)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_validated_and_normalized() {
+        assert_eq!(
+            normalize_endpoint("https://ecs:4443/").unwrap(),
+            "https://ecs:4443"
+        );
+        assert_eq!(
+            normalize_endpoint("http://127.0.0.1:80").unwrap(),
+            "http://127.0.0.1"
+        );
+        for bad in [
+            "ecs:4443",
+            "ftp://ecs",
+            "https://ecs:4443/?a=b",
+            "https://u:p@ecs",
+            "not a url",
+        ] {
+            assert_eq!(
+                normalize_endpoint(bad).unwrap_err().kind(),
+                ErrorKind::InvalidInput,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn build_requires_endpoint_and_credentials() {
+        let missing = EcsMgmtClient::builder()
+            .credentials("u", "p".into())
+            .build()
+            .unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::InvalidInput);
+        let anonymous = EcsMgmtClient::builder()
+            .endpoint("https://ecs")
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert_eq!(anonymous.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_password() {
+        let builder = EcsMgmtClient::builder()
+            .endpoint("https://ecs:4443")
+            .unwrap()
+            .credentials("root", "ChangeMe-secret".into());
+        assert!(!format!("{builder:?}").contains("ChangeMe-secret"));
+        let client = builder.build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("ChangeMe-secret"));
+        assert!(shown.contains("root"));
+    }
+
+    #[tokio::test]
+    async fn closed_clients_refuse_calls_without_sending() {
+        let client = EcsMgmtClient::builder()
+            .endpoint("http://127.0.0.1:9")
+            .unwrap()
+            .credentials("root", "p".into())
+            .build()
+            .unwrap();
+        client.close().await;
+        client.close().await;
+        assert_eq!(client.whoami().await.unwrap_err().kind(), ErrorKind::Closed);
+        assert_eq!(client.stats(), ClientStats::default());
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_then_reported_as_connect() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = EcsMgmtClient::builder()
+            .endpoint(&format!("http://127.0.0.1:{port}"))
+            .unwrap()
+            .credentials("root", "p".into())
+            .retry(
+                RetryConfig::default()
+                    .with_max_retries(2)
+                    .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+            )
+            .build()
+            .unwrap();
+        let err = client.login().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connect);
+        assert_eq!(client.stats().requests, 3);
+        assert_eq!(client.stats().retries, 2);
+    }
+}
