@@ -117,25 +117,36 @@ fn build_client(config: &StoreConfig) -> Result<EcsMgmtClient, Error> {
 fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
     let user = &config.sa_user;
     let (detail, fix) = match err.kind() {
-        ErrorKind::Unauthorized => (
-            format!("ECS refused the user name or password of {user} ({err})"),
+        // ECS answers both a wrong password and a full token table with 401 and code 4000;
+        // only its text tells them apart, so the finding shows that text and covers both.
+        ErrorKind::Unauthorized | ErrorKind::TokenLimit => (
+            format!("ECS refused to log in {user} ({err})"),
             format!(
-                "check {} and {}: they must be an ECS management user (ECS portal: Manage > Users > \
-                 Management Users), not an object user; repeated failures may lock the user",
+                "check {} and {}: they must name an ECS management user (ECS portal: Manage > \
+                 Users > Management Users), not an object user; repeated failures may lock the \
+                 user. If ECS says the maximum number of tokens is exceeded, log the user's other \
+                 sessions out or wait for their tokens to expire",
                 keys::SA_USER,
                 keys::SA_PASSWORD
             ),
         ),
         ErrorKind::Forbidden => (
             format!("{user} may not log in to the Management API ({err})"),
-            "give the user a management role (System Admin, or Namespace Admin of the store's namespace)".to_owned(),
+            "give the user a management role (System Admin, or Namespace Admin of the store's \
+             namespace)"
+                .to_owned(),
         ),
-        ErrorKind::TokenLimit => (
-            format!("{user} holds the maximum number of live sessions ({err})"),
-            "log the other sessions out (GET /logout?force=true) or wait for their tokens to expire".to_owned(),
+        ErrorKind::Tls => (
+            err.to_string(),
+            format!(
+                "see the mgmt.tls check; set {} to the right CA",
+                keys::CA_CERT
+            ),
         ),
-        ErrorKind::Tls => (err.to_string(), format!("see the mgmt.tls check; set {} to the right CA", keys::CA_CERT)),
-        _ => (format!("login failed: {err}"), "check that the management URL points at ECS (port 4443)".to_owned()),
+        _ => (
+            format!("login failed: {err}"),
+            "check that the management URL points at ECS (port 4443)".to_owned(),
+        ),
     };
     Finding::fail("login", detail, fix)
 }
