@@ -1,3 +1,26 @@
-//! `ecs-sim`: a stateful emulator of Dell ECS (management REST API and S3).
+//! `ecs-sim`: a stateful emulator of Dell ECS (management REST API and S3) for tests and demos.
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
 
 pub mod data;
+
+mod access;
+mod clock;
+mod control;
+mod control_http;
+mod core;
+mod error;
+mod faults;
+mod mgmt;
+mod seam;
+mod seed;
+mod server;
+mod sim;
+pub mod smoke;
+mod state;
+mod tls;
+
+pub use control::{Api, Control, FaultRule, RequestRecord};
+pub use data::BucketUsage;
+pub use seed::{MgmtUserSeed, NamespaceSeed, ObjectUserSeed, ReplicationGroupSeed, Role, Seed, TokenSettings};
+pub use sim::{Sim, SimBuilder};

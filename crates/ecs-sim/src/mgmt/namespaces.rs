@@ -1,0 +1,288 @@
+//! Namespaces: list, info, create, update, deactivate, quota, retention classes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+
+use super::buckets::check_quota_pair;
+use super::doc::{Doc, Val};
+use super::{Answer, Body, Caller, Params, Reply, page};
+use crate::core::Core;
+use crate::error::EcsError;
+use crate::state::{Namespace, State as Model};
+
+pub(super) fn routes() -> Router<Arc<Core>> {
+    Router::new()
+        .route("/object/namespaces", get(list))
+        .route("/object/namespaces/namespace", post(create))
+        .route("/object/namespaces/namespace/{namespace}", get(info).put(update))
+        .route("/object/namespaces/namespace/{namespace}/deactivate", post(deactivate))
+        .route(
+            "/object/namespaces/namespace/{namespace}/quota",
+            get(get_quota).put(set_quota).delete(delete_quota),
+        )
+        .route("/object/namespaces/namespace/{namespace}/retention", get(list_retention).post(create_retention))
+        .route(
+            "/object/namespaces/namespace/{namespace}/retention/{class}",
+            get(get_retention).put(update_retention),
+        )
+}
+
+fn namespace_doc(namespace: &Namespace) -> Doc {
+    let classes = namespace
+        .retention_classes
+        .iter()
+        .map(|(name, period)| Val::Obj(Doc::new("retention_class").str("name", name.clone()).int("period", *period)))
+        .collect();
+    Doc::new("namespace")
+        .str("id", namespace.name.clone())
+        .str("name", namespace.name.clone())
+        .link(format!("/object/namespaces/namespace/{}", namespace.name))
+        .int("creation_time", namespace.created_ms)
+        .bool("inactive", false)
+        .bool("global", false)
+        .bool("remote", false)
+        .bool("internal", false)
+        .str("default_data_services_vpool", namespace.default_vpool.clone())
+        .list("allowed_vpools_list", Vec::new())
+        .list("disallowed_vpools_list", Vec::new())
+        .str("namespace_admins", namespace.admins.clone())
+        .str("is_encryption_enabled", namespace.encryption.to_string())
+        .int("default_bucket_block_size", namespace.default_bucket_block_size)
+        .str("external_group_admins", "")
+        .bool("is_stale_allowed", false)
+        .bool("is_object_lock_with_ado_allowed", false)
+        .bool("is_compliance_enabled", false)
+        .int("blockSize", namespace.quota_block)
+        .int("notificationSize", namespace.quota_notification)
+        .obj("retention_classes", Doc::new("retention_classes").list("retention_class", classes))
+}
+
+/// `GET /object/namespaces[?name=prefix*&marker=&limit=]`.
+pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
+    caller.read_all("list namespaces")?;
+    let limit = params.limit()?;
+    let filter = params.get("name").unwrap_or("*");
+    let prefix = filter.strip_suffix('*').unwrap_or(filter);
+    let state = core.state();
+    let entries = state
+        .namespaces
+        .values()
+        .filter(|namespace| namespace.name.starts_with(prefix))
+        .map(|namespace| {
+            let entry = Doc::new("namespace")
+                .str("id", namespace.name.clone())
+                .str("name", namespace.name.clone())
+                .link(format!("/object/namespaces/namespace/{}", namespace.name));
+            (namespace.name.clone(), Val::Obj(entry))
+        })
+        .collect();
+    let (items, next) = page(entries, params.get("marker"), limit);
+    let mut doc = Doc::new("namespaces").list("namespace", items).str("Filter", format!("name={filter}"));
+    if let Some(limit) = limit {
+        doc = doc.int("MaxNamespaces", i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    if let Some(next) = next {
+        doc = doc.str("NextMarker", next);
+    }
+    Ok(Reply::doc(doc))
+}
+
+/// `GET /object/namespaces/namespace/{namespace}`.
+pub(crate) async fn info(State(core): State<Arc<Core>>, caller: Caller, Path(namespace): Path<String>) -> Answer {
+    let state = core.state();
+    let found = state.namespace(&namespace)?;
+    caller.read(&namespace, "read namespaces")?;
+    Ok(Reply::doc(namespace_doc(found)))
+}
+
+/// A replication group given by id or by name.
+fn vpool_id(state: &Model, given: &str) -> Result<String, EcsError> {
+    state
+        .replication_groups
+        .values()
+        .find(|group| group.id == given || group.name == given)
+        .map(|group| group.id.clone())
+        .ok_or_else(|| EcsError::param_not_found(given))
+}
+
+/// `POST /object/namespaces/namespace` (SYSTEM_ADMIN): creates a namespace.
+pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(body): Body) -> Answer {
+    caller.system_admin("create namespaces")?;
+    let body = body.root("namespace_create");
+    let name = body.required("namespace")?;
+    let valid = name.len() <= 255 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(EcsError::invalid(format!("Invalid namespace name {name}")));
+    }
+    let now = core.clock.now_ms();
+    let mut state = core.state();
+    if state.namespaces.contains_key(&name) {
+        return Err(EcsError::already_exists(format!("Namespace {name} already exists")));
+    }
+    let vpool = match body.str("default_data_services_vpool").filter(|v| !v.is_empty()) {
+        Some(given) => vpool_id(&state, &given)?,
+        None => state.replication_groups.keys().next().cloned().ok_or_else(|| EcsError::missing("default_data_services_vpool"))?,
+    };
+    let mut namespace = Namespace::new(&name, &vpool, now);
+    namespace.encryption = body.bool("is_encryption_enabled")?.unwrap_or(false);
+    namespace.admins = body.str("namespace_admins").unwrap_or_default();
+    namespace.default_bucket_block_size = body.int("default_bucket_block_size")?.unwrap_or(-1);
+    let doc = namespace_doc(&namespace);
+    state.namespaces.insert(name, namespace);
+    Ok(Reply::doc(doc))
+}
+
+/// `PUT /object/namespaces/namespace/{namespace}` (SYSTEM_ADMIN): updates settings.
+pub(crate) async fn update(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
+    let body = body.root("namespace_update");
+    let mut state = core.state();
+    state.namespace(&name)?;
+    caller.system_admin("update namespaces")?;
+    let vpool = match body.str("default_data_services_vpool").filter(|v| !v.is_empty()) {
+        Some(given) => Some(vpool_id(&state, &given)?),
+        None => None,
+    };
+    let encryption = body.bool("is_encryption_enabled")?;
+    let block = body.int("default_bucket_block_size")?;
+    let namespace = state.namespaces.get_mut(&name).ok_or_else(|| EcsError::param_not_found(&name))?;
+    if let Some(vpool) = vpool {
+        namespace.default_vpool = vpool;
+    }
+    if let Some(admins) = body.str("namespace_admins") {
+        namespace.admins = admins;
+    }
+    if let Some(encryption) = encryption {
+        namespace.encryption = encryption;
+    }
+    if let Some(block) = block {
+        namespace.default_bucket_block_size = block;
+    }
+    Ok(Reply::ok())
+}
+
+/// `POST /object/namespaces/namespace/{namespace}/deactivate` (SYSTEM_ADMIN): deletes an unused
+/// namespace; one still holding buckets or users is refused with 400/1020.
+pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+    let mut state = core.state();
+    state.namespace(&name)?;
+    caller.system_admin("delete namespaces")?;
+    let buckets = state.buckets.get(&name).map_or(0, |buckets| buckets.len());
+    let users = state.users.values().filter(|user| user.namespace == name).count();
+    if buckets > 0 || users > 0 {
+        return Err(EcsError::referenced(format!(
+            "Namespace {name} still has {buckets} buckets and {users} object users"
+        )));
+    }
+    state.namespaces.remove(&name);
+    state.buckets.remove(&name);
+    Ok(Reply::ok())
+}
+
+/// `GET .../{namespace}/quota`.
+pub(crate) async fn get_quota(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+    let state = core.state();
+    let namespace = state.namespace(&name)?;
+    caller.read(&name, "read namespace quotas")?;
+    Ok(Reply::doc(
+        Doc::new("namespace_quota_details")
+            .str("namespace", name.clone())
+            .int("blockSize", namespace.quota_block)
+            .int("notificationSize", namespace.quota_notification)
+            .int("blockSizeInCount", -1)
+            .int("notificationSizeInCount", -1),
+    ))
+}
+
+/// `PUT .../{namespace}/quota`: both sizes in GB, ≥ 1 or -1, not both -1.
+pub(crate) async fn set_quota(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
+    let body = body.root("namespace_quota_details");
+    let block = body.int("blockSize")?.unwrap_or(-1);
+    let notification = body.int("notificationSize")?.unwrap_or(-1);
+    check_quota_pair(block, notification)?;
+    if block == -1 && notification == -1 {
+        return Err(EcsError::invalid("blockSize and notificationSize cannot both be -1; delete the quota instead"));
+    }
+    let mut state = core.state();
+    state.namespace(&name)?;
+    caller.system_admin("set namespace quotas")?;
+    if let Some(namespace) = state.namespaces.get_mut(&name) {
+        namespace.quota_block = block;
+        namespace.quota_notification = notification;
+    }
+    Ok(Reply::ok())
+}
+
+/// `DELETE .../{namespace}/quota`.
+pub(crate) async fn delete_quota(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+    let mut state = core.state();
+    state.namespace(&name)?;
+    caller.system_admin("delete namespace quotas")?;
+    if let Some(namespace) = state.namespaces.get_mut(&name) {
+        namespace.quota_block = -1;
+        namespace.quota_notification = -1;
+    }
+    Ok(Reply::ok())
+}
+
+/// `GET .../{namespace}/retention`.
+pub(crate) async fn list_retention(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+    let state = core.state();
+    let namespace = state.namespace(&name)?;
+    caller.read(&name, "read retention classes")?;
+    let classes = namespace
+        .retention_classes
+        .iter()
+        .map(|(class, period)| Val::Obj(Doc::new("retention_class").str("name", class.clone()).int("period", *period)))
+        .collect();
+    Ok(Reply::doc(Doc::new("retention_classes").list("retention_class", classes)))
+}
+
+/// `POST .../{namespace}/retention`: `{name, period}`.
+pub(crate) async fn create_retention(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
+    let body = body.root("retention_class_create");
+    let class = body.required("name")?;
+    let period = body.int("period")?.ok_or_else(|| EcsError::missing("period"))?;
+    let mut state = core.state();
+    state.namespace(&name)?;
+    caller.manage(&name, "create retention classes")?;
+    let namespace = state.namespaces.get_mut(&name).ok_or_else(|| EcsError::param_not_found(&name))?;
+    if namespace.retention_classes.contains_key(&class) {
+        return Err(EcsError::already_exists(format!("Retention class {class} already exists")));
+    }
+    namespace.retention_classes.insert(class, period);
+    Ok(Reply::ok())
+}
+
+/// `GET .../{namespace}/retention/{class}`.
+pub(crate) async fn get_retention(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path((name, class)): Path<(String, String)>,
+) -> Answer {
+    let state = core.state();
+    let namespace = state.namespace(&name)?;
+    caller.read(&name, "read retention classes")?;
+    let period = namespace.retention_classes.get(&class).ok_or_else(|| EcsError::param_not_found(&class))?;
+    Ok(Reply::doc(Doc::new("retention_class").str("name", class.clone()).int("period", *period)))
+}
+
+/// `PUT .../{namespace}/retention/{class}`: `{period}`.
+pub(crate) async fn update_retention(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path((name, class)): Path<(String, String)>,
+    Body(body): Body,
+) -> Answer {
+    let body = body.root("retention_class_update");
+    let period = body.int("period")?.ok_or_else(|| EcsError::missing("period"))?;
+    let mut state = core.state();
+    state.namespace(&name)?;
+    caller.manage(&name, "update retention classes")?;
+    let namespace = state.namespaces.get_mut(&name).ok_or_else(|| EcsError::param_not_found(&name))?;
+    let slot = namespace.retention_classes.get_mut(&class).ok_or_else(|| EcsError::param_not_found(&class))?;
+    *slot = period;
+    Ok(Reply::ok())
+}

@@ -1,0 +1,193 @@
+//! Helpers shared by the integration tests: a started emulator and a logged-in reqwest client.
+
+#![allow(dead_code, unreachable_pub)]
+
+use ecs_sim::Sim;
+use reqwest::{Client, Method, RequestBuilder, Response};
+use serde_json::Value;
+
+/// The wire format a test speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fmt {
+    Xml,
+    Json,
+}
+
+impl Fmt {
+    pub fn both() -> [Fmt; 2] {
+        [Fmt::Xml, Fmt::Json]
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Fmt::Xml => "application/xml",
+            Fmt::Json => "application/json",
+        }
+    }
+}
+
+/// A started emulator plus a client holding a root token.
+pub struct Env {
+    pub sim: Sim,
+    pub http: Client,
+    pub token: String,
+}
+
+pub async fn start() -> Env {
+    start_with(Sim::builder()).await
+}
+
+pub async fn start_with(builder: ecs_sim::SimBuilder) -> Env {
+    let sim = builder.start().await.expect("emulator starts");
+    let http = Client::builder().build().expect("client");
+    let token = login(&http, &sim.mgmt_url(), "root", "ChangeMe").await;
+    Env { sim, http, token }
+}
+
+pub async fn login(http: &Client, url: &str, user: &str, password: &str) -> String {
+    let response = http
+        .get(format!("{url}/login"))
+        .basic_auth(user, Some(password))
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(response.status(), 200, "login as {user}");
+    response.headers()["X-SDS-AUTH-TOKEN"].to_str().expect("token").to_owned()
+}
+
+impl Env {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.mgmt_url())
+    }
+
+    /// A request with the root token and `Accept` for `fmt`.
+    pub fn req(&self, method: Method, path: &str, fmt: Fmt) -> RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header("X-SDS-AUTH-TOKEN", &self.token)
+            .header("Accept", fmt.mime())
+    }
+
+    /// A request with a body in `fmt` (JSON value given; XML rendered by the caller as text).
+    pub async fn send(&self, method: Method, path: &str, fmt: Fmt, body: Option<Body<'_>>) -> Response {
+        let mut request = self.req(method, path, fmt);
+        if let Some(body) = body {
+            request = match fmt {
+                Fmt::Json => request.header("Content-Type", "application/json").body(body.json.to_string()),
+                Fmt::Xml => request.header("Content-Type", "application/xml").body(body.xml.to_owned()),
+            };
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn stop(self) {
+        self.sim.shutdown().await;
+    }
+}
+
+/// One request body in both formats.
+pub struct Body<'a> {
+    pub json: Value,
+    pub xml: &'a str,
+}
+
+pub fn body<'a>(json: Value, xml: &'a str) -> Option<Body<'a>> {
+    Some(Body { json, xml })
+}
+
+/// A response body read into JSON: JSON as is; XML converted to the same unwrapped shape
+/// (repeated elements as arrays, leaves as strings).
+pub async fn read(response: Response, fmt: Fmt) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    if text.trim().is_empty() {
+        return (status, Value::Null);
+    }
+    match fmt {
+        Fmt::Json => (status, serde_json::from_str(&text).unwrap_or(Value::String(text))),
+        Fmt::Xml => (status, xml_to_json(&text)),
+    }
+}
+
+/// Minimal XML → JSON for assertions (elements only; attributes of `link` become rel/href).
+pub fn xml_to_json(text: &str) -> Value {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<(String, Vec<(String, Value)>, String)> = vec![("#doc".into(), Vec::new(), String::new())];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(start) => {
+                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                stack.push((name, Vec::new(), String::new()));
+            }
+            Event::Empty(empty) => {
+                let name = String::from_utf8_lossy(empty.name().as_ref()).into_owned();
+                let mut attrs = serde_json::Map::new();
+                for attr in empty.attributes().flatten() {
+                    let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+                    let value = attr.unescape_value().expect("attr").into_owned();
+                    attrs.insert(key, Value::String(value));
+                }
+                let value = if attrs.is_empty() { Value::String(String::new()) } else { Value::Object(attrs) };
+                stack.last_mut().expect("parent").1.push((name, value));
+            }
+            Event::Text(t) => {
+                let decoded = t.decode().expect("text");
+                stack.last_mut().expect("parent").2.push_str(&decoded);
+            }
+            Event::GeneralRef(r) => {
+                let name = String::from_utf8_lossy(&r).into_owned();
+                let c = match name.as_str() { "amp" => "&", "lt" => "<", "gt" => ">", "quot" => "\"", _ => "'" };
+                stack.last_mut().expect("parent").2.push_str(c);
+            }
+            Event::End(_) => {
+                let (name, children, text) = stack.pop().expect("open element");
+                let value = fold(children, text);
+                stack.last_mut().expect("parent").1.push((name, value));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let (_, mut children, _) = stack.pop().expect("doc");
+    let (_, root) = children.pop().expect("root element");
+    root
+}
+
+fn fold(children: Vec<(String, Value)>, text: String) -> Value {
+    if children.is_empty() {
+        return Value::String(text);
+    }
+    let mut map = serde_json::Map::new();
+    let mut counts = std::collections::HashMap::new();
+    for (name, _) in &children {
+        *counts.entry(name.clone()).or_insert(0) += 1;
+    }
+    for (name, value) in children {
+        if counts[&name] > 1 {
+            map.entry(name).or_insert_with(|| Value::Array(Vec::new())).as_array_mut().expect("array").push(value);
+        } else {
+            map.insert(name, value);
+        }
+    }
+    Value::Object(map)
+}
+
+/// A field as text whatever the format gave (`"5"` or `5` or `true`).
+pub fn text(value: &Value, key: &str) -> String {
+    match &value[key] {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Items of a repeated field: an array, one object, or nothing.
+pub fn items(value: &Value, key: &str) -> Vec<Value> {
+    match &value[key] {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        Value::String(s) if s.is_empty() => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
