@@ -1,1 +1,23 @@
-//! `ecs-driver`: see the crate README.
+//! `ecs-driver`: Apache CloudStack's object-store semantics on Dell ECS.
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod browser;
+mod config;
+mod echo;
+pub mod policy;
+mod store;
+mod types;
+pub mod validate;
+
+/// The exact ECS requests each operation sends, and why.
+#[doc = include_str!("../docs/requests.md")]
+pub mod requests {}
+
+pub use browser::BucketBrowser;
+pub use config::{DEFAULT_USER_PREFIX, StoreConfig, keys};
+pub use ecs_common::{Error, ErrorKind, Result, SecretString};
+pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
+pub use policy::{CustomPolicy, PolicySpec};
+pub use store::EcsObjectStore;
+pub use types::{AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket};

@@ -1,0 +1,158 @@
+//! Echo suppression: CloudStack repeats every option right after `createBucket`.
+//!
+//! `BucketApiServiceImpl.createBucket` calls the driver's `createBucket`, then
+//! `setBucketVersioning`, `setBucketEncryption`, `setQuota` and `setBucketPolicy` with the very
+//! values the bucket was just created with. The driver applied them at creation already, so it
+//! remembers each value once, for a short time, and answers the first matching setter without
+//! a request. Any other call (a different value, a second call, a later update form) goes to
+//! ECS as usual, so another management server's changes are never hidden for long.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::PolicySpec;
+
+/// How long a creation's values are remembered.
+pub(crate) const ECHO_TTL: Duration = Duration::from_secs(120);
+
+/// At most this many buckets are remembered; older entries are dropped first.
+const MAX_ENTRIES: usize = 1024;
+
+/// One remembered setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    Versioning(bool),
+    Encryption(bool),
+    Quota(u64),
+    Policy(PolicySpec),
+}
+
+impl Setting {
+    fn slot(&self) -> usize {
+        match self {
+            Setting::Versioning(_) => 0,
+            Setting::Encryption(_) => 1,
+            Setting::Quota(_) => 2,
+            Setting::Policy(_) => 3,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    at: Instant,
+    settings: [Option<Setting>; 4],
+}
+
+/// The values of recently created buckets, each answerable once.
+#[derive(Debug, Default)]
+pub(crate) struct Echoes {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl Echoes {
+    /// Remembers what `bucket` was just created with.
+    pub(crate) fn remember(&self, bucket: &str, settings: Vec<Setting>) {
+        let now = Instant::now();
+        let mut entries = self.lock();
+        entries.retain(|_, entry| now.duration_since(entry.at) < ECHO_TTL);
+        if entries.len() >= MAX_ENTRIES
+            && let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, entry)| entry.at)
+                .map(|(name, _)| name.clone())
+        {
+            entries.remove(&oldest);
+        }
+        let mut slots: [Option<Setting>; 4] = Default::default();
+        for setting in settings {
+            let slot = setting.slot();
+            slots[slot] = Some(setting);
+        }
+        entries.insert(
+            bucket.to_owned(),
+            Entry {
+                at: now,
+                settings: slots,
+            },
+        );
+    }
+
+    /// Whether `setting` repeats what `bucket` was just created with; consumes the memory of
+    /// that setting either way, so only the first call right after creation is answered.
+    pub(crate) fn take_if_same(&self, bucket: &str, setting: &Setting) -> bool {
+        let mut entries = self.lock();
+        let Some(entry) = entries.get_mut(bucket) else {
+            return false;
+        };
+        if entry.at.elapsed() >= ECHO_TTL {
+            entries.remove(bucket);
+            return false;
+        }
+        let remembered = entry.settings[setting.slot()].take();
+        if entry.settings.iter().all(Option::is_none) {
+            entries.remove(bucket);
+        }
+        remembered.as_ref() == Some(setting)
+    }
+
+    /// Forgets a bucket (deleted, or changed by this driver).
+    pub(crate) fn forget(&self, bucket: &str) {
+        self.lock().remove(bucket);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_setting_is_answered_once() {
+        let echoes = Echoes::default();
+        echoes.remember("b", vec![Setting::Versioning(true), Setting::Quota(5)]);
+        assert!(echoes.take_if_same("b", &Setting::Versioning(true)));
+        assert!(
+            !echoes.take_if_same("b", &Setting::Versioning(true)),
+            "only once"
+        );
+        assert!(echoes.take_if_same("b", &Setting::Quota(5)));
+        assert!(!echoes.take_if_same("b", &Setting::Quota(5)));
+    }
+
+    #[test]
+    fn a_different_value_is_not_an_echo_and_consumes() {
+        let echoes = Echoes::default();
+        echoes.remember(
+            "b",
+            vec![Setting::Quota(5), Setting::Policy(PolicySpec::Public)],
+        );
+        assert!(!echoes.take_if_same("b", &Setting::Quota(6)));
+        assert!(!echoes.take_if_same("b", &Setting::Quota(5)));
+        assert!(!echoes.take_if_same("b", &Setting::Policy(PolicySpec::Private)));
+        assert!(!echoes.take_if_same("other", &Setting::Quota(5)));
+    }
+
+    #[test]
+    fn forget_drops_everything() {
+        let echoes = Echoes::default();
+        echoes.remember("b", vec![Setting::Encryption(true)]);
+        echoes.forget("b");
+        assert!(!echoes.take_if_same("b", &Setting::Encryption(true)));
+    }
+
+    #[test]
+    fn the_map_stays_bounded() {
+        let echoes = Echoes::default();
+        for n in 0..(MAX_ENTRIES + 10) {
+            echoes.remember(&format!("b{n}"), vec![Setting::Quota(1)]);
+        }
+        assert!(echoes.lock().len() <= MAX_ENTRIES);
+    }
+}

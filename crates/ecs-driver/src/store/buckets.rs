@@ -1,0 +1,288 @@
+//! Bucket life cycle: create (with every option, rolled back on failure), delete, list.
+
+use ecs_common::{Error, ErrorKind, Result};
+use ecs_mgmt::{BucketCreate, BucketInfo, VersioningStatus};
+use futures::TryStreamExt;
+
+use super::EcsObjectStore;
+use crate::echo::Setting;
+use crate::policy::{PolicyWrite, plan_public};
+use crate::{AccountCredentials, BucketSpec, BucketSummary, CreatedBucket, PolicySpec, validate};
+
+/// ECS's error code for a change it cannot make; on `deactivate` it means "not empty".
+const CODE_UNABLE_TO_CHANGE: &str = "1012";
+
+impl EcsObjectStore {
+    /// Creates a bucket with every option CloudStack offers, owned by the account's user.
+    ///
+    /// Quota (GiB, `None`/0 = none), encryption and owner go into the creation request;
+    /// versioning, policy and the CORS rule for the UI follow. If any step fails, the bucket
+    /// is deleted again and the error says which step failed. Object lock is refused with
+    /// [`ErrorKind::Unsupported`] before anything is sent.
+    pub async fn create_bucket(&self, spec: &BucketSpec) -> Result<CreatedBucket> {
+        self.ensure_open()?;
+        let (owner, quota) = self.check_spec(spec)?;
+        let credentials = match &spec.credentials {
+            Some(credentials) => credentials.clone(),
+            None => self.ensure_account_user(&spec.account_uuid, None).await?,
+        };
+        let mut create = BucketCreate::new(&spec.name, self.namespace());
+        create.owner = Some(owner);
+        create.vpool = self.vpool().await?;
+        create.head_type = Some("s3".to_owned());
+        create.encryption = Some(spec.encryption);
+        create.block_size_gb = quota;
+        create.notification_size_gb = quota;
+        self.mgmt()
+            .buckets()
+            .create(&create)
+            .await
+            .map_err(|err| creation_error(&spec.name, err))?;
+        tracing::info!(bucket = %spec.name, "created bucket");
+
+        if let Err(err) = self.configure_new_bucket(spec, &credentials).await {
+            return Err(self.roll_back(&spec.name, err).await);
+        }
+        self.echoes()
+            .remember(&spec.name, creation_settings(spec, quota));
+        Ok(CreatedBucket {
+            name: spec.name.clone(),
+            url: self.config().bucket_url(&spec.name),
+            credentials,
+        })
+    }
+
+    /// Deletes a bucket. A missing bucket counts as deleted; a bucket that still holds data
+    /// fails with [`ErrorKind::NotEmpty`], saying what remains.
+    pub async fn delete_bucket(&self, bucket: &str) -> Result<()> {
+        self.ensure_open()?;
+        validate::bucket_name(bucket)?;
+        self.echoes().forget(bucket);
+        match self
+            .mgmt()
+            .buckets()
+            .delete(bucket, self.namespace(), false)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == ErrorKind::NotFound => {
+                tracing::info!(bucket, "bucket to delete is already gone");
+                Ok(())
+            }
+            Err(err) if is_not_empty(&err) => Err(self.not_empty_error(bucket, err).await),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Every bucket of the namespace (all pages), seen with the service account.
+    pub async fn list_buckets(&self) -> Result<Vec<BucketSummary>> {
+        self.ensure_open()?;
+        self.mgmt()
+            .buckets()
+            .list(self.namespace())
+            .map_ok(summary)
+            .try_collect()
+            .await
+    }
+
+    /// Validates a spec without sending anything; returns the owner and the quota to set.
+    fn check_spec(&self, spec: &BucketSpec) -> Result<(String, Option<u64>)> {
+        validate::bucket_name(&spec.name)?;
+        let owner = self.config().user_id(&spec.account_uuid)?;
+        if let Some(credentials) = &spec.credentials
+            && credentials.user_id != owner
+        {
+            return Err(Error::invalid_input(format!(
+                "the credentials belong to {}, not to the account's user {owner}",
+                credentials.user_id
+            )));
+        }
+        let quota = spec.quota_gib.filter(|gib| *gib > 0);
+        if let Some(gib) = quota {
+            validate::quota_gib(gib)?;
+        }
+        if let Some(policy) = &spec.policy {
+            policy.check_for_bucket(&spec.name)?;
+        }
+        if spec.object_lock {
+            return Err(Error::unsupported(
+                "object lock is not supported by this ECS driver; create the bucket without it",
+            ));
+        }
+        Ok((owner, quota))
+    }
+
+    /// Versioning, policy and CORS of a bucket that was just created (so it has no policy).
+    async fn configure_new_bucket(
+        &self,
+        spec: &BucketSpec,
+        credentials: &AccountCredentials,
+    ) -> Result<()> {
+        let buckets = self.mgmt().buckets();
+        if spec.versioning {
+            buckets
+                .set_versioning(&spec.name, self.namespace(), VersioningStatus::Enabled)
+                .await
+                .map_err(|err| step_error("enable versioning", err))?;
+        }
+        let policy = match &spec.policy {
+            Some(PolicySpec::Public) => plan_public(None, &spec.name),
+            Some(PolicySpec::Custom(custom)) => PolicyWrite::Put(custom.as_str().to_owned()),
+            Some(PolicySpec::Private) | None => PolicyWrite::Keep,
+        };
+        if let PolicyWrite::Put(document) = policy {
+            buckets
+                .set_policy(&spec.name, self.namespace(), &document)
+                .await
+                .map_err(|err| step_error("set the bucket policy", err))?;
+        }
+        let origins = &self.config().cors_origins;
+        if !origins.is_empty() {
+            let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
+            self.s3_client(credentials)?
+                .put_cors(&spec.name, &[ecs_s3::cors_for_origins(&origins)])
+                .await
+                .map_err(|err| step_error("set the CORS rule", err))?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a bucket whose configuration failed; returns the error to report.
+    async fn roll_back(&self, bucket: &str, cause: Error) -> Error {
+        match self
+            .mgmt()
+            .buckets()
+            .delete(bucket, self.namespace(), false)
+            .await
+        {
+            Ok(()) => {
+                tracing::warn!(bucket, error = %cause, "bucket creation failed; the bucket was removed");
+                cause
+            }
+            Err(err) if err.kind() == ErrorKind::NotFound => cause,
+            Err(rollback) => {
+                tracing::error!(bucket, error = %cause, rollback = %rollback, "bucket creation failed and the bucket could not be removed");
+                let message = format!(
+                    "{}; removing the half-created bucket {bucket} failed too ({rollback}), delete it by hand",
+                    cause.message()
+                );
+                let mut error = Error::new(cause.kind(), message).with_retryable(false);
+                if let Some(operation) = cause.operation() {
+                    error = error.with_operation(operation);
+                }
+                error.with_source(cause)
+            }
+        }
+    }
+
+    /// The replication group's URN: configured as a URN, or resolved once from its name.
+    async fn vpool(&self) -> Result<Option<String>> {
+        let Some(group) = self.config().replication_group.clone() else {
+            return Ok(None);
+        };
+        if group.starts_with("urn:") {
+            return Ok(Some(group));
+        }
+        self.inner
+            .vpool
+            .get_or_try_init(|| async {
+                let groups = self.mgmt().replication_groups().list().await?;
+                groups
+                    .into_iter()
+                    .find(|candidate| candidate.name == group && !candidate.inactive)
+                    .map(|found| Some(found.id))
+                    .ok_or_else(|| {
+                        Error::invalid_input(format!(
+                            "replication group {group} does not exist or is inactive"
+                        ))
+                    })
+            })
+            .await
+            .cloned()
+    }
+
+    /// Builds the "not empty" error, with what billing reports remains.
+    async fn not_empty_error(&self, bucket: &str, cause: Error) -> Error {
+        let remains = match self
+            .mgmt()
+            .billing()
+            .bucket_info(self.namespace(), bucket)
+            .await
+        {
+            Ok(billing) => format!(
+                "ECS metering reports {} object(s), {} byte(s)",
+                billing.total_objects, billing.total_size_bytes
+            ),
+            Err(_) => "it still holds objects or object versions".to_owned(),
+        };
+        let said = cause
+            .remote()
+            .and_then(|remote| remote.details.clone())
+            .map(|details| format!("; ECS says: {details}"))
+            .unwrap_or_default();
+        Error::new(
+            ErrorKind::NotEmpty,
+            format!("bucket {bucket} is not empty: {remains}{said}; delete its objects and versions first"),
+        )
+        .with_operation("delete bucket")
+        .with_source(cause)
+    }
+}
+
+/// Whether a failed `deactivate` means the bucket still holds data (ECS code 1012 there).
+fn is_not_empty(err: &Error) -> bool {
+    err.kind() == ErrorKind::NotEmpty || err.remote_code() == Some(CODE_UNABLE_TO_CHANGE)
+}
+
+fn creation_error(bucket: &str, err: Error) -> Error {
+    if err.kind() == ErrorKind::AlreadyExists {
+        return Error::new(
+            ErrorKind::AlreadyExists,
+            format!("bucket name {bucket} is already taken in the namespace; choose another name"),
+        )
+        .with_operation("create bucket")
+        .with_source(err);
+    }
+    err
+}
+
+fn step_error(step: &'static str, err: Error) -> Error {
+    Error::new(
+        err.kind(),
+        format!("bucket created but could not {step}: {}", err.message()),
+    )
+    .with_retryable(err.is_retryable())
+    .with_operation("create bucket")
+    .with_source(err)
+}
+
+fn creation_settings(spec: &BucketSpec, quota: Option<u64>) -> Vec<Setting> {
+    let mut settings = vec![
+        Setting::Versioning(spec.versioning),
+        Setting::Encryption(spec.encryption),
+        Setting::Quota(quota.unwrap_or(0)),
+    ];
+    match &spec.policy {
+        Some(policy) => settings.push(Setting::Policy(policy.clone())),
+        None => settings.push(Setting::Policy(PolicySpec::Private)),
+    }
+    settings
+}
+
+fn summary(info: BucketInfo) -> BucketSummary {
+    BucketSummary {
+        created: info.created.and_then(|created| {
+            created
+                .format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        }),
+        quota_gib: info.block_size_gb.filter(|gib| *gib > 0),
+        encryption: info.encryption,
+        versioning: info
+            .versioning_status
+            .as_deref()
+            .is_some_and(|status| status.eq_ignore_ascii_case("enabled")),
+        owner: info.owner,
+        name: info.name,
+    }
+}

@@ -1,0 +1,230 @@
+//! The connectivity check behind "add object storage": login, role, namespace, replication
+//! group, S3 reachability and the TLS outcome, each reported with a fix when it fails.
+
+use ecs_common::{Error, ErrorKind, SecretString};
+use ecs_mgmt::{EcsMgmtClient, NamespaceInfo, WhoAmI};
+use ecs_s3::ClientConfig;
+
+use super::{EcsObjectStore, mgmt_client};
+use crate::{Check, CheckReport};
+
+/// A bucket name no one owns, probed to see whether the S3 endpoint answers.
+const PROBE_BUCKET: &str = "cloudstack-connectivity-probe";
+
+impl EcsObjectStore {
+    /// Checks everything the store needs, with a separate management session that is logged
+    /// out afterwards (the store's own session is untouched). Never fails: problems are in the
+    /// report.
+    pub async fn check(&self) -> CheckReport {
+        if let Err(err) = self.ensure_open() {
+            return CheckReport::new(vec![Check::fail("store", err.to_string())]);
+        }
+        let mut checks = vec![self.tls_check()];
+        match mgmt_client(self.config()) {
+            Ok(client) => {
+                self.mgmt_checks(&client, &mut checks).await;
+                client.close().await;
+            }
+            Err(err) => checks.push(Check::fail("login", err.to_string())),
+        }
+        checks.push(self.s3_check().await);
+        CheckReport::new(checks)
+    }
+
+    fn tls_check(&self) -> Check {
+        let tls = &self.config().tls;
+        let detail = if tls.is_insecure() {
+            "certificate verification is OFF (insecure=true); use ca_cert instead in production"
+                .to_owned()
+        } else if tls.extra_roots().is_empty() {
+            "certificates are verified against the system roots".to_owned()
+        } else {
+            format!(
+                "certificates are verified against the system roots and {} extra CA certificate(s)",
+                tls.extra_roots().len()
+            )
+        };
+        Check::pass("tls", detail)
+    }
+
+    async fn mgmt_checks(&self, client: &EcsMgmtClient, checks: &mut Vec<Check>) {
+        let me = match client.whoami().await {
+            Ok(me) => me,
+            Err(err) => {
+                checks.push(Check::fail(
+                    "login",
+                    explain(&err, "mgmt_url", "sa_user and sa_password"),
+                ));
+                for name in ["role", "namespace", "replication_group"] {
+                    checks.push(Check::fail(name, "not checked: the login failed"));
+                }
+                return;
+            }
+        };
+        checks.push(Check::pass(
+            "login",
+            format!(
+                "logged in to {} as {}",
+                self.config().mgmt_endpoint(),
+                me.common_name
+            ),
+        ));
+        checks.push(self.role_check(&me));
+        match client.namespaces().info(self.namespace()).await {
+            Ok(info) => {
+                checks.push(Check::pass(
+                    "namespace",
+                    format!("namespace {} exists", info.name),
+                ));
+                checks.push(self.replication_group_check(client, &info).await);
+            }
+            Err(err) => {
+                let detail = if err.kind() == ErrorKind::NotFound {
+                    format!(
+                        "namespace {} does not exist; create it or fix the namespace detail",
+                        self.namespace()
+                    )
+                } else {
+                    explain(&err, "mgmt_url", "sa_user and sa_password")
+                };
+                checks.push(Check::fail("namespace", detail));
+                checks.push(Check::fail(
+                    "replication_group",
+                    "not checked: the namespace is unknown",
+                ));
+            }
+        }
+    }
+
+    fn role_check(&self, me: &WhoAmI) -> Check {
+        let namespace_admin =
+            me.has_role("NAMESPACE_ADMIN") && me.namespace.as_deref() == Some(self.namespace());
+        if me.has_role("SYSTEM_ADMIN") || namespace_admin {
+            Check::pass(
+                "role",
+                format!(
+                    "{} may manage namespace {} ({})",
+                    me.common_name,
+                    self.namespace(),
+                    me.roles.join(", ")
+                ),
+            )
+        } else {
+            Check::fail(
+                "role",
+                format!(
+                    "{} has roles [{}]; it needs SYSTEM_ADMIN or NAMESPACE_ADMIN of {}",
+                    me.common_name,
+                    me.roles.join(", "),
+                    self.namespace()
+                ),
+            )
+        }
+    }
+
+    async fn replication_group_check(
+        &self,
+        client: &EcsMgmtClient,
+        namespace: &NamespaceInfo,
+    ) -> Check {
+        let Some(wanted) = self.config().replication_group.as_deref() else {
+            return match &namespace.default_data_services_vpool {
+                Some(default) => Check::pass(
+                    "replication_group",
+                    format!("buckets use the namespace default {default}"),
+                ),
+                None => Check::fail(
+                    "replication_group",
+                    "the namespace has no default replication group; set replication_group",
+                ),
+            };
+        };
+        let groups = match client.replication_groups().list().await {
+            Ok(groups) => groups,
+            Err(err) => {
+                return Check::fail(
+                    "replication_group",
+                    explain(&err, "mgmt_url", "sa_user and sa_password"),
+                );
+            }
+        };
+        let Some(group) = groups
+            .iter()
+            .find(|group| group.id == wanted || group.name == wanted)
+        else {
+            let known: Vec<&str> = groups.iter().map(|group| group.name.as_str()).collect();
+            return Check::fail(
+                "replication_group",
+                format!(
+                    "replication group {wanted} does not exist (known: {})",
+                    known.join(", ")
+                ),
+            );
+        };
+        let allowed = !group.inactive
+            && !namespace.disallowed_vpools_list.contains(&group.id)
+            && (namespace.allowed_vpools_list.is_empty()
+                || namespace.allowed_vpools_list.contains(&group.id));
+        if allowed {
+            Check::pass(
+                "replication_group",
+                format!("replication group {} ({}) is usable", group.name, group.id),
+            )
+        } else {
+            Check::fail(
+                "replication_group",
+                format!(
+                    "replication group {} is inactive or not allowed in namespace {}",
+                    group.name,
+                    self.namespace()
+                ),
+            )
+        }
+    }
+
+    /// Probes the private S3 URL with made-up credentials: any S3 answer (even "access
+    /// denied") proves it is reachable.
+    async fn s3_check(&self) -> Check {
+        let config = self.config();
+        let probe = ClientConfig::builder()
+            .endpoint(config.s3_endpoint())
+            .credentials(
+                "cloudstack-connectivity-check",
+                SecretString::from("not-a-real-secret".to_owned()),
+            )
+            .tls(config.tls.clone())
+            .max_attempts(1)
+            .build();
+        let client = match probe {
+            Ok(client) => client,
+            Err(err) => return Check::fail("s3", err.to_string()),
+        };
+        match client.bucket_exists(PROBE_BUCKET).await {
+            Ok(_) => Check::pass("s3", format!("S3 answers at {}", config.s3_endpoint())),
+            Err(err) if err.status().is_some() => {
+                Check::pass("s3", format!("S3 answers at {}", config.s3_endpoint()))
+            }
+            Err(err) => Check::fail("s3", explain(&err, "s3_private_url", "the S3 endpoint")),
+        }
+    }
+}
+
+/// A failure in words an administrator can act on.
+fn explain(err: &Error, url_key: &str, credentials: &str) -> String {
+    let hint = match err.kind() {
+        ErrorKind::Unauthorized => format!("check {credentials}"),
+        ErrorKind::Forbidden => "the account lacks permission".to_owned(),
+        ErrorKind::TokenLimit => {
+            "the user holds too many sessions; log some out or wait".to_owned()
+        }
+        ErrorKind::Tls => {
+            "the certificate is not trusted: set ca_cert (PEM), or insecure=true for tests"
+                .to_owned()
+        }
+        ErrorKind::Connect | ErrorKind::Timeout => {
+            format!("cannot reach {url_key}; check the URL, port and firewall")
+        }
+        _ => format!("check {url_key}"),
+    };
+    format!("{err} ({hint})")
+}

@@ -1,0 +1,126 @@
+//! Per-bucket settings CloudStack sets after creation and from the update form: versioning,
+//! encryption, quota and policy. Each is idempotent: the update form re-sends unchanged values.
+
+use ecs_common::{Error, Result};
+use ecs_mgmt::{BucketQuota, VersioningStatus};
+
+use super::EcsObjectStore;
+use crate::echo::Setting;
+use crate::policy::{PolicyWrite, plan_private, plan_public};
+use crate::{PolicySpec, validate};
+
+impl EcsObjectStore {
+    /// Turns versioning on, or off (S3 cannot switch it off: it becomes `Suspended`).
+    pub async fn set_versioning(&self, bucket: &str, enabled: bool) -> Result<()> {
+        self.ensure_open()?;
+        validate::bucket_name(bucket)?;
+        if self
+            .echoes()
+            .take_if_same(bucket, &Setting::Versioning(enabled))
+        {
+            return Ok(());
+        }
+        let status = if enabled {
+            VersioningStatus::Enabled
+        } else {
+            VersioningStatus::Suspended
+        };
+        self.mgmt()
+            .buckets()
+            .set_versioning(bucket, self.namespace(), status)
+            .await
+    }
+
+    /// Succeeds when the bucket's encryption already is `enabled`; ECS fixes encryption at
+    /// creation, so a change fails with [`ErrorKind::Unsupported`](ecs_common::ErrorKind).
+    pub async fn set_encryption(&self, bucket: &str, enabled: bool) -> Result<()> {
+        self.ensure_open()?;
+        validate::bucket_name(bucket)?;
+        if self
+            .echoes()
+            .take_if_same(bucket, &Setting::Encryption(enabled))
+        {
+            return Ok(());
+        }
+        let info = self.mgmt().buckets().info(bucket, self.namespace()).await?;
+        if info.encryption == enabled {
+            return Ok(());
+        }
+        let (now, wanted) = if info.encryption {
+            ("on", "off")
+        } else {
+            ("off", "on")
+        };
+        Err(Error::unsupported(format!(
+            "ECS fixes encryption when a bucket is created: bucket {bucket} has it {now} and it cannot be turned {wanted}"
+        )))
+    }
+
+    /// Sets the hard quota in GiB: raising and lowering both work, and 0 removes the quota.
+    pub async fn set_quota(&self, bucket: &str, gib: u64) -> Result<()> {
+        self.ensure_open()?;
+        validate::bucket_name(bucket)?;
+        validate::quota_gib(gib)?;
+        if self.echoes().take_if_same(bucket, &Setting::Quota(gib)) {
+            return Ok(());
+        }
+        let buckets = self.mgmt().buckets();
+        if gib == 0 {
+            buckets.delete_quota(bucket, self.namespace()).await
+        } else {
+            let quota = BucketQuota::new(Some(gib), Some(gib));
+            buckets.set_quota(bucket, self.namespace(), &quota).await
+        }
+    }
+
+    /// Applies CloudStack's policy choice.
+    ///
+    /// `Public` adds the driver's anonymous list/read statements and keeps the user's other
+    /// statements; `Private` removes every anonymous grant and keeps the rest; a custom policy
+    /// (which must name only this bucket) replaces the policy. Nothing is written when the
+    /// policy already is as asked.
+    pub async fn set_policy(&self, bucket: &str, policy: &PolicySpec) -> Result<()> {
+        self.ensure_open()?;
+        validate::bucket_name(bucket)?;
+        policy.check_for_bucket(bucket)?;
+        if self
+            .echoes()
+            .take_if_same(bucket, &Setting::Policy(policy.clone()))
+        {
+            return Ok(());
+        }
+        let buckets = self.mgmt().buckets();
+        let write = match policy {
+            PolicySpec::Custom(custom) => PolicyWrite::Put(custom.as_str().to_owned()),
+            PolicySpec::Public => {
+                let current = buckets.policy(bucket, self.namespace()).await?;
+                plan_public(current.as_deref(), bucket)
+            }
+            PolicySpec::Private => {
+                let current = buckets.policy(bucket, self.namespace()).await?;
+                plan_private(current.as_deref())
+            }
+        };
+        match write {
+            PolicyWrite::Keep => Ok(()),
+            PolicyWrite::Put(document) => {
+                buckets
+                    .set_policy(bucket, self.namespace(), &document)
+                    .await
+            }
+            PolicyWrite::Delete => buckets.delete_policy(bucket, self.namespace()).await,
+        }
+    }
+
+    /// The bucket's policy document, or `None` when it has none.
+    pub async fn get_policy(&self, bucket: &str) -> Result<Option<String>> {
+        self.ensure_open()?;
+        validate::bucket_name(bucket)?;
+        let policy = self
+            .mgmt()
+            .buckets()
+            .policy(bucket, self.namespace())
+            .await?;
+        Ok(policy.filter(|text| !text.trim().is_empty() && text.trim() != "{}"))
+    }
+}
