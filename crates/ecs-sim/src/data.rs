@@ -3,6 +3,7 @@
 //! The management API asks this trait about bucket contents (billing, bucket info, refusing to
 //! delete a non-empty bucket, `emptyBucket`); the S3 side implements it over its object storage.
 
+use std::any::Any;
 use std::fmt::Debug;
 
 /// What a bucket holds, as billing and deletion see it.
@@ -26,7 +27,10 @@ impl BucketUsage {
 }
 
 /// Bucket contents, keyed by (namespace, bucket name).
-pub trait BucketData: Send + Sync + Debug + 'static {
+///
+/// `Any` lets the S3 side recover its concrete storage from the `Arc<dyn BucketData>` the
+/// management state holds, so both halves share one instance.
+pub trait BucketData: Any + Send + Sync + Debug + 'static {
     /// Called after the management side created a bucket.
     fn bucket_created(&self, namespace: &str, bucket: &str);
     /// Called after the management side removed a bucket (its contents go with it).

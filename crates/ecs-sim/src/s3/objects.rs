@@ -1,0 +1,272 @@
+//! Object operations: put, get (ranges), head, delete (versions, delete markers), batch delete and copy.
+
+use bytes::Bytes;
+use s3s::dto::*;
+use s3s::{S3Request, S3Response, S3Result, s3_error};
+
+use super::auth::{Need, authorize};
+use super::convert::{
+    MetaInput, caller, content_md5, etag, object_lock_unsupported, reported_version, sse,
+    storage_error, timestamp, user_metadata, versioning,
+};
+use super::service::EcsS3;
+use crate::state::Bucket;
+use crate::storage::{ObjectData, ObjectVersion};
+
+type Out<T> = S3Result<S3Response<T>>;
+
+fn empty_body() -> StreamingBlob {
+    StreamingBlob::wrap(futures::stream::empty::<Result<Bytes, std::io::Error>>())
+}
+
+pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Out<PutObjectOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let input = req.input;
+    if input.object_lock_mode.is_some()
+        || input.object_lock_retain_until_date.is_some()
+        || input.object_lock_legal_hold_status.is_some()
+    {
+        return Err(object_lock_unsupported());
+    }
+    let md5 = content_md5(input.content_md5.as_deref())?;
+    let object = MetaInput {
+        content_type: input.content_type,
+        content_encoding: input.content_encoding,
+        content_disposition: input.content_disposition,
+        content_language: input.content_language,
+        cache_control: input.cache_control,
+        metadata: input.metadata,
+    }
+    .into_meta();
+    let opts = s3.write_options(&ns, &meta, object, md5, input.content_length);
+    let body = input.body.unwrap_or_else(empty_body);
+    let written = s3
+        .storage
+        .put_object(&ns, &meta.name, &input.key, body, opts)
+        .await
+        .map_err(storage_error)?;
+    s3.note_soft_quota(&ns, &meta);
+    Ok(S3Response::new(PutObjectOutput {
+        e_tag: Some(etag(&written.etag)),
+        version_id: reported_version(&meta, written.version_id),
+        server_side_encryption: sse(&meta),
+        ..Default::default()
+    }))
+}
+
+/// The version a GET/HEAD addresses, with its data.
+fn fetch(
+    s3: &EcsS3,
+    ns: &str,
+    meta: &Bucket,
+    key: &str,
+    version_id: Option<&str>,
+) -> S3Result<(ObjectVersion, ObjectData)> {
+    let version = s3
+        .storage
+        .get_object(ns, &meta.name, key, version_id)
+        .map_err(storage_error)?;
+    let data = version.data.clone().ok_or_else(|| s3_error!(NoSuchKey))?;
+    Ok((version, data))
+}
+
+/// The byte range to serve (`start..end`) and its `Content-Range`.
+fn byte_range(range: Option<&Range>, size: u64) -> S3Result<(u64, u64, Option<String>)> {
+    match range {
+        None => Ok((0, size, None)),
+        Some(range) => {
+            let r = range
+                .check(size)
+                .map_err(|_| s3_error!(InvalidRange, "The requested range is not satisfiable"))?;
+            let header = format!("bytes {}-{}/{size}", r.start, r.end - 1);
+            Ok((r.start, r.end, Some(header)))
+        }
+    }
+}
+
+fn content_length(len: u64) -> Option<i64> {
+    i64::try_from(len).ok()
+}
+
+pub(crate) fn get_object(s3: &EcsS3, req: S3Request<GetObjectInput>) -> Out<GetObjectOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let input = &req.input;
+    let (version, data) = fetch(s3, &ns, &meta, &input.key, input.version_id.as_deref())?;
+    let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
+    let body = StreamingBlob::wrap(s3.storage.read(&data, start, end));
+    let m = &data.meta;
+    Ok(S3Response::new(GetObjectOutput {
+        body: Some(body),
+        accept_ranges: Some("bytes".to_owned()),
+        content_length: content_length(end - start),
+        content_range,
+        content_type: m.content_type.clone(),
+        content_encoding: m.content_encoding.clone(),
+        content_disposition: m.content_disposition.clone(),
+        content_language: m.content_language.clone(),
+        cache_control: m.cache_control.clone(),
+        metadata: user_metadata(m),
+        e_tag: Some(etag(&data.etag)),
+        last_modified: Some(timestamp(version.last_modified)),
+        version_id: reported_version(&meta, version.version_id),
+        server_side_encryption: sse(&meta),
+        ..Default::default()
+    }))
+}
+
+pub(crate) fn head_object(s3: &EcsS3, req: S3Request<HeadObjectInput>) -> Out<HeadObjectOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let input = &req.input;
+    let (version, data) = fetch(s3, &ns, &meta, &input.key, input.version_id.as_deref())?;
+    let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
+    let m = &data.meta;
+    Ok(S3Response::new(HeadObjectOutput {
+        accept_ranges: Some("bytes".to_owned()),
+        content_length: content_length(end - start),
+        content_range,
+        content_type: m.content_type.clone(),
+        content_encoding: m.content_encoding.clone(),
+        content_disposition: m.content_disposition.clone(),
+        content_language: m.content_language.clone(),
+        cache_control: m.cache_control.clone(),
+        metadata: user_metadata(m),
+        e_tag: Some(etag(&data.etag)),
+        last_modified: Some(timestamp(version.last_modified)),
+        version_id: reported_version(&meta, version.version_id),
+        server_side_encryption: sse(&meta),
+        ..Default::default()
+    }))
+}
+
+pub(crate) fn delete_object(
+    s3: &EcsS3,
+    req: S3Request<DeleteObjectInput>,
+) -> Out<DeleteObjectOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let input = &req.input;
+    let deleted = s3.storage.delete_object(
+        &ns,
+        &meta.name,
+        &input.key,
+        input.version_id.as_deref(),
+        versioning(&meta),
+    );
+    Ok(S3Response::new(DeleteObjectOutput {
+        delete_marker: deleted.delete_marker.then_some(true),
+        version_id: deleted.version_id,
+        ..Default::default()
+    }))
+}
+
+pub(crate) fn delete_objects(
+    s3: &EcsS3,
+    req: S3Request<DeleteObjectsInput>,
+) -> Out<DeleteObjectsOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let uid = caller(&req)?.uid;
+    let versioning = versioning(&meta);
+    let quiet = req.input.delete.quiet == Some(true);
+    let (mut deleted, mut errors) = (Vec::new(), Vec::new());
+    for object in &req.input.delete.objects {
+        if let Err(err) = authorize(
+            &s3.core,
+            uid.as_deref(),
+            &ns,
+            &meta.name,
+            Some(&object.key),
+            Need::Action("s3:DeleteObject"),
+        ) {
+            errors.push(Error {
+                code: Some(err.code().as_str().to_owned()),
+                key: Some(object.key.clone()),
+                message: err.message().map(str::to_owned),
+                version_id: object.version_id.clone(),
+            });
+            continue;
+        }
+        let d = s3.storage.delete_object(
+            &ns,
+            &meta.name,
+            &object.key,
+            object.version_id.as_deref(),
+            versioning,
+        );
+        if !quiet {
+            let marker_id = (d.delete_marker && object.version_id.is_none())
+                .then(|| d.version_id.clone())
+                .flatten();
+            deleted.push(DeletedObject {
+                delete_marker: d.delete_marker.then_some(true),
+                delete_marker_version_id: marker_id,
+                key: Some(object.key.clone()),
+                version_id: object.version_id.clone(),
+            });
+        }
+    }
+    Ok(S3Response::new(DeleteObjectsOutput {
+        deleted: Some(deleted),
+        errors: Some(errors),
+        ..Default::default()
+    }))
+}
+
+pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<CopyObjectOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let uid = caller(&req)?.uid;
+    let input = &req.input;
+    let CopySource::Bucket {
+        bucket: src_bucket,
+        key: src_key,
+        version_id: src_version,
+    } = &input.copy_source
+    else {
+        return Err(s3_error!(
+            NotImplemented,
+            "Copying from an access point is not supported"
+        ));
+    };
+    authorize(
+        &s3.core,
+        uid.as_deref(),
+        &ns,
+        src_bucket,
+        Some(src_key),
+        Need::Action("s3:GetObject"),
+    )?;
+    let replace = input
+        .metadata_directive
+        .as_ref()
+        .is_some_and(|d| d.as_str() == MetadataDirective::REPLACE);
+    let object = MetaInput {
+        content_type: input.content_type.clone(),
+        content_encoding: input.content_encoding.clone(),
+        content_disposition: input.content_disposition.clone(),
+        content_language: input.content_language.clone(),
+        cache_control: input.cache_control.clone(),
+        metadata: input.metadata.clone(),
+    }
+    .into_meta();
+    let opts = s3.write_options(&ns, &meta, object, None, None);
+    let written = s3
+        .storage
+        .copy_object(
+            (&ns, src_bucket, src_key, src_version.as_deref()),
+            (&ns, &meta.name, &input.key),
+            replace,
+            opts,
+        )
+        .map_err(storage_error)?;
+    s3.note_soft_quota(&ns, &meta);
+    let now = s3.core.clock.now();
+    Ok(S3Response::new(CopyObjectOutput {
+        copy_object_result: Some(CopyObjectResult {
+            e_tag: Some(etag(&written.etag)),
+            last_modified: Some(timestamp(now)),
+            ..Default::default()
+        }),
+        copy_source_version_id: src_version.as_deref().map(str::to_owned),
+        version_id: reported_version(&meta, written.version_id),
+        server_side_encryption: sse(&meta),
+        ..Default::default()
+    }))
+}
