@@ -5,6 +5,8 @@
 mod api;
 mod client;
 mod error;
+#[cfg(test)]
+mod fixture_tests;
 mod pagination;
 mod request;
 mod retry;

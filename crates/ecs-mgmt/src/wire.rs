@@ -380,6 +380,7 @@ pub(crate) mod de {
     pub(crate) fn string_list<'de, D: Deserializer<'de>>(
         d: D,
     ) -> std::result::Result<Vec<String>, D::Error> {
+        #[derive(Clone, Copy)]
         struct StringsVisitor;
 
         impl<'de> Visitor<'de> for StringsVisitor {
@@ -396,6 +397,22 @@ pub(crate) mod de {
                 while let Some(item) = seq.next_element::<String>()? {
                     if !item.trim().is_empty() {
                         items.push(item.trim().to_owned());
+                    }
+                }
+                Ok(items)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                // XML text reached through `deserialize_any` arrives as a `$text` entry.
+                let mut items = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "$text" || key == "$value" {
+                        let text = map.next_value::<String>()?;
+                        items.extend(self.visit_str::<A::Error>(&text)?);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
                     }
                 }
                 Ok(items)

@@ -106,7 +106,7 @@ impl RawBucketBilling {
 }
 
 #[derive(Deserialize)]
-struct RawBucketBillingList {
+pub(crate) struct RawBucketBillingList {
     #[serde(
         rename = "bucket_billing_info",
         alias = "bucket_billing_infos",

@@ -402,9 +402,9 @@ impl EmptyBucketStatus {
 }
 
 #[derive(Deserialize)]
-struct BucketList {
+pub(crate) struct BucketList {
     #[serde(default)]
-    object_bucket: Vec<BucketInfo>,
+    pub(crate) object_bucket: Vec<BucketInfo>,
     #[serde(rename = "NextMarker", default, deserialize_with = "de::opt_string")]
     next_marker: Option<String>,
 }

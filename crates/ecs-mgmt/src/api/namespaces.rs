@@ -68,9 +68,9 @@ pub struct NamespaceInfo {
 }
 
 #[derive(Deserialize)]
-struct NamespaceList {
+pub(crate) struct NamespaceList {
     #[serde(default)]
-    namespace: Vec<NamespaceEntry>,
+    pub(crate) namespace: Vec<NamespaceEntry>,
     #[serde(rename = "NextMarker", default, deserialize_with = "de::opt_string")]
     next_marker: Option<String>,
 }

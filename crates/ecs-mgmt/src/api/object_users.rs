@@ -70,11 +70,11 @@ pub struct ObjectUserInfo {
 }
 
 #[derive(Deserialize)]
-struct UserList {
+pub(crate) struct UserList {
     #[serde(default)]
-    blobuser: Vec<ObjectUser>,
+    pub(crate) blobuser: Vec<ObjectUser>,
     #[serde(rename = "NextMarker", default, deserialize_with = "de::opt_string")]
-    next_marker: Option<String>,
+    pub(crate) next_marker: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -58,9 +58,9 @@ pub struct VarrayMapping {
 }
 
 #[derive(Deserialize)]
-struct GroupList {
+pub(crate) struct GroupList {
     #[serde(default)]
-    data_service_vpool: Vec<ReplicationGroup>,
+    pub(crate) data_service_vpool: Vec<ReplicationGroup>,
 }
 
 /// `GET /vdc/data-service/vpools`.

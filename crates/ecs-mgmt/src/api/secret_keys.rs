@@ -90,11 +90,11 @@ impl UserSecretKeys {
 
 /// The response of a key creation (`user_secret_key`). Holds a secret: no `Debug`.
 #[derive(Deserialize)]
-struct RawCreated {
+pub(crate) struct RawCreated {
     #[serde(default, deserialize_with = "de::string")]
-    secret_key: String,
+    pub(crate) secret_key: String,
     #[serde(default, deserialize_with = "de::opt_time")]
-    key_timestamp: Option<OffsetDateTime>,
+    pub(crate) key_timestamp: Option<OffsetDateTime>,
     #[serde(default, deserialize_with = "de::opt_time")]
     key_expiry_timestamp: Option<OffsetDateTime>,
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -103,7 +103,7 @@ struct RawCreated {
 
 /// The response of a key listing (`user_secret_keys`). Holds secrets: no `Debug`.
 #[derive(Deserialize)]
-struct RawKeys {
+pub(crate) struct RawKeys {
     #[serde(default, deserialize_with = "de::string")]
     secret_key_1: String,
     #[serde(default, deserialize_with = "de::opt_time")]
@@ -127,7 +127,7 @@ struct RawKeys {
 }
 
 impl RawKeys {
-    fn into_keys(self) -> UserSecretKeys {
+    pub(crate) fn into_keys(self) -> UserSecretKeys {
         UserSecretKeys {
             key_1: slot(
                 self.secret_key_1,
