@@ -10,6 +10,16 @@ xflags::xflags! {
         }
         /// Installs the packages and tools the tests need (apt, pip), idempotently.
         cmd install {}
+        /// Regenerates sources derived from Rust (the Java ErrorCode enum).
+        cmd codegen {
+            /// Only check that the generated files are fresh; write nothing.
+            optional --check
+        }
+        /// Builds the release JNI library and the jars (library inside) into target/dist/.
+        cmd dist {
+            /// Package the dev-profile library instead of building a release one (quick check).
+            optional --dev
+        }
         /// Runs the end-to-end demonstration against an embedded emulator.
         cmd demo {
             /// Use the Rust driver directly, even when the Java plug-in builds.

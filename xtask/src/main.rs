@@ -4,7 +4,9 @@
 //! subprocesses with xshell's `cmd!`, never through `sh -c` strings.
 
 mod ci;
+mod codegen;
 mod demo;
+mod dist;
 mod flags;
 mod install;
 mod tidy;
@@ -22,6 +24,8 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Ci(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Install(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Demo(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Codegen(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),
     }
 }
 

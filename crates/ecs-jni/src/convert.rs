@@ -1,0 +1,91 @@
+//! Conversions between Java arguments and Rust values: strings, string maps, byte arrays.
+//!
+//! A `null` where a value is required becomes `EcsException(INVALID_INPUT)` naming the argument,
+//! never a `NullPointerException` from deep inside JNI.
+
+use std::collections::HashMap;
+
+use jni::Env;
+use jni::objects::{JByteArray, JObject, JObjectArray, JString};
+use jni::refs::Reference as _;
+
+use crate::error::{BridgeError, BridgeResult};
+
+/// A required `String` argument.
+pub(crate) fn string(env: &Env<'_>, value: &JString<'_>, name: &str) -> BridgeResult<String> {
+    optional_string(env, value)?.ok_or_else(|| BridgeError::null_argument(name))
+}
+
+/// An optional `String` argument (`null` is `None`).
+pub(crate) fn optional_string(env: &Env<'_>, value: &JString<'_>) -> BridgeResult<Option<String>> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(value.try_to_string(env)?))
+}
+
+/// A required `byte[]` argument.
+pub(crate) fn bytes(env: &Env<'_>, value: &JByteArray<'_>, name: &str) -> BridgeResult<Vec<u8>> {
+    if value.is_null() {
+        return Err(BridgeError::null_argument(name));
+    }
+    Ok(env.convert_byte_array(value)?)
+}
+
+/// A map flattened by the Java side into `String[] { key0, value0, key1, value1, ... }`.
+///
+/// A `null` value is skipped (an absent detail); a `null` key or an odd length is invalid input.
+pub(crate) fn string_map(
+    env: &mut Env<'_>,
+    flat: &JObjectArray<'_, JString<'_>>,
+    name: &str,
+) -> BridgeResult<HashMap<String, String>> {
+    if flat.is_null() {
+        return Err(BridgeError::null_argument(name));
+    }
+    let len = flat.len(env)?;
+    if len % 2 != 0 {
+        return Err(
+            ecs_common::Error::invalid_input(format!("{name} must hold key/value pairs")).into(),
+        );
+    }
+    let mut map = HashMap::with_capacity(len / 2);
+    for index in (0..len).step_by(2) {
+        let key = flat.get_element(env, index)?;
+        let value = flat.get_element(env, index + 1)?;
+        let key = string(env, &key, "a detail key")?;
+        if let Some(value) = optional_string(env, &value)? {
+            map.insert(key, value);
+        }
+    }
+    Ok(map)
+}
+
+/// A Java `String` for `value`, or `null` for `None`.
+pub(crate) fn new_optional_string<'local>(
+    env: &mut Env<'local>,
+    value: Option<&str>,
+) -> BridgeResult<JString<'local>> {
+    match value {
+        Some(value) => Ok(env.new_string(value)?),
+        None => Ok(JString::default()),
+    }
+}
+
+/// Builds a Java array of `class` from `items`, converting each with `make`.
+pub(crate) fn object_array<'local, T>(
+    env: &mut Env<'local>,
+    class: &jni::objects::Global<jni::objects::JClass<'static>>,
+    items: &[T],
+    mut make: impl FnMut(&mut Env<'local>, &T) -> BridgeResult<JObject<'local>>,
+) -> BridgeResult<JObjectArray<'local>> {
+    let len = i32::try_from(items.len())
+        .map_err(|_| ecs_common::Error::internal("too many items for a Java array"))?;
+    let array = env.new_object_array(len, class, JObject::null())?;
+    for (index, item) in items.iter().enumerate() {
+        let element = make(env, item)?;
+        array.set_element(env, index, &element)?;
+        env.delete_local_ref(element);
+    }
+    Ok(array)
+}

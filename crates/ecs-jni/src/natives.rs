@@ -1,0 +1,124 @@
+//! The table of native methods of `io.ecscloudstack.ecs.EcsNative`, registered in `JNI_OnLoad`.
+//!
+//! Each entry is a `native_method!`: the Rust function's types are checked against the Java
+//! signature at compile time, panics are caught, and the outcome is resolved through
+//! [`ThrowEcsException`]. Java method names are the lowerCamelCase of the Rust names.
+
+use jni::objects::{Global, JClass, JString};
+use jni::{Env, NativeMethod};
+
+use crate::error::{BridgeResult, ThrowEcsException};
+use crate::{logging, store};
+
+/// A `native_method!` with the crate's error policy.
+macro_rules! ecs_native {
+    ($($tt:tt)*) => {
+        jni::native_method! { error_policy = ThrowEcsException, $($tt)* }
+    };
+}
+
+/// Every native of `EcsNative`.
+const METHODS: &[NativeMethod<'static>] = &[
+    ecs_native! { static fn version() -> JString },
+    ecs_native! { static fn init_logging(directives: JString) -> jboolean },
+    ecs_native! { static fn store_open(details: JString[]) -> jlong, fn = store::open },
+    ecs_native! { static fn store_close(handle: jlong), fn = store::close },
+    ecs_native! { static fn store_check(handle: jlong) -> io.ecscloudstack.ecs.CheckReport, fn = store::check },
+    ecs_native! {
+        static fn store_ensure_account_user(handle: jlong, account_uuid: JString, user_id: JString,
+            secret_key: JString) -> io.ecscloudstack.ecs.AccountCredentials,
+        fn = store::ensure_account_user,
+    },
+    ecs_native! {
+        static fn store_create_bucket(handle: jlong, name: JString, account_uuid: JString, user_id: JString,
+            secret_key: JString, quota_gib: jlong, encryption: jboolean, versioning: jboolean, policy: JString,
+            object_lock: jboolean) -> io.ecscloudstack.ecs.CreatedBucket,
+        fn = store::create_bucket,
+    },
+    ecs_native! {
+        static fn store_set_versioning(handle: jlong, bucket: JString, enabled: jboolean),
+        fn = store::set_versioning,
+    },
+    ecs_native! {
+        static fn store_set_encryption(handle: jlong, bucket: JString, enabled: jboolean),
+        fn = store::set_encryption,
+    },
+    ecs_native! { static fn store_set_quota(handle: jlong, bucket: JString, gib: jlong), fn = store::set_quota },
+    ecs_native! {
+        static fn store_set_policy(handle: jlong, bucket: JString, policy: JString),
+        fn = store::set_policy,
+    },
+    ecs_native! {
+        static fn store_get_policy(handle: jlong, bucket: JString) -> JString,
+        fn = store::get_policy,
+    },
+    ecs_native! { static fn store_delete_bucket(handle: jlong, bucket: JString), fn = store::delete_bucket },
+    ecs_native! {
+        static fn store_list_buckets(handle: jlong) -> io.ecscloudstack.ecs.BucketSummary[],
+        fn = store::list_buckets,
+    },
+    ecs_native! { static fn store_usage(handle: jlong) -> java.lang.Object[], fn = store::usage },
+    ecs_native! {
+        static fn store_rotate_account_key(handle: jlong, account_uuid: JString, grace_seconds: jlong)
+            -> io.ecscloudstack.ecs.AccountCredentials,
+        fn = store::rotate_account_key,
+    },
+    ecs_native! {
+        static fn store_delete_account_user(handle: jlong, account_uuid: JString),
+        fn = store::delete_account_user,
+    },
+    ecs_native! {
+        static fn store_list_objects(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            prefix: JString) -> io.ecscloudstack.ecs.ObjectEntry[],
+        fn = store::list_objects,
+    },
+    ecs_native! {
+        static fn store_list_versions(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            prefix: JString) -> io.ecscloudstack.ecs.ObjectVersionEntry[],
+        fn = store::list_versions,
+    },
+    ecs_native! {
+        static fn store_put_object(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            key: JString, data: jbyte[]),
+        fn = store::put_object,
+    },
+    ecs_native! {
+        static fn store_get_object(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            key: JString) -> jbyte[],
+        fn = store::get_object,
+    },
+    ecs_native! {
+        static fn store_delete_object(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            key: JString),
+        fn = store::delete_object,
+    },
+    ecs_native! {
+        static fn store_presign_get(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            key: JString, seconds: jlong) -> JString,
+        fn = store::presign_get,
+    },
+];
+
+/// Registers [`METHODS`] on `EcsNative`.
+#[allow(unsafe_code)]
+pub(crate) fn register(
+    env: &mut Env<'_>,
+    class: &Global<JClass<'static>>,
+) -> jni::errors::Result<()> {
+    // SAFETY: every entry comes from `native_method!`, whose wrapper has the `extern "system"`
+    // ABI and the argument types of the JNI signature registered with it.
+    unsafe { env.register_native_methods(class, METHODS) }
+}
+
+fn version<'local>(env: &mut Env<'local>, _class: JClass<'local>) -> BridgeResult<JString<'local>> {
+    Ok(env.new_string(crate::VERSION)?)
+}
+
+fn init_logging<'local>(
+    env: &mut Env<'local>,
+    _class: JClass<'local>,
+    directives: JString<'local>,
+) -> BridgeResult<bool> {
+    let directives = crate::convert::optional_string(env, &directives)?;
+    Ok(logging::install(directives.as_deref()))
+}

@@ -1,0 +1,379 @@
+//! Natives of `EcsObjectStore`: open and close, then one dispatcher per `ecs-driver` operation.
+//!
+//! Each borrows the store behind the handle first (so a closed store answers `CLOSED` whatever
+//! the other arguments), converts the arguments, blocks on the shared runtime for the driver's
+//! future, and converts the result. No behaviour lives here.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ecs_driver::{AccountCredentials, BucketSpec, EcsObjectStore, PolicySpec, StoreConfig};
+use jni::Env;
+use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
+use jni::sys::jlong;
+
+use crate::convert::{bytes, new_optional_string, optional_string, string, string_map};
+use crate::error::BridgeResult;
+use crate::{handle, runtime, values};
+
+/// What a zero handle is called in the `CLOSED` error.
+const STORE: &str = "the object store";
+
+type Class<'local> = JClass<'local>;
+
+fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
+    handle::borrow::<EcsObjectStore>(handle, STORE)
+}
+
+/// Runs a driver future to completion on the shared runtime.
+fn block_on<F: Future>(future: F) -> BridgeResult<F::Output> {
+    Ok(runtime::get()?.block_on(future))
+}
+
+/// Stored credentials from a (user id, secret key) pair of Java strings; `None` when the user
+/// id is `null`.
+fn stored_credentials(
+    env: &Env<'_>,
+    user_id: &JString<'_>,
+    secret_key: &JString<'_>,
+) -> BridgeResult<Option<AccountCredentials>> {
+    match optional_string(env, user_id)? {
+        Some(user_id) => Ok(Some(AccountCredentials::new(
+            user_id,
+            string(env, secret_key, "secretKey")?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+fn required_credentials(
+    env: &Env<'_>,
+    user_id: &JString<'_>,
+    secret_key: &JString<'_>,
+) -> BridgeResult<AccountCredentials> {
+    Ok(AccountCredentials::new(
+        string(env, user_id, "userId")?,
+        string(env, secret_key, "secretKey")?,
+    ))
+}
+
+pub(crate) fn open<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    details: JObjectArray<'local, JString<'local>>,
+) -> BridgeResult<jlong> {
+    let details = string_map(env, &details, "details")?;
+    let config = StoreConfig::from_details(&details)?;
+    // Building the clients may start reqwest's pool: do it inside the runtime.
+    let store = {
+        let _guard = runtime::get()?.enter();
+        EcsObjectStore::new(config)?
+    };
+    Ok(handle::into_handle(store))
+}
+
+pub(crate) fn close<'local>(
+    _env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+) -> BridgeResult<()> {
+    if handle == 0 {
+        return Ok(());
+    }
+    let store = store(handle)?;
+    block_on(store.close())?;
+    drop(store);
+    handle::release::<EcsObjectStore>(handle);
+    Ok(())
+}
+
+pub(crate) fn check<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+) -> BridgeResult<JObject<'local>> {
+    let store = store(handle)?;
+    let report = block_on(store.check())?;
+    values::check_report(env, &report)
+}
+
+pub(crate) fn ensure_account_user<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    account_uuid: JString<'local>,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+) -> BridgeResult<JObject<'local>> {
+    let store = store(handle)?;
+    let account_uuid = string(env, &account_uuid, "accountUuid")?;
+    let stored = stored_credentials(env, &user_id, &secret_key)?;
+    let credentials = block_on(store.ensure_account_user(&account_uuid, stored))??;
+    values::credentials(env, &credentials)
+}
+
+#[allow(clippy::too_many_arguments)] // One argument per BucketSpec field, as Java passes them.
+pub(crate) fn create_bucket<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    name: JString<'local>,
+    account_uuid: JString<'local>,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    quota_gib: jlong,
+    encryption: bool,
+    versioning: bool,
+    policy: JString<'local>,
+    object_lock: bool,
+) -> BridgeResult<JObject<'local>> {
+    let store = store(handle)?;
+    let mut spec = BucketSpec::new(
+        string(env, &name, "name")?,
+        string(env, &account_uuid, "accountUuid")?,
+    );
+    spec.credentials = stored_credentials(env, &user_id, &secret_key)?;
+    spec.quota_gib = u64::try_from(quota_gib).ok();
+    spec.encryption = encryption;
+    spec.versioning = versioning;
+    spec.policy = optional_string(env, &policy)?
+        .as_deref()
+        .map(PolicySpec::parse)
+        .transpose()?;
+    spec.object_lock = object_lock;
+    let created = block_on(store.create_bucket(&spec))??;
+    values::created_bucket(env, &created)
+}
+
+pub(crate) fn set_versioning<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    bucket: JString<'local>,
+    enabled: bool,
+) -> BridgeResult<()> {
+    let store = store(handle)?;
+    let bucket = string(env, &bucket, "bucket")?;
+    Ok(block_on(store.set_versioning(&bucket, enabled))??)
+}
+
+pub(crate) fn set_encryption<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    bucket: JString<'local>,
+    enabled: bool,
+) -> BridgeResult<()> {
+    let store = store(handle)?;
+    let bucket = string(env, &bucket, "bucket")?;
+    Ok(block_on(store.set_encryption(&bucket, enabled))??)
+}
+
+pub(crate) fn set_quota<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    bucket: JString<'local>,
+    gib: jlong,
+) -> BridgeResult<()> {
+    let store = store(handle)?;
+    let bucket = string(env, &bucket, "bucket")?;
+    let gib = u64::try_from(gib)
+        .map_err(|_| ecs_common::Error::invalid_input("quota must not be negative"))?;
+    Ok(block_on(store.set_quota(&bucket, gib))??)
+}
+
+pub(crate) fn set_policy<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    bucket: JString<'local>,
+    policy: JString<'local>,
+) -> BridgeResult<()> {
+    let store = store(handle)?;
+    let bucket = string(env, &bucket, "bucket")?;
+    let policy = PolicySpec::parse(&string(env, &policy, "policy")?)?;
+    Ok(block_on(store.set_policy(&bucket, &policy))??)
+}
+
+pub(crate) fn get_policy<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    bucket: JString<'local>,
+) -> BridgeResult<JString<'local>> {
+    let store = store(handle)?;
+    let bucket = string(env, &bucket, "bucket")?;
+    let policy = block_on(store.get_policy(&bucket))??;
+    new_optional_string(env, policy.as_deref())
+}
+
+pub(crate) fn delete_bucket<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    bucket: JString<'local>,
+) -> BridgeResult<()> {
+    let store = store(handle)?;
+    let bucket = string(env, &bucket, "bucket")?;
+    Ok(block_on(store.delete_bucket(&bucket))??)
+}
+
+pub(crate) fn list_buckets<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+) -> BridgeResult<JObjectArray<'local>> {
+    let store = store(handle)?;
+    let buckets = block_on(store.list_buckets())??;
+    values::bucket_summaries(env, &buckets)
+}
+
+pub(crate) fn usage<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+) -> BridgeResult<JObjectArray<'local>> {
+    let store = store(handle)?;
+    let usage = block_on(store.usage())??;
+    values::usage_table(env, &usage)
+}
+
+pub(crate) fn rotate_account_key<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    account_uuid: JString<'local>,
+    grace_seconds: jlong,
+) -> BridgeResult<JObject<'local>> {
+    let store = store(handle)?;
+    let account_uuid = string(env, &account_uuid, "accountUuid")?;
+    let grace = u64::try_from(grace_seconds)
+        .map(Duration::from_secs)
+        .map_err(|_| ecs_common::Error::invalid_input("graceSeconds must not be negative"))?;
+    let credentials = block_on(store.rotate_account_key(&account_uuid, grace))??;
+    values::credentials(env, &credentials)
+}
+
+pub(crate) fn delete_account_user<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    account_uuid: JString<'local>,
+) -> BridgeResult<()> {
+    let store = store(handle)?;
+    let account_uuid = string(env, &account_uuid, "accountUuid")?;
+    Ok(block_on(store.delete_account_user(&account_uuid))??)
+}
+
+/// The bucket browser of `credentials`' owner, and the bucket name, for the object natives.
+fn browse(
+    env: &Env<'_>,
+    handle: jlong,
+    user_id: &JString<'_>,
+    secret_key: &JString<'_>,
+    bucket: &JString<'_>,
+) -> BridgeResult<(ecs_driver::BucketBrowser, String)> {
+    let store = store(handle)?;
+    let credentials = required_credentials(env, user_id, secret_key)?;
+    let bucket = string(env, bucket, "bucket")?;
+    Ok((store.browser(&credentials)?, bucket))
+}
+
+pub(crate) fn list_objects<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    prefix: JString<'local>,
+) -> BridgeResult<JObjectArray<'local>> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let prefix = optional_string(env, &prefix)?;
+    let entries = block_on(browser.list(&bucket, prefix.as_deref()))??;
+    values::object_entries(env, &entries)
+}
+
+pub(crate) fn list_versions<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    prefix: JString<'local>,
+) -> BridgeResult<JObjectArray<'local>> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let prefix = optional_string(env, &prefix)?;
+    let versions = block_on(browser.versions(&bucket, prefix.as_deref()))??;
+    values::version_entries(env, &versions)
+}
+
+#[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, data: as Java passes them.
+pub(crate) fn put_object<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    key: JString<'local>,
+    data: JByteArray<'local>,
+) -> BridgeResult<()> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let key = string(env, &key, "key")?;
+    let data = bytes(env, &data, "data")?;
+    block_on(browser.upload(&bucket, &key, data.into()))??;
+    Ok(())
+}
+
+pub(crate) fn get_object<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    key: JString<'local>,
+) -> BridgeResult<JByteArray<'local>> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let key = string(env, &key, "key")?;
+    let data = block_on(browser.download(&bucket, &key, None))??;
+    Ok(env.byte_array_from_slice(&data)?)
+}
+
+pub(crate) fn delete_object<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    key: JString<'local>,
+) -> BridgeResult<()> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let key = string(env, &key, "key")?;
+    Ok(block_on(browser.delete(&bucket, &key, None))??)
+}
+
+#[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, expiry: as Java passes them.
+pub(crate) fn presign_get<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    key: JString<'local>,
+    seconds: jlong,
+) -> BridgeResult<JString<'local>> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let key = string(env, &key, "key")?;
+    let expires = u64::try_from(seconds)
+        .map(Duration::from_secs)
+        .map_err(|_| ecs_common::Error::invalid_input("seconds must not be negative"))?;
+    let url = block_on(browser.presign_get(&bucket, &key, expires))??;
+    Ok(env.new_string(url)?)
+}

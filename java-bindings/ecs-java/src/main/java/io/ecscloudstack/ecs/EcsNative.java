@@ -1,0 +1,71 @@
+package io.ecscloudstack.ecs;
+
+/**
+ * Every native method of {@code libecs_jni.so}, registered by its {@code JNI_OnLoad}.
+ *
+ * <p>Store methods take the handle first. A zero handle (never opened, or closed) raises
+ * {@link ErrorCode#CLOSED}; a {@code null} where a value is required raises
+ * {@link ErrorCode#INVALID_INPUT}; every failure is an {@link EcsException}. Call only after
+ * {@link NativeLibrary#load()}.
+ */
+final class EcsNative {
+    private EcsNative() {
+    }
+
+    static native String version();
+
+    static native boolean initLogging(String directives);
+
+    /** @param details key/value pairs flattened: {@code {k0, v0, k1, v1, ...}} */
+    static native long storeOpen(String[] details);
+
+    static native void storeClose(long handle);
+
+    static native CheckReport storeCheck(long handle);
+
+    /** A {@code null} user id means no stored credentials. */
+    static native AccountCredentials storeEnsureAccountUser(long handle, String accountUuid, String userId,
+            String secretKey);
+
+    /** A negative {@code quotaGib} means no quota; a {@code null} user id means no stored credentials. */
+    static native CreatedBucket storeCreateBucket(long handle, String name, String accountUuid, String userId,
+            String secretKey, long quotaGib, boolean encryption, boolean versioning, String policy,
+            boolean objectLock);
+
+    static native void storeSetVersioning(long handle, String bucket, boolean enabled);
+
+    static native void storeSetEncryption(long handle, String bucket, boolean enabled);
+
+    static native void storeSetQuota(long handle, String bucket, long gib);
+
+    static native void storeSetPolicy(long handle, String bucket, String policy);
+
+    static native String storeGetPolicy(long handle, String bucket);
+
+    static native void storeDeleteBucket(long handle, String bucket);
+
+    static native BucketSummary[] storeListBuckets(long handle);
+
+    /** @return {@code {String[] names, long[] bytes}} */
+    static native Object[] storeUsage(long handle);
+
+    static native AccountCredentials storeRotateAccountKey(long handle, String accountUuid, long graceSeconds);
+
+    static native void storeDeleteAccountUser(long handle, String accountUuid);
+
+    static native ObjectEntry[] storeListObjects(long handle, String userId, String secretKey, String bucket,
+            String prefix);
+
+    static native ObjectVersionEntry[] storeListVersions(long handle, String userId, String secretKey, String bucket,
+            String prefix);
+
+    static native void storePutObject(long handle, String userId, String secretKey, String bucket, String key,
+            byte[] data);
+
+    static native byte[] storeGetObject(long handle, String userId, String secretKey, String bucket, String key);
+
+    static native void storeDeleteObject(long handle, String userId, String secretKey, String bucket, String key);
+
+    static native String storePresignGet(long handle, String userId, String secretKey, String bucket, String key,
+            long seconds);
+}

@@ -1,0 +1,223 @@
+package io.ecscloudstack.ecs;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
+
+/**
+ * One CloudStack object store on Dell ECS: the Java face of {@code ecs_driver::EcsObjectStore}.
+ *
+ * <p>Open it with the store's details map, share it between threads, and close it when the store
+ * is removed or its details change. Every method blocks until ECS has answered and throws
+ * {@link EcsException} on failure; a closed store throws {@link ErrorCode#CLOSED}.
+ *
+ * <p>{@link #close()} waits for calls in flight to finish, then releases the native object; it is
+ * idempotent.
+ */
+public final class EcsObjectStore implements AutoCloseable {
+    /** Calls hold the read side while they use {@link #handle}; close takes the write side. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private long handle;
+
+    private EcsObjectStore(long handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * Validates the details (without network) and builds a store.
+     *
+     * @param details CloudStack's object-store details: {@code mgmt_url}, {@code sa_user},
+     *                {@code sa_password}, {@code namespace}, {@code s3_public_url}, and optional keys
+     * @return the open store
+     * @throws EcsException {@link ErrorCode#INVALID_INPUT} naming the detail at fault
+     */
+    public static EcsObjectStore open(Map<String, String> details) {
+        Checks.notNull(details, "details");
+        NativeLibrary.load();
+        String[] flat = new String[details.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, String> entry : details.entrySet()) {
+            flat[i++] = entry.getKey();
+            flat[i++] = entry.getValue();
+        }
+        return new EcsObjectStore(EcsNative.storeOpen(flat));
+    }
+
+    /** @return the outcome of each connectivity check (login, role, namespace, S3, ...) */
+    public CheckReport check() {
+        return call(EcsNative::storeCheck);
+    }
+
+    /**
+     * Makes sure the account's ECS object user exists and has a secret key.
+     *
+     * @param accountUuid  the CloudStack account UUID
+     * @param storedOrNull the credentials CloudStack stored for the account, or {@code null}
+     * @return the credentials to store
+     */
+    public AccountCredentials ensureAccountUser(String accountUuid, AccountCredentials storedOrNull) {
+        String userId = storedOrNull == null ? null : storedOrNull.userId();
+        String secretKey = storedOrNull == null ? null : storedOrNull.secretKey();
+        return call(h -> EcsNative.storeEnsureAccountUser(h, accountUuid, userId, secretKey));
+    }
+
+    /**
+     * Creates a bucket with every option of the spec.
+     *
+     * @param spec what to create
+     * @return the bucket's name, URL and owner credentials
+     */
+    public CreatedBucket createBucket(BucketSpec spec) {
+        Checks.notNull(spec, "spec");
+        AccountCredentials credentials = spec.credentials();
+        String userId = credentials == null ? null : credentials.userId();
+        String secretKey = credentials == null ? null : credentials.secretKey();
+        long quota = spec.quotaGib() == null ? -1 : spec.quotaGib();
+        return call(h -> EcsNative.storeCreateBucket(h, spec.name(), spec.accountUuid(), userId, secretKey, quota,
+                spec.encryption(), spec.versioning(), spec.policy(), spec.objectLock()));
+    }
+
+    /** @param bucket the bucket @param enabled versioning on (or suspended) */
+    public void setVersioning(String bucket, boolean enabled) {
+        run(h -> EcsNative.storeSetVersioning(h, bucket, enabled));
+    }
+
+    /** @param bucket the bucket @param enabled server-side encryption (fixed at creation on ECS) */
+    public void setEncryption(String bucket, boolean enabled) {
+        run(h -> EcsNative.storeSetEncryption(h, bucket, enabled));
+    }
+
+    /** @param bucket the bucket @param gib the hard quota in GiB; 0 removes it */
+    public void setQuota(String bucket, long gib) {
+        run(h -> EcsNative.storeSetQuota(h, bucket, gib));
+    }
+
+    /** @param bucket the bucket @param policy {@code public}, {@code private} or a JSON policy */
+    public void setPolicy(String bucket, String policy) {
+        run(h -> EcsNative.storeSetPolicy(h, bucket, policy));
+    }
+
+    /** @param bucket the bucket @return the policy document, or {@code null} when none is set */
+    public String getPolicy(String bucket) {
+        return call(h -> EcsNative.storeGetPolicy(h, bucket));
+    }
+
+    /** Deletes an empty bucket; a missing bucket is not an error. @param bucket the bucket */
+    public void deleteBucket(String bucket) {
+        run(h -> EcsNative.storeDeleteBucket(h, bucket));
+    }
+
+    /** @return the buckets of the store's namespace */
+    public List<BucketSummary> listBuckets() {
+        return List.of(call(EcsNative::storeListBuckets));
+    }
+
+    /** @return bytes used, by bucket name */
+    public Map<String, Long> usage() {
+        Object[] table = call(EcsNative::storeUsage);
+        String[] names = (String[]) table[0];
+        long[] bytes = (long[]) table[1];
+        Map<String, Long> usage = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            usage.put(names[i], bytes[i]);
+        }
+        return Collections.unmodifiableMap(usage);
+    }
+
+    /**
+     * @param accountUuid the account
+     * @param graceSeconds how long the old key keeps working
+     * @return the new credentials
+     */
+    public AccountCredentials rotateAccountKey(String accountUuid, long graceSeconds) {
+        return call(h -> EcsNative.storeRotateAccountKey(h, accountUuid, graceSeconds));
+    }
+
+    /** Deletes the account's ECS object user. @param accountUuid the account */
+    public void deleteAccountUser(String accountUuid) {
+        run(h -> EcsNative.storeDeleteAccountUser(h, accountUuid));
+    }
+
+    /**
+     * @param credentials the bucket owner's credentials
+     * @param bucket      the bucket
+     * @param prefix      the key prefix, or {@code null} for all
+     * @return the objects under the prefix
+     */
+    public List<ObjectEntry> listObjects(AccountCredentials credentials, String bucket, String prefix) {
+        Checks.notNull(credentials, "credentials");
+        return Arrays.asList(call(h -> EcsNative.storeListObjects(h, credentials.userId(), credentials.secretKey(),
+                bucket, prefix)));
+    }
+
+    /**
+     * @param credentials the bucket owner's credentials
+     * @param bucket      the bucket
+     * @param prefix      the key prefix, or {@code null} for all
+     * @return every version and delete marker under the prefix
+     */
+    public List<ObjectVersionEntry> listVersions(AccountCredentials credentials, String bucket, String prefix) {
+        Checks.notNull(credentials, "credentials");
+        return Arrays.asList(call(h -> EcsNative.storeListVersions(h, credentials.userId(),
+                credentials.secretKey(), bucket, prefix)));
+    }
+
+    /** Uploads an object. */
+    public void putObject(AccountCredentials credentials, String bucket, String key, byte[] data) {
+        Checks.notNull(credentials, "credentials");
+        run(h -> EcsNative.storePutObject(h, credentials.userId(), credentials.secretKey(), bucket, key, data));
+    }
+
+    /** @return the object's content */
+    public byte[] getObject(AccountCredentials credentials, String bucket, String key) {
+        Checks.notNull(credentials, "credentials");
+        return call(h -> EcsNative.storeGetObject(h, credentials.userId(), credentials.secretKey(), bucket, key));
+    }
+
+    /** Deletes an object (a delete marker in a versioned bucket). */
+    public void deleteObject(AccountCredentials credentials, String bucket, String key) {
+        Checks.notNull(credentials, "credentials");
+        run(h -> EcsNative.storeDeleteObject(h, credentials.userId(), credentials.secretKey(), bucket, key));
+    }
+
+    /** @return a presigned GET URL valid for {@code seconds} */
+    public String presignGet(AccountCredentials credentials, String bucket, String key, long seconds) {
+        Checks.notNull(credentials, "credentials");
+        return call(h -> EcsNative.storePresignGet(h, credentials.userId(), credentials.secretKey(), bucket, key,
+                seconds));
+    }
+
+    /** Logs out of ECS and releases the native object; later calls throw {@link ErrorCode#CLOSED}. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            long closing = handle;
+            handle = 0;
+            EcsNative.storeClose(closing);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code f} with the live handle, or 0 once closed (the native side then throws CLOSED). */
+    private <T> T call(LongFunction<T> f) {
+        lock.readLock().lock();
+        try {
+            return f.apply(handle);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void run(java.util.function.LongConsumer f) {
+        call(h -> {
+            f.accept(h);
+            return null;
+        });
+    }
+}
