@@ -9,6 +9,8 @@
 //!   on the server to protect a versioned bucket: empty it deliberately, or check first.
 //!   See `bucket_not_empty`.
 
+#![allow(clippy::unwrap_used)] // test code: a failed call is a failed test
+
 mod common;
 
 use std::time::Duration;
@@ -30,6 +32,14 @@ macro_rules! suite {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
                     super::run(super::Kind::SeaweedFs, super::cases::$case).await;
+                }
+            )*
+        }
+        mod ecs_sim {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::run(super::Kind::EcsSim, super::cases::$case).await;
                 }
             )*
         }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod sim;
 pub mod weed;
 
 use ecs_common::SecretString;
@@ -32,6 +33,7 @@ pub struct Server {
 
 enum Backend {
     Weed(weed::Weed),
+    Sim(sim::SimServer),
 }
 
 impl Server {
@@ -57,7 +59,16 @@ impl Server {
                     backend: Backend::Weed(weed),
                 })
             }
-            Kind::EcsSim => None,
+            Kind::EcsSim => {
+                let sim = sim::SimServer::start(false).await;
+                let users = vec![sim.user("alice").await, sim.user("bob").await];
+                Some(Server {
+                    kind,
+                    endpoint: sim.sim.s3_url(),
+                    users,
+                    backend: Backend::Sim(sim),
+                })
+            }
         }
     }
 
@@ -67,7 +78,7 @@ impl Server {
 
     /// The namespace the users live in (SeaweedFS has none and ignores the header).
     pub fn namespace(&self) -> &str {
-        "ns1"
+        sim::NAMESPACE
     }
 
     /// The first user (owner of the test buckets).
@@ -110,6 +121,7 @@ impl Server {
                 .create_bucket(&name)
                 .await
                 .expect("create test bucket"),
+            Backend::Sim(sim) => sim.bucket(user, &name).await,
         }
         name
     }
@@ -120,6 +132,7 @@ impl Server {
             Backend::Weed(weed) => tokio::task::spawn_blocking(move || drop(weed))
                 .await
                 .expect("weed stop"),
+            Backend::Sim(sim) => sim.sim.shutdown().await,
         }
     }
 }
