@@ -109,48 +109,54 @@ fn build_java(sh: &Shell) -> Result<()> {
 }
 
 fn run_java(sh: &Shell, target: &Path, sim: &Sim) -> Result<()> {
-    let bindings = project_root().join("java-bindings");
-    let classpath = java_classpath(&bindings)?;
+    let classpath = java_classpath(&project_root().join("java-bindings"))?;
     let native = target.join("debug/libecs_jni.so");
     let native_property = format!("-Decs.native.path={}", native.display());
     let (mgmt, s3) = (sim.mgmt_url(), sim.s3_url());
-    cmd!(sh, "java {native_property} -cp {classpath} {JAVA_MAIN} --mgmt-url {mgmt} --s3-url {s3} --sim-control {mgmt}")
-        .run()
-        .context("the demo failed (the failing step is named above)")?;
+    cmd!(
+        sh,
+        "java {native_property} -cp {classpath} {JAVA_MAIN} --mgmt-url {mgmt} --s3-url {s3} --sa-user root --sa-password {SIM_PASSWORD} --namespace ns1"
+    )
+    .run()
+    .context("the demo failed (the failing step is named above)")?;
     Ok(())
 }
 
-/// Every jar the Maven build produced under `java-bindings/*/target`, plus the Debian jars
-/// the modules depend on.
+/// The jars of the modules the demo needs (as `mvn package` left them under `target/`),
+/// plus the libraries they use from Debian's Maven repository (the build's local repository).
 fn java_classpath(bindings: &Path) -> Result<String> {
+    const MODULES: [&str; 5] = [
+        "ecs-demo",
+        "ecs-java",
+        "cloudstack-api",
+        "cloudstack-harness",
+        "cloudstack-plugin",
+    ];
+    const LIBRARIES: [&str; 3] = [
+        "org/apache/logging/log4j/log4j-api/2.19.0/log4j-api-2.19.0.jar",
+        "org/apache/logging/log4j/log4j-core/2.19.0/log4j-core-2.19.0.jar",
+        "javax/inject/javax.inject/1/javax.inject-1.jar",
+    ];
     let mut jars = Vec::new();
-    for entry in std::fs::read_dir(bindings).context("cannot read java-bindings")? {
-        let target = entry?.path().join("target");
-        let Ok(files) = std::fs::read_dir(&target) else {
-            continue;
-        };
-        for file in files.flatten() {
-            let path = file.path();
-            let name = file.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".jar")
-                && !name.ends_with("-sources.jar")
-                && !name.ends_with("-tests.jar")
-            {
-                jars.push(path);
-            }
+    for module in MODULES {
+        let jar = bindings
+            .join(module)
+            .join("target")
+            .join(format!("{module}-0.1.0.jar"));
+        if !jar.exists() {
+            bail!("{} is missing after mvn package", jar.display());
         }
+        jars.push(jar);
     }
-    for jar in ["log4j-api.jar", "log4j-core.jar"] {
-        let path = Path::new("/usr/share/java").join(jar);
-        if path.exists() {
-            jars.push(path);
+    for library in LIBRARIES {
+        let jar = Path::new("/usr/share/maven-repo").join(library);
+        if !jar.exists() {
+            bail!(
+                "{} is missing (cargo xtask install provides it)",
+                jar.display()
+            );
         }
-    }
-    if jars.is_empty() {
-        bail!(
-            "the Maven build produced no jar under {}",
-            bindings.display()
-        );
+        jars.push(jar);
     }
     let parts: Vec<String> = jars.iter().map(|jar| jar.display().to_string()).collect();
     Ok(parts.join(":"))

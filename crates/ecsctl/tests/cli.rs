@@ -3,6 +3,9 @@
 //! Each test starts its own emulator on loopback port 0 and runs the built binary as a child
 //! process (`CARGO_BIN_EXE_ecsctl`), exactly as an operator would.
 
+// A test file: its helpers panic to report a failure, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::Command;
 
@@ -40,7 +43,11 @@ async fn ecsctl(args: Vec<String>) -> Run {
             .expect("ecsctl runs");
         // Shown with --nocapture, and for any failing test.
         eprintln!("$ ecsctl {}", args.join(" "));
-        eprintln!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        eprintln!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -70,7 +70,9 @@ pub(crate) async fn run(details: &Details, options: &DemoOptions) -> Result<Outp
         );
         println!(
             "ECS management {}, S3 {}, namespace {}\n",
-            config.mgmt_url, config.s3_public_url, config.namespace
+            config.mgmt_endpoint(),
+            config.bucket_url("").trim_end_matches('/'),
+            config.namespace
         );
     }
     let mut runner = Runner::new(counter, STEPS, options.quiet);
@@ -346,7 +348,12 @@ async fn usage(store: &EcsObjectStore, buckets: &[String; 2], exact: bool) -> Re
             !exact || bytes == uploaded as u64,
             "{bucket} reports {bytes} bytes, but {uploaded} were uploaded"
         );
-        lines.push(format!("{bucket}: {bytes} bytes ({})", human_bytes(bytes)));
+        let size = if bytes >= 1024 {
+            format!(" ({})", human_bytes(bytes))
+        } else {
+            String::new()
+        };
+        lines.push(format!("{bucket}: {bytes} bytes{size}"));
     }
     Ok(Told::new((), lines))
 }

@@ -102,8 +102,8 @@ fn skip_from(index: usize, reason: &str, findings: &mut Vec<Finding>) {
     );
 }
 
-fn build_client(config: &StoreConfig) -> Result<EcsMgmtClient, Error> {
-    EcsMgmtClient::builder()
+fn build_client(config: &StoreConfig) -> anyhow::Result<EcsMgmtClient> {
+    let client = EcsMgmtClient::builder()
         .endpoint(config.mgmt_endpoint())?
         .credentials(config.sa_user.clone(), config.sa_password.clone())
         .tls(config.tls.clone())
@@ -111,7 +111,8 @@ fn build_client(config: &StoreConfig) -> Result<EcsMgmtClient, Error> {
         .request_timeout(Duration::from_secs(15))
         // The doctor reports what it sees: a retry would only hide flakiness and lock accounts.
         .retry(RetryConfig::disabled())
-        .build()
+        .build()?;
+    Ok(client)
 }
 
 fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
