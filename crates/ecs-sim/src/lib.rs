@@ -12,12 +12,14 @@ mod core;
 mod error;
 mod faults;
 mod mgmt;
+mod s3;
 mod seam;
 mod seed;
 mod server;
 mod sim;
 pub mod smoke;
 mod state;
+mod storage;
 mod tls;
 
 pub use control::{Api, Control, FaultRule, RequestRecord};
