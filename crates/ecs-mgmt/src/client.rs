@@ -15,7 +15,7 @@ use http::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use crate::api;
-use crate::error::{self, EcsErrorBody};
+use crate::error::{self, EcsErrorBody, Endpoint};
 use crate::request::{ApiRequest, TOKEN_HEADER};
 use crate::retry::{Backoff, Failure, RetryConfig, should_retry};
 use crate::token::{Token, TokenCache, TokenPolicy};
@@ -284,7 +284,10 @@ impl EcsMgmtClient {
     }
 
     async fn login_token(&self) -> Result<Token> {
-        let request = api::auth::login_request(self.format());
+        let mut request = api::auth::login_request(self.format());
+        if self.inner.counters.logins.load(Ordering::Relaxed) > 0 {
+            request.endpoint = Endpoint::Relogin;
+        }
         let response = self
             .send(&request, Auth::Basic)
             .await

@@ -47,8 +47,14 @@ impl EcsErrorBody {
 /// Where a response came from, when that changes what a code means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// `GET /login`: a 401 with code 4000 there means the user holds too many tokens.
+    /// `GET /login` by a client that never logged in: 401/4000 means the credentials were
+    /// refused (ECS answers the token cap with the very same status and code).
     Login,
+    /// `GET /login` by a client whose credentials ECS already accepted: 401/4000 then means the
+    /// user holds its maximum of live tokens (held by other clients: this one holds at most one).
+    Relogin,
+    /// `POST /object/bucket/{b}/deactivate`: 400/1012 means the bucket still holds data.
+    BucketDelete,
     /// Any other call.
     Other,
 }
@@ -68,7 +74,9 @@ fn kind_of_code(code: i64, status: u16, endpoint: Endpoint) -> Option<ErrorKind>
         // 1019 "resource not found".
         1004 | 2000 | 1019 => ErrorKind::NotFound,
         1015 | 40008 => ErrorKind::AlreadyExists,
-        4000 if endpoint == Endpoint::Login && status == 401 => ErrorKind::TokenLimit,
+        4000 if endpoint == Endpoint::Relogin && status == 401 => ErrorKind::TokenLimit,
+        1012 if endpoint == Endpoint::BucketDelete => ErrorKind::NotEmpty,
+        1012 => ErrorKind::Conflict,
         4000 | 10001 => ErrorKind::Unauthorized,
         3000 => ErrorKind::Forbidden,
         6000 => ErrorKind::Unavailable,
@@ -147,19 +155,19 @@ mod tests {
     }
 
     #[test]
-    fn token_cap_is_token_limit_only_at_login() {
-        assert_eq!(
-            classify(401, Some(4000), Endpoint::Login),
-            ErrorKind::TokenLimit
-        );
-        assert_eq!(
-            classify(401, Some(4000), Endpoint::Other),
-            ErrorKind::Unauthorized
-        );
-        assert_eq!(
-            classify(401, None, Endpoint::Login),
-            ErrorKind::Unauthorized
-        );
+    fn token_cap_is_token_limit_only_once_the_credentials_were_accepted() {
+        let login = |code, endpoint| classify(401, code, endpoint);
+        assert_eq!(login(Some(4000), Endpoint::Relogin), ErrorKind::TokenLimit);
+        assert_eq!(login(Some(4000), Endpoint::Login), ErrorKind::Unauthorized);
+        assert_eq!(login(Some(4000), Endpoint::Other), ErrorKind::Unauthorized);
+        assert_eq!(login(None, Endpoint::Relogin), ErrorKind::Unauthorized);
+    }
+
+    #[test]
+    fn unable_to_change_means_not_empty_only_for_bucket_deletion() {
+        let kind = |endpoint| classify(400, Some(1012), endpoint);
+        assert_eq!(kind(Endpoint::BucketDelete), ErrorKind::NotEmpty);
+        assert_eq!(kind(Endpoint::Other), ErrorKind::Conflict);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub use api::object_users::{ObjectUser, ObjectUserInfo, ObjectUsers, UserTag};
 pub use api::replication_groups::{ReplicationGroup, ReplicationGroups, VarrayMapping};
 pub use api::secret_keys::{KeySlot, SecretKey, SecretKeyCreate, SecretKeys, UserSecretKeys};
 pub use client::{ClientStats, DEFAULT_USER_AGENT, EcsMgmtClient, EcsMgmtClientBuilder};
-pub use ecs_common::{Error, ErrorKind, Result, SecretString, TlsOptions};
+pub use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString, TlsOptions};
 pub use pagination::{ItemStream, Page};
 pub use retry::RetryConfig;
 pub use wire::Format;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::client::{CallError, EcsMgmtClient};
+use crate::error::Endpoint;
 use crate::pagination::{ItemStream, Page, paginate};
 use crate::request::{ApiRequest, Path, require};
 use crate::wire::{Format, Listed, de};
@@ -598,15 +599,13 @@ pub(crate) fn delete_request(
     empty: bool,
     format: Format,
 ) -> Result<ApiRequest> {
-    Ok(ApiRequest::new(
-        Method::POST,
-        bucket_path(name)?.lit("deactivate"),
-        format,
-        "delete bucket",
-    )
-    .query("namespace", namespace)
-    .query_opt("emptyBucket", empty.then_some("true"))
-    .idempotent(true))
+    let path = bucket_path(name)?.lit("deactivate");
+    let mut request = ApiRequest::new(Method::POST, path, format, "delete bucket")
+        .query("namespace", namespace)
+        .query_opt("emptyBucket", empty.then_some("true"))
+        .idempotent(true);
+    request.endpoint = Endpoint::BucketDelete;
+    Ok(request)
 }
 
 /// `GET /object/bucket/{name}/empty-bucket-status?namespace=`.
