@@ -169,7 +169,8 @@ fn write_element(out: &mut String, name: &str, value: &Val) {
             let _ = write!(out, "<{name}>{flag}</{name}>");
         }
         Val::Float(number) => {
-            let _ = write!(out, "<{name}>{number}</{name}>");
+            let text = serde_json::Number::from_f64(*number).map(|n| n.to_string()).unwrap_or_default();
+            let _ = write!(out, "<{name}>{text}</{name}>");
         }
         Val::Obj(doc) if doc.fields.is_empty() => {
             let _ = write!(out, "<{name}/>");
