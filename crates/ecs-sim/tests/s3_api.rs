@@ -9,8 +9,8 @@ use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, CorsConfiguration, CorsRule, Delete, ObjectIdentifier,
-    VersioningConfiguration,
+    BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, CorsConfiguration, CorsRule,
+    Delete, ObjectIdentifier, VersioningConfiguration,
 };
 use ecs_sim::{Api, FaultRule, Sim};
 use serde_json::{Value, json};
@@ -28,9 +28,17 @@ impl Mgmt {
     async fn login(sim: &Sim) -> Mgmt {
         let http = reqwest::Client::new();
         let url = sim.mgmt_url();
-        let response = http.get(format!("{url}/login")).basic_auth("root", Some("ChangeMe")).send().await.expect("login");
+        let response = http
+            .get(format!("{url}/login"))
+            .basic_auth("root", Some("ChangeMe"))
+            .send()
+            .await
+            .expect("login");
         assert_eq!(response.status(), 200);
-        let token = response.headers()["X-SDS-AUTH-TOKEN"].to_str().expect("token").to_owned();
+        let token = response.headers()["X-SDS-AUTH-TOKEN"]
+            .to_str()
+            .expect("token")
+            .to_owned();
         Mgmt { http, url, token }
     }
 
@@ -41,12 +49,17 @@ impl Mgmt {
             .header("X-SDS-AUTH-TOKEN", &self.token)
             .header("Accept", "application/json");
         if let Some(body) = body {
-            request = request.header("Content-Type", "application/json").body(body.to_string());
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
         }
         let response = request.send().await.expect("mgmt request");
         let status = response.status().as_u16();
         let text = response.text().await.expect("mgmt body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
@@ -63,13 +76,19 @@ impl Mgmt {
 
     /// Creates an object user and one secret key; returns the secret.
     async fn user(&self, uid: &str) -> String {
-        self.post("/object/users", json!({"user": uid, "namespace": NS})).await;
+        self.post("/object/users", json!({"user": uid, "namespace": NS}))
+            .await;
         self.key(uid).await
     }
 
     /// Adds a secret key (the previous one stays live); returns it.
     async fn key(&self, uid: &str) -> String {
-        let key = self.post(&format!("/object/user-secret-keys/{uid}"), json!({"namespace": NS})).await;
+        let key = self
+            .post(
+                &format!("/object/user-secret-keys/{uid}"),
+                json!({"namespace": NS}),
+            )
+            .await;
         key["secret_key"].as_str().expect("secret_key").to_owned()
     }
 
@@ -106,8 +125,12 @@ fn no_retry_client(sim: &Sim, access_key: &str, secret: &str) -> Client {
 }
 
 /// The S3 error code of a failed call.
-fn code<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(err: &SdkError<E, R>) -> String {
-    err.as_service_error().and_then(|e| e.code()).map_or_else(|| format!("{err:?}"), str::to_owned)
+fn code<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    err: &SdkError<E, R>,
+) -> String {
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .map_or_else(|| format!("{err:?}"), str::to_owned)
 }
 
 async fn start() -> (Sim, Mgmt) {
@@ -117,11 +140,23 @@ async fn start() -> (Sim, Mgmt) {
 }
 
 async fn put(s3: &Client, bucket: &str, key: &str, body: &[u8]) {
-    s3.put_object().bucket(bucket).key(key).body(ByteStream::from(body.to_vec())).send().await.expect("put");
+    s3.put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(ByteStream::from(body.to_vec()))
+        .send()
+        .await
+        .expect("put");
 }
 
 async fn get_text(s3: &Client, bucket: &str, key: &str) -> String {
-    let out = s3.get_object().bucket(bucket).key(key).send().await.expect("get");
+    let out = s3
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("get");
     let bytes = out.body.collect().await.expect("body").into_bytes();
     String::from_utf8(bytes.to_vec()).expect("utf8")
 }
@@ -130,7 +165,8 @@ async fn get_text(s3: &Client, bucket: &str, key: &str) -> String {
 async fn objects_metadata_ranges_md5_copy_and_encryption() {
     let (sim, mgmt) = start().await;
     let secret = mgmt.user("u1").await;
-    mgmt.bucket("enc", "u1", json!({"is_encryption_enabled": true})).await;
+    mgmt.bucket("enc", "u1", json!({"is_encryption_enabled": true}))
+        .await;
     let s3 = client(&sim, "u1", &secret);
 
     let out = s3
@@ -145,7 +181,10 @@ async fn objects_metadata_ranges_md5_copy_and_encryption() {
         .await
         .expect("put with matching Content-MD5");
     assert_eq!(out.e_tag(), Some("\"5d41402abc4b2a76b9719d911017c592\""));
-    assert_eq!(out.server_side_encryption().map(|s| s.as_str()), Some("AES256"));
+    assert_eq!(
+        out.server_side_encryption().map(|s| s.as_str()),
+        Some("AES256")
+    );
 
     let bad = s3
         .put_object()
@@ -158,26 +197,86 @@ async fn objects_metadata_ranges_md5_copy_and_encryption() {
         .expect_err("wrong Content-MD5");
     assert_eq!(code(&bad), "BadDigest");
 
-    let ranged = s3.get_object().bucket("enc").key("dir/hello.txt").range("bytes=1-3").send().await.expect("range");
+    let ranged = s3
+        .get_object()
+        .bucket("enc")
+        .key("dir/hello.txt")
+        .range("bytes=1-3")
+        .send()
+        .await
+        .expect("range");
     assert_eq!(ranged.content_range(), Some("bytes 1-3/5"));
-    assert_eq!(ranged.body.collect().await.expect("body").into_bytes().as_ref(), b"ell");
+    assert_eq!(
+        ranged
+            .body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .as_ref(),
+        b"ell"
+    );
 
-    let head = s3.head_object().bucket("enc").key("dir/hello.txt").send().await.expect("head");
+    let head = s3
+        .head_object()
+        .bucket("enc")
+        .key("dir/hello.txt")
+        .send()
+        .await
+        .expect("head");
     assert_eq!(head.content_length(), Some(5));
     assert_eq!(head.content_type(), Some("text/plain"));
-    assert_eq!(head.metadata().and_then(|m| m.get("color")).map(String::as_str), Some("blue"));
-    assert_eq!(head.server_side_encryption().map(|s| s.as_str()), Some("AES256"));
+    assert_eq!(
+        head.metadata()
+            .and_then(|m| m.get("color"))
+            .map(String::as_str),
+        Some("blue")
+    );
+    assert_eq!(
+        head.server_side_encryption().map(|s| s.as_str()),
+        Some("AES256")
+    );
 
-    let enc = s3.get_bucket_encryption().bucket("enc").send().await.expect("encryption");
-    let rule = &enc.server_side_encryption_configuration().expect("config").rules()[0];
-    assert_eq!(rule.apply_server_side_encryption_by_default().map(|d| d.sse_algorithm().as_str()), Some("AES256"));
+    let enc = s3
+        .get_bucket_encryption()
+        .bucket("enc")
+        .send()
+        .await
+        .expect("encryption");
+    let rule = &enc
+        .server_side_encryption_configuration()
+        .expect("config")
+        .rules()[0];
+    assert_eq!(
+        rule.apply_server_side_encryption_by_default()
+            .map(|d| d.sse_algorithm().as_str()),
+        Some("AES256")
+    );
 
-    s3.copy_object().bucket("enc").key("copy.txt").copy_source("enc/dir/hello.txt").send().await.expect("copy");
+    s3.copy_object()
+        .bucket("enc")
+        .key("copy.txt")
+        .copy_source("enc/dir/hello.txt")
+        .send()
+        .await
+        .expect("copy");
     assert_eq!(get_text(&s3, "enc", "copy.txt").await, "hello");
 
-    let missing = s3.get_object().bucket("enc").key("nope").send().await.expect_err("missing key");
+    let missing = s3
+        .get_object()
+        .bucket("enc")
+        .key("nope")
+        .send()
+        .await
+        .expect_err("missing key");
     assert_eq!(code(&missing), "NoSuchKey");
-    let no_bucket = s3.get_object().bucket("nobucket").key("k").send().await.expect_err("missing bucket");
+    let no_bucket = s3
+        .get_object()
+        .bucket("nobucket")
+        .key("k")
+        .send()
+        .await
+        .expect_err("missing bucket");
     assert_eq!(code(&no_bucket), "NoSuchBucket");
     sim.shutdown().await;
 }
@@ -187,21 +286,46 @@ async fn listings_paginate_with_delimiters_markers_and_tokens() {
     let (sim, mgmt) = start().await;
     let secret = mgmt.user("u1").await;
     let s3 = client(&sim, "u1", &secret);
-    s3.create_bucket().bucket("list").send().await.expect("create through S3");
+    s3.create_bucket()
+        .bucket("list")
+        .send()
+        .await
+        .expect("create through S3");
     for key in ["a/1", "a/2", "b", "c/x/1", "d", "e"] {
         put(&s3, "list", key, key.as_bytes()).await;
     }
 
-    let top = s3.list_objects_v2().bucket("list").delimiter("/").send().await.expect("v2");
+    let top = s3
+        .list_objects_v2()
+        .bucket("list")
+        .delimiter("/")
+        .send()
+        .await
+        .expect("v2");
     let keys: Vec<_> = top.contents().iter().filter_map(|o| o.key()).collect();
-    let prefixes: Vec<_> = top.common_prefixes().iter().filter_map(|p| p.prefix()).collect();
+    let prefixes: Vec<_> = top
+        .common_prefixes()
+        .iter()
+        .filter_map(|p| p.prefix())
+        .collect();
     assert_eq!((keys, prefixes), (vec!["b", "d", "e"], vec!["a/", "c/"]));
 
     let mut seen = Vec::new();
     let mut token = None;
     for _ in 0..10 {
-        let page = s3.list_objects_v2().bucket("list").max_keys(2).set_continuation_token(token.clone()).send().await.expect("page");
-        seen.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_owned)));
+        let page = s3
+            .list_objects_v2()
+            .bucket("list")
+            .max_keys(2)
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .expect("page");
+        seen.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned)),
+        );
         if page.is_truncated() != Some(true) {
             break;
         }
@@ -209,13 +333,27 @@ async fn listings_paginate_with_delimiters_markers_and_tokens() {
     }
     assert_eq!(seen, vec!["a/1", "a/2", "b", "c/x/1", "d", "e"]);
 
-    let v1 = s3.list_objects().bucket("list").marker("b").max_keys(2).send().await.expect("v1");
+    let v1 = s3
+        .list_objects()
+        .bucket("list")
+        .marker("b")
+        .max_keys(2)
+        .send()
+        .await
+        .expect("v1");
     let keys: Vec<_> = v1.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(keys, vec!["c/x/1", "d"]);
     assert_eq!(v1.is_truncated(), Some(true));
     assert_eq!(v1.next_marker(), Some("d"));
 
-    let after = s3.list_objects_v2().bucket("list").prefix("c/").start_after("c/").send().await.expect("start-after");
+    let after = s3
+        .list_objects_v2()
+        .bucket("list")
+        .prefix("c/")
+        .start_after("c/")
+        .send()
+        .await
+        .expect("start-after");
     assert_eq!(after.key_count(), Some(1));
 
     let delete = Delete::builder()
@@ -223,9 +361,20 @@ async fn listings_paginate_with_delimiters_markers_and_tokens() {
         .objects(ObjectIdentifier::builder().key("a/2").build().expect("id"))
         .build()
         .expect("delete");
-    let out = s3.delete_objects().bucket("list").delete(delete).send().await.expect("delete objects");
+    let out = s3
+        .delete_objects()
+        .bucket("list")
+        .delete(delete)
+        .send()
+        .await
+        .expect("delete objects");
     assert_eq!(out.deleted().len(), 2);
-    let rest = s3.list_objects_v2().bucket("list").send().await.expect("after delete");
+    let rest = s3
+        .list_objects_v2()
+        .bucket("list")
+        .send()
+        .await
+        .expect("after delete");
     assert_eq!(rest.key_count(), Some(4));
     sim.shutdown().await;
 }
@@ -240,26 +389,67 @@ async fn other_users_need_policy_and_anonymous_needs_public_read() {
     let other = client(&sim, "other2", &s2);
     put(&owner, "shared", "doc.txt", b"data").await;
 
-    let denied = other.get_object().bucket("shared").key("doc.txt").send().await.expect_err("not the owner");
+    let denied = other
+        .get_object()
+        .bucket("shared")
+        .key("doc.txt")
+        .send()
+        .await
+        .expect_err("not the owner");
     assert_eq!(code(&denied), "AccessDenied");
-    let denied = other.list_objects_v2().bucket("shared").send().await.expect_err("no list");
+    let denied = other
+        .list_objects_v2()
+        .bucket("shared")
+        .send()
+        .await
+        .expect_err("no list");
     assert_eq!(code(&denied), "AccessDenied");
 
     let for_other = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": ["other2"]}, "Action": ["s3:GetObject", "s3:ListBucket"],
          "Resource": ["arn:aws:s3:::shared", "arn:aws:s3:::shared/*"]},
         {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/secret*"}]});
-    owner.put_bucket_policy().bucket("shared").policy(for_other.to_string()).send().await.expect("policy");
+    owner
+        .put_bucket_policy()
+        .bucket("shared")
+        .policy(for_other.to_string())
+        .send()
+        .await
+        .expect("policy");
     assert_eq!(get_text(&other, "shared", "doc.txt").await, "data");
-    other.list_objects_v2().bucket("shared").send().await.expect("list allowed");
-    let no_put = other.put_object().bucket("shared").key("x").body(ByteStream::from_static(b"x")).send().await.expect_err("no put");
+    other
+        .list_objects_v2()
+        .bucket("shared")
+        .send()
+        .await
+        .expect("list allowed");
+    let no_put = other
+        .put_object()
+        .bucket("shared")
+        .key("x")
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await
+        .expect_err("no put");
     assert_eq!(code(&no_put), "AccessDenied");
     put(&owner, "shared", "secret.txt", b"s").await;
-    let deny = owner.get_object().bucket("shared").key("secret.txt").send().await.expect_err("explicit deny");
+    let deny = owner
+        .get_object()
+        .bucket("shared")
+        .key("secret.txt")
+        .send()
+        .await
+        .expect_err("explicit deny");
     assert_eq!(code(&deny), "AccessDenied");
 
     // The same policy is the one the management API reports.
-    let (status, policy) = mgmt.call(reqwest::Method::GET, &format!("/object/bucket/shared/policy?namespace={NS}"), None).await;
+    let (status, policy) = mgmt
+        .call(
+            reqwest::Method::GET,
+            &format!("/object/bucket/shared/policy?namespace={NS}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{policy}");
     assert!(policy.to_string().contains("other2"), "{policy}");
 
@@ -267,13 +457,23 @@ async fn other_users_need_policy_and_anonymous_needs_public_read() {
     let url = format!("{}/shared/doc.txt", sim.s3_url());
     assert_eq!(anon.get(&url).send().await.expect("anon get").status(), 403);
     let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}]});
-    owner.put_bucket_policy().bucket("shared").policy(public.to_string()).send().await.expect("public-read");
+    owner
+        .put_bucket_policy()
+        .bucket("shared")
+        .policy(public.to_string())
+        .send()
+        .await
+        .expect("public-read");
     let response = anon.get(&url).send().await.expect("anon get");
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.expect("text"), "data");
     let anon_put = anon.put(&url).body("evil").send().await.expect("anon put");
     assert_eq!(anon_put.status(), 403);
-    let anon_list = anon.get(format!("{}/shared", sim.s3_url())).send().await.expect("anon list");
+    let anon_list = anon
+        .get(format!("{}/shared", sim.s3_url()))
+        .send()
+        .await
+        .expect("anon list");
     assert_eq!(anon_list.status(), 403);
     sim.shutdown().await;
 }
@@ -284,20 +484,52 @@ async fn either_live_key_signs_and_a_deactivated_key_stops_at_once() {
     let first = mgmt.user("u1").await;
     let second = mgmt.key("u1").await;
     assert_ne!(first, second);
-    mgmt.bucket("b1", "u1", json!({})).await;
-    client(&sim, "u1", &first).list_objects_v2().bucket("b1").send().await.expect("key 1");
-    put(&client(&sim, "u1", &second), "b1", "k", b"v").await;
+    mgmt.bucket("bkt1", "u1", json!({})).await;
+    client(&sim, "u1", &first)
+        .list_objects_v2()
+        .bucket("bkt1")
+        .send()
+        .await
+        .expect("key 1");
+    put(&client(&sim, "u1", &second), "bkt1", "k", b"v").await;
 
-    let wrong = client(&sim, "u1", "not-the-secret").list_buckets().send().await.expect_err("wrong secret");
+    let wrong = client(&sim, "u1", "not-the-secret")
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("wrong secret");
     assert_eq!(code(&wrong), "SignatureDoesNotMatch");
-    let unknown = client(&sim, "nobody", "x").list_buckets().send().await.expect_err("unknown key");
+    let unknown = client(&sim, "nobody", "x")
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("unknown key");
     assert_eq!(code(&unknown), "InvalidAccessKeyId");
 
-    mgmt.post("/object/user-secret-keys/u1/deactivate", json!({"namespace": NS, "secret_key": first})).await;
-    let gone = client(&sim, "u1", &first).list_buckets().send().await.expect_err("deactivated key");
+    mgmt.post(
+        "/object/user-secret-keys/u1/deactivate",
+        json!({"namespace": NS, "secret_key": first}),
+    )
+    .await;
+    let gone = client(&sim, "u1", &first)
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("deactivated key");
     assert_eq!(code(&gone), "SignatureDoesNotMatch");
-    let buckets = client(&sim, "u1", &second).list_buckets().send().await.expect("key 2 still works");
-    assert_eq!(buckets.buckets().iter().filter_map(|b| b.name()).collect::<Vec<_>>(), vec!["b1"]);
+    let buckets = client(&sim, "u1", &second)
+        .list_buckets()
+        .send()
+        .await
+        .expect("key 2 still works");
+    assert_eq!(
+        buckets
+            .buckets()
+            .iter()
+            .filter_map(|b| b.name())
+            .collect::<Vec<_>>(),
+        vec!["bkt1"]
+    );
     sim.shutdown().await;
 }
 
@@ -306,23 +538,79 @@ async fn versioning_delete_markers_and_bucket_not_empty() {
     let (sim, mgmt) = start().await;
     let secret = mgmt.user("u1").await;
     let s3 = client(&sim, "u1", &secret);
-    s3.create_bucket().bucket("ver").send().await.expect("create");
-    let enabled = VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build();
-    s3.put_bucket_versioning().bucket("ver").versioning_configuration(enabled).send().await.expect("enable");
-    let status = s3.get_bucket_versioning().bucket("ver").send().await.expect("get versioning");
+    s3.create_bucket()
+        .bucket("ver")
+        .send()
+        .await
+        .expect("create");
+    let enabled = VersioningConfiguration::builder()
+        .status(BucketVersioningStatus::Enabled)
+        .build();
+    s3.put_bucket_versioning()
+        .bucket("ver")
+        .versioning_configuration(enabled)
+        .send()
+        .await
+        .expect("enable");
+    let status = s3
+        .get_bucket_versioning()
+        .bucket("ver")
+        .send()
+        .await
+        .expect("get versioning");
     assert_eq!(status.status(), Some(&BucketVersioningStatus::Enabled));
 
-    let v1 = s3.put_object().bucket("ver").key("k").body(ByteStream::from_static(b"one")).send().await.expect("v1");
+    let v1 = s3
+        .put_object()
+        .bucket("ver")
+        .key("k")
+        .body(ByteStream::from_static(b"one"))
+        .send()
+        .await
+        .expect("v1");
     let v1 = v1.version_id().expect("version id").to_owned();
-    s3.put_object().bucket("ver").key("k").body(ByteStream::from_static(b"two")).send().await.expect("v2");
-    let del = s3.delete_object().bucket("ver").key("k").send().await.expect("delete");
+    s3.put_object()
+        .bucket("ver")
+        .key("k")
+        .body(ByteStream::from_static(b"two"))
+        .send()
+        .await
+        .expect("v2");
+    let del = s3
+        .delete_object()
+        .bucket("ver")
+        .key("k")
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(del.delete_marker(), Some(true));
     let marker = del.version_id().expect("marker id").to_owned();
 
-    let gone = s3.get_object().bucket("ver").key("k").send().await.expect_err("hidden by marker");
+    let gone = s3
+        .get_object()
+        .bucket("ver")
+        .key("k")
+        .send()
+        .await
+        .expect_err("hidden by marker");
     assert_eq!(code(&gone), "NoSuchKey");
-    let old = s3.get_object().bucket("ver").key("k").version_id(&v1).send().await.expect("old version");
-    assert_eq!(old.body.collect().await.expect("body").into_bytes().as_ref(), b"one");
+    let old = s3
+        .get_object()
+        .bucket("ver")
+        .key("k")
+        .version_id(&v1)
+        .send()
+        .await
+        .expect("old version");
+    assert_eq!(
+        old.body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .as_ref(),
+        b"one"
+    );
 
     // Page through the versions one at a time with key and version-id markers.
     let (mut key_marker, mut vid_marker, mut seen) = (None::<String>, None::<String>, Vec::new());
@@ -336,8 +624,16 @@ async fn versioning_delete_markers_and_bucket_not_empty() {
             .send()
             .await
             .expect("versions");
-        seen.extend(page.versions().iter().filter_map(|v| v.version_id().map(str::to_owned)));
-        seen.extend(page.delete_markers().iter().filter_map(|m| m.version_id().map(str::to_owned)));
+        seen.extend(
+            page.versions()
+                .iter()
+                .filter_map(|v| v.version_id().map(str::to_owned)),
+        );
+        seen.extend(
+            page.delete_markers()
+                .iter()
+                .filter_map(|m| m.version_id().map(str::to_owned)),
+        );
         if page.is_truncated() != Some(true) {
             break;
         }
@@ -348,17 +644,49 @@ async fn versioning_delete_markers_and_bucket_not_empty() {
     assert_eq!(seen[0], marker);
     assert_eq!(seen[2], v1);
 
-    let not_empty = s3.delete_bucket().bucket("ver").send().await.expect_err("versions remain");
+    let not_empty = s3
+        .delete_bucket()
+        .bucket("ver")
+        .send()
+        .await
+        .expect_err("versions remain");
     assert_eq!(code(&not_empty), "BucketNotEmpty");
     for version in &seen[1..] {
-        s3.delete_object().bucket("ver").key("k").version_id(version).send().await.expect("delete version");
+        s3.delete_object()
+            .bucket("ver")
+            .key("k")
+            .version_id(version)
+            .send()
+            .await
+            .expect("delete version");
     }
     // Only the delete marker is left: still not empty.
-    let only_marker = s3.delete_bucket().bucket("ver").send().await.expect_err("delete marker remains");
+    let only_marker = s3
+        .delete_bucket()
+        .bucket("ver")
+        .send()
+        .await
+        .expect_err("delete marker remains");
     assert_eq!(code(&only_marker), "BucketNotEmpty");
-    s3.delete_object().bucket("ver").key("k").version_id(&marker).send().await.expect("delete marker");
-    s3.delete_bucket().bucket("ver").send().await.expect("now empty");
-    let (status, _) = mgmt.call(reqwest::Method::GET, &format!("/object/bucket/ver/info?namespace={NS}"), None).await;
+    s3.delete_object()
+        .bucket("ver")
+        .key("k")
+        .version_id(&marker)
+        .send()
+        .await
+        .expect("delete marker");
+    s3.delete_bucket()
+        .bucket("ver")
+        .send()
+        .await
+        .expect("now empty");
+    let (status, _) = mgmt
+        .call(
+            reqwest::Method::GET,
+            &format!("/object/bucket/ver/info?namespace={NS}"),
+            None,
+        )
+        .await;
     assert_ne!(status, 200, "bucket gone from the management API too");
     sim.shutdown().await;
 }
@@ -367,35 +695,140 @@ async fn versioning_delete_markers_and_bucket_not_empty() {
 async fn multipart_upload_create_parts_list_complete_abort() {
     let (sim, mgmt) = start().await;
     let secret = mgmt.user("u1").await;
-    mgmt.bucket("mp", "u1", json!({})).await;
+    mgmt.bucket("mpu", "u1", json!({})).await;
     let s3 = client(&sim, "u1", &secret);
 
-    let up = s3.create_multipart_upload().bucket("mp").key("big").send().await.expect("create");
+    let up = s3
+        .create_multipart_upload()
+        .bucket("mpu")
+        .key("big")
+        .send()
+        .await
+        .expect("create");
     let id = up.upload_id().expect("upload id").to_owned();
     let part1 = vec![b'a'; 5 * 1024 * 1024];
-    let e1 = s3.upload_part().bucket("mp").key("big").upload_id(&id).part_number(1).body(ByteStream::from(part1)).send().await.expect("part 1");
-    let e2 = s3.upload_part().bucket("mp").key("big").upload_id(&id).part_number(2).body(ByteStream::from_static(b"tail")).send().await.expect("part 2");
+    let e1 = s3
+        .upload_part()
+        .bucket("mpu")
+        .key("big")
+        .upload_id(&id)
+        .part_number(1)
+        .body(ByteStream::from(part1))
+        .send()
+        .await
+        .expect("part 1");
+    let e2 = s3
+        .upload_part()
+        .bucket("mpu")
+        .key("big")
+        .upload_id(&id)
+        .part_number(2)
+        .body(ByteStream::from_static(b"tail"))
+        .send()
+        .await
+        .expect("part 2");
 
-    let parts = s3.list_parts().bucket("mp").key("big").upload_id(&id).send().await.expect("list parts");
-    assert_eq!(parts.parts().iter().filter_map(|p| p.size()).collect::<Vec<_>>(), vec![5 * 1024 * 1024, 4]);
-    let uploads = s3.list_multipart_uploads().bucket("mp").send().await.expect("list uploads");
+    let parts = s3
+        .list_parts()
+        .bucket("mpu")
+        .key("big")
+        .upload_id(&id)
+        .send()
+        .await
+        .expect("list parts");
+    assert_eq!(
+        parts
+            .parts()
+            .iter()
+            .filter_map(|p| p.size())
+            .collect::<Vec<_>>(),
+        vec![5 * 1024 * 1024, 4]
+    );
+    let uploads = s3
+        .list_multipart_uploads()
+        .bucket("mpu")
+        .send()
+        .await
+        .expect("list uploads");
     assert_eq!(uploads.uploads().len(), 1);
 
     let done = CompletedMultipartUpload::builder()
-        .parts(CompletedPart::builder().part_number(1).e_tag(e1.e_tag().expect("etag")).build())
-        .parts(CompletedPart::builder().part_number(2).e_tag(e2.e_tag().expect("etag")).build())
+        .parts(
+            CompletedPart::builder()
+                .part_number(1)
+                .e_tag(e1.e_tag().expect("etag"))
+                .build(),
+        )
+        .parts(
+            CompletedPart::builder()
+                .part_number(2)
+                .e_tag(e2.e_tag().expect("etag"))
+                .build(),
+        )
         .build();
-    let out = s3.complete_multipart_upload().bucket("mp").key("big").upload_id(&id).multipart_upload(done).send().await.expect("complete");
-    assert!(out.e_tag().expect("etag").ends_with("-2\""), "{:?}", out.e_tag());
-    let head = s3.head_object().bucket("mp").key("big").send().await.expect("head");
+    let out = s3
+        .complete_multipart_upload()
+        .bucket("mpu")
+        .key("big")
+        .upload_id(&id)
+        .multipart_upload(done)
+        .send()
+        .await
+        .expect("complete");
+    assert!(
+        out.e_tag().expect("etag").ends_with("-2\""),
+        "{:?}",
+        out.e_tag()
+    );
+    let head = s3
+        .head_object()
+        .bucket("mpu")
+        .key("big")
+        .send()
+        .await
+        .expect("head");
     assert_eq!(head.content_length(), Some(5 * 1024 * 1024 + 4));
-    let tail = s3.get_object().bucket("mp").key("big").range("bytes=-4").send().await.expect("tail");
-    assert_eq!(tail.body.collect().await.expect("body").into_bytes().as_ref(), b"tail");
+    let tail = s3
+        .get_object()
+        .bucket("mpu")
+        .key("big")
+        .range("bytes=-4")
+        .send()
+        .await
+        .expect("tail");
+    assert_eq!(
+        tail.body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .as_ref(),
+        b"tail"
+    );
 
-    let other = s3.create_multipart_upload().bucket("mp").key("gone").send().await.expect("create 2");
+    let other = s3
+        .create_multipart_upload()
+        .bucket("mpu")
+        .key("gone")
+        .send()
+        .await
+        .expect("create 2");
     let other_id = other.upload_id().expect("id");
-    s3.abort_multipart_upload().bucket("mp").key("gone").upload_id(other_id).send().await.expect("abort");
-    let missing = s3.list_parts().bucket("mp").key("gone").upload_id(other_id).send().await.expect_err("aborted");
+    s3.abort_multipart_upload()
+        .bucket("mpu")
+        .key("gone")
+        .upload_id(other_id)
+        .send()
+        .await
+        .expect("abort");
+    let missing = s3
+        .list_parts()
+        .bucket("mpu")
+        .key("gone")
+        .upload_id(other_id)
+        .send()
+        .await
+        .expect_err("aborted");
     assert_eq!(code(&missing), "NoSuchUpload");
     sim.shutdown().await;
 }
@@ -409,10 +842,27 @@ async fn presigned_urls_work_until_they_expire_on_the_emulator_clock() {
     let http = reqwest::Client::new();
 
     let config = PresigningConfig::expires_in(Duration::from_secs(60)).expect("presign config");
-    let put_url = s3.put_object().bucket("pre").key("p.txt").presigned(config.clone()).await.expect("presign put");
-    let response = http.put(put_url.uri()).body("presigned body").send().await.expect("presigned put");
+    let put_url = s3
+        .put_object()
+        .bucket("pre")
+        .key("p.txt")
+        .presigned(config.clone())
+        .await
+        .expect("presign put");
+    let response = http
+        .put(put_url.uri())
+        .body("presigned body")
+        .send()
+        .await
+        .expect("presigned put");
     assert_eq!(response.status(), 200);
-    let get_url = s3.get_object().bucket("pre").key("p.txt").presigned(config).await.expect("presign get");
+    let get_url = s3
+        .get_object()
+        .bucket("pre")
+        .key("p.txt")
+        .presigned(config)
+        .await
+        .expect("presign get");
     let response = http.get(get_url.uri()).send().await.expect("presigned get");
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.expect("text"), "presigned body");
@@ -420,7 +870,13 @@ async fn presigned_urls_work_until_they_expire_on_the_emulator_clock() {
     sim.control().advance_clock(Duration::from_secs(120));
     let response = http.get(get_url.uri()).send().await.expect("expired get");
     assert_eq!(response.status(), 403);
-    assert!(response.text().await.expect("text").contains("Request has expired"));
+    assert!(
+        response
+            .text()
+            .await
+            .expect("text")
+            .contains("Request has expired")
+    );
     sim.shutdown().await;
 }
 
@@ -428,16 +884,32 @@ async fn presigned_urls_work_until_they_expire_on_the_emulator_clock() {
 async fn hard_quota_refuses_writes_that_would_exceed_it() {
     let (sim, mgmt) = start().await;
     let secret = mgmt.user("u1").await;
-    mgmt.bucket("quota", "u1", json!({"blockSize": 1, "notificationSize": 1})).await;
+    mgmt.bucket(
+        "quota",
+        "u1",
+        json!({"blockSize": 1, "notificationSize": 1}),
+    )
+    .await;
     let s3 = no_retry_client(&sim, "u1", &secret);
     put(&s3, "quota", "small", b"fits").await;
     // Fill the bucket up to 100 bytes below its 1 GiB hard quota (the control hook stands in
     // for a gigabyte of data).
-    sim.control().set_bucket_usage(NS, "quota", (1 << 30) - 100, 1);
+    sim.control()
+        .set_bucket_usage(NS, "quota", (1 << 30) - 100, 1);
     put(&s3, "quota", "edge", &[7u8; 50]).await;
-    let refused = s3.put_object().bucket("quota").key("over").body(ByteStream::from(vec![0u8; 200])).send().await.expect_err("over quota");
+    let refused = s3
+        .put_object()
+        .bucket("quota")
+        .key("over")
+        .body(ByteStream::from(vec![0u8; 200]))
+        .send()
+        .await
+        .expect_err("over quota");
     assert_eq!(code(&refused), "QuotaExceeded");
-    assert_eq!(refused.raw_response().map(|r| r.status().as_u16()), Some(403));
+    assert_eq!(
+        refused.raw_response().map(|r| r.status().as_u16()),
+        Some(403)
+    );
     sim.shutdown().await;
 }
 
@@ -450,16 +922,32 @@ async fn billing_and_bucket_deletion_see_what_s3_stored() {
     put(&s3, "bill", "a", &[1u8; 1000]).await;
     put(&s3, "bill", "b", &[2u8; 24]).await;
 
-    let billing = mgmt.get(&format!("/object/billing/buckets/{NS}/bill/info?sizeunit=BYTE")).await;
+    let billing = mgmt
+        .get(&format!(
+            "/object/billing/buckets/{NS}/bill/info?sizeunit=BYTE"
+        ))
+        .await;
     assert_eq!(billing["total_objects"].as_i64(), Some(2), "{billing}");
     assert_eq!(billing["total_size"].as_i64(), Some(1024), "{billing}");
 
-    let (status, body) = mgmt.call(reqwest::Method::POST, &format!("/object/bucket/bill/deactivate?namespace={NS}"), None).await;
+    let (status, body) = mgmt
+        .call(
+            reqwest::Method::POST,
+            &format!("/object/bucket/bill/deactivate?namespace={NS}"),
+            None,
+        )
+        .await;
     assert_ne!(status, 200, "a bucket holding objects is refused: {body}");
 
     // A bucket made through S3 belongs to its creator in the management API.
-    s3.create_bucket().bucket("from-s3").send().await.expect("create");
-    let info = mgmt.get(&format!("/object/bucket/from-s3/info?namespace={NS}")).await;
+    s3.create_bucket()
+        .bucket("from-s3")
+        .send()
+        .await
+        .expect("create");
+    let info = mgmt
+        .get(&format!("/object/bucket/from-s3/info?namespace={NS}"))
+        .await;
     assert_eq!(info["owner"].as_str(), Some("u1"), "{info}");
     sim.shutdown().await;
 }
@@ -478,9 +966,22 @@ async fn cors_configuration_preflight_and_response_headers() {
         .max_age_seconds(300)
         .build()
         .expect("rule");
-    let config = CorsConfiguration::builder().cors_rules(rule).build().expect("config");
-    s3.put_bucket_cors().bucket("web").cors_configuration(config).send().await.expect("put cors");
-    let got = s3.get_bucket_cors().bucket("web").send().await.expect("get cors");
+    let config = CorsConfiguration::builder()
+        .cors_rules(rule)
+        .build()
+        .expect("config");
+    s3.put_bucket_cors()
+        .bucket("web")
+        .cors_configuration(config)
+        .send()
+        .await
+        .expect("put cors");
+    let got = s3
+        .get_bucket_cors()
+        .bucket("web")
+        .send()
+        .await
+        .expect("get cors");
     assert_eq!(got.cors_rules()[0].allowed_methods(), ["GET", "PUT"]);
     put(&s3, "web", "page.html", b"<html/>").await;
 
@@ -495,7 +996,10 @@ async fn cors_configuration_preflight_and_response_headers() {
         .await
         .expect("preflight");
     assert_eq!(ok.status(), 200);
-    assert_eq!(ok.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
     assert_eq!(ok.headers()["access-control-max-age"], "300");
     let refused = http
         .request(reqwest::Method::OPTIONS, &url)
@@ -507,13 +1011,35 @@ async fn cors_configuration_preflight_and_response_headers() {
     assert_eq!(refused.status(), 403);
 
     let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::web/*"}]});
-    s3.put_bucket_policy().bucket("web").policy(public.to_string()).send().await.expect("policy");
-    let actual = http.get(&url).header("Origin", "https://app.example.com").send().await.expect("get");
+    s3.put_bucket_policy()
+        .bucket("web")
+        .policy(public.to_string())
+        .send()
+        .await
+        .expect("policy");
+    let actual = http
+        .get(&url)
+        .header("Origin", "https://app.example.com")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(actual.status(), 200);
-    assert_eq!(actual.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert_eq!(
+        actual.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
 
-    s3.delete_bucket_cors().bucket("web").send().await.expect("delete cors");
-    let gone = s3.get_bucket_cors().bucket("web").send().await.expect_err("no cors");
+    s3.delete_bucket_cors()
+        .bucket("web")
+        .send()
+        .await
+        .expect("delete cors");
+    let gone = s3
+        .get_bucket_cors()
+        .bucket("web")
+        .send()
+        .await
+        .expect_err("no cors");
     assert_eq!(code(&gone), "NoSuchCORSConfiguration");
     sim.shutdown().await;
 }
@@ -525,13 +1051,42 @@ async fn s3_requests_are_logged_and_take_injected_faults() {
     mgmt.bucket("flt", "u1", json!({})).await;
     let s3 = no_retry_client(&sim, "u1", &secret);
     sim.control().clear_request_log();
-    sim.control().add_fault(FaultRule { error_503: 1.0, times: Some(1), ..FaultRule::new(Api::S3, "/flt") });
-    let failed = s3.list_objects_v2().bucket("flt").send().await.expect_err("injected 503");
-    assert_eq!(failed.raw_response().map(|r| r.status().as_u16()), Some(503));
-    s3.list_objects_v2().bucket("flt").send().await.expect("fault used up");
-    let log: Vec<_> = sim.control().request_log().into_iter().filter(|r| r.api == Api::S3).collect();
-    assert_eq!(log.iter().map(|r| r.status).collect::<Vec<_>>(), vec![503, 200]);
-    assert!(log.iter().all(|r| r.method == "GET" && r.path == "/flt"), "{log:?}");
+    sim.control().add_fault(FaultRule {
+        error_503: 1.0,
+        times: Some(1),
+        ..FaultRule::new(Api::S3, "/flt")
+    });
+    let failed = s3
+        .list_objects_v2()
+        .bucket("flt")
+        .send()
+        .await
+        .expect_err("injected 503");
+    assert_eq!(
+        failed.raw_response().map(|r| r.status().as_u16()),
+        Some(503)
+    );
+    s3.list_objects_v2()
+        .bucket("flt")
+        .send()
+        .await
+        .expect("fault used up");
+    let log: Vec<_> = sim
+        .control()
+        .request_log()
+        .into_iter()
+        .filter(|r| r.api == Api::S3)
+        .collect();
+    assert_eq!(
+        log.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![503, 200]
+    );
+    assert!(
+        log.iter().all(|r| r.method == "GET"
+            && r.path.starts_with("/flt")
+            && r.query.contains("list-type=2")),
+        "{log:?}"
+    );
     sim.shutdown().await;
 }
 
@@ -540,16 +1095,31 @@ async fn object_lock_is_refused_with_a_clear_error() {
     let (sim, mgmt) = start().await;
     let secret = mgmt.user("u1").await;
     let s3 = client(&sim, "u1", &secret);
-    let err = s3.create_bucket().bucket("locked").object_lock_enabled_for_bucket(true).send().await.expect_err("object lock");
+    let err = s3
+        .create_bucket()
+        .bucket("locked")
+        .object_lock_enabled_for_bucket(true)
+        .send()
+        .await
+        .expect_err("object lock");
     assert_eq!(code(&err), "NotImplemented");
-    assert!(err.as_service_error().and_then(|e| e.message()).is_some_and(|m| m.contains("Object Lock")), "{err:?}");
+    assert!(
+        err.as_service_error()
+            .and_then(|e| e.message())
+            .is_some_and(|m| m.contains("Object Lock")),
+        "{err:?}"
+    );
     sim.shutdown().await;
 }
 
 #[tokio::test]
 async fn disk_storage_streams_objects_through_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sim = Sim::builder().data_dir(dir.path()).start().await.expect("emulator starts");
+    let sim = Sim::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .expect("emulator starts");
     let mgmt = Mgmt::login(&sim).await;
     let secret = mgmt.user("u1").await;
     mgmt.bucket("disk", "u1", json!({})).await;
@@ -560,18 +1130,42 @@ async fn disk_storage_streams_objects_through_files() {
     let data: Vec<u8> = (0..24 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(&source, &data).expect("write source");
     let body = ByteStream::from_path(&source).await.expect("file body");
-    s3.put_object().bucket("disk").key("big.bin").body(body).send().await.expect("put");
-    let blobs = std::fs::read_dir(dir.path().join("blobs")).expect("blob dir").count();
+    s3.put_object()
+        .bucket("disk")
+        .key("big.bin")
+        .body(body)
+        .send()
+        .await
+        .expect("put");
+    let blobs = std::fs::read_dir(dir.path().join("blobs"))
+        .expect("blob dir")
+        .count();
     assert_eq!(blobs, 1, "the body is a file under --data-dir");
 
-    let got = s3.get_object().bucket("disk").key("big.bin").send().await.expect("get");
+    let got = s3
+        .get_object()
+        .bucket("disk")
+        .key("big.bin")
+        .send()
+        .await
+        .expect("get");
     let bytes = got.body.collect().await.expect("body").into_bytes();
-    assert!(bytes.as_ref() == data.as_slice(), "round trip through the file");
-    s3.delete_object().bucket("disk").key("big.bin").send().await.expect("delete");
+    assert!(
+        bytes.as_ref() == data.as_slice(),
+        "round trip through the file"
+    );
+    s3.delete_object()
+        .bucket("disk")
+        .key("big.bin")
+        .send()
+        .await
+        .expect("delete");
     // The download's reader task may hold the file a moment longer; wait for it, boundedly.
     let mut left = usize::MAX;
     for _ in 0..100 {
-        left = std::fs::read_dir(dir.path().join("blobs")).expect("blob dir").count();
+        left = std::fs::read_dir(dir.path().join("blobs"))
+            .expect("blob dir")
+            .count();
         if left == 0 {
             break;
         }
