@@ -85,6 +85,13 @@ class EcsPluginLiveTest {
                 .withPolicy("public");
     }
 
+    private void printDurations(String step) {
+        List<Long> micros = cs.journal().stream().filter(r -> r.step().equals(step))
+                .map(r -> r.duration().toNanos() / 1000).sorted().toList();
+        System.out.printf("harness: %d x %s under 32 threads: min %d us, median %d us, max %d us%n", micros.size(),
+                step, micros.get(0), micros.get(micros.size() / 2), micros.get(micros.size() - 1));
+    }
+
     private static AccountCredentials keysOf(BucketVO row) {
         return new AccountCredentials(row.getAccessKey(), row.getSecretKey());
     }
@@ -109,6 +116,7 @@ class EcsPluginLiveTest {
     void createBucketWithEveryOptionStoresUrlAndKeys() {
         String name = unique("every");
         StepReport<BucketVO> r = cs.createBucket(everyOption(owner.getId(), name));
+        cs.journal().forEach(step -> System.out.println("harness: " + step.summary()));
         assertTrue(r.succeeded(), r.summary());
         assertEquals(List.of(), r.findings());
         assertEquals(List.of("createBucket", "setBucketVersioning", "setBucketEncryption", "setBucketQuota",
@@ -227,6 +235,8 @@ class EcsPluginLiveTest {
         }
         pool.shutdown();
         assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        printDurations("allocBucket");
+        printDurations("createBucket");
         for (AccountVO a : accounts) {
             List<BucketVO> rows = cs.bucketDao().listByObjectStoreIdAndAccountId(storeId, a.getId());
             assertEquals(8, rows.size());
