@@ -47,6 +47,7 @@ struct Inner {
     counters: Counters,
     closed: AtomicBool,
     empty_bucket_timeout: Duration,
+    page_size: Option<u32>,
 }
 
 /// Round trips and session events of a client (all clones together), for benchmarks, tests and
@@ -211,6 +212,11 @@ impl EcsMgmtClient {
 
     pub(crate) fn empty_bucket_timeout(&self) -> Duration {
         self.inner.empty_bucket_timeout
+    }
+
+    /// Adds the configured page size (`limit`) to a listing request.
+    pub(crate) fn paged(&self, request: ApiRequest) -> ApiRequest {
+        request.query_opt("limit", self.inner.page_size.map(|size| size.to_string()))
     }
 
     fn ensure_open(&self) -> Result<()> {
@@ -603,6 +609,7 @@ pub struct EcsMgmtClientBuilder {
     format: Format,
     token_policy: TokenPolicy,
     empty_bucket_timeout: Duration,
+    page_size: Option<u32>,
 }
 
 impl Default for EcsMgmtClientBuilder {
@@ -620,6 +627,7 @@ impl Default for EcsMgmtClientBuilder {
             format: Format::default(),
             token_policy: TokenPolicy::default(),
             empty_bucket_timeout: Duration::from_secs(30 * 60),
+            page_size: None,
         }
     }
 }
@@ -711,6 +719,13 @@ impl EcsMgmtClientBuilder {
         self
     }
 
+    /// Items per page of listings (`limit`); by default ECS chooses.
+    #[must_use]
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size.max(1));
+        self
+    }
+
     /// Builds the client; fails with [`ErrorKind::InvalidInput`] when the endpoint or the
     /// credentials are missing, or [`ErrorKind::Tls`] when the TLS options cannot be used.
     pub fn build(self) -> Result<EcsMgmtClient> {
@@ -755,6 +770,7 @@ impl EcsMgmtClientBuilder {
                 counters: Counters::default(),
                 closed: AtomicBool::new(false),
                 empty_bucket_timeout: self.empty_bucket_timeout,
+                page_size: self.page_size,
             }),
         })
     }

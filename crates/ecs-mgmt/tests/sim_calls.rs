@@ -337,22 +337,49 @@ async fn every_call_in_xml() {
 #[tokio::test]
 async fn list_streams_follow_markers_across_pages() {
     let sim = start().await;
-    let client = client(&sim, Format::Xml);
-    for i in 0..5 {
-        client
-            .buckets()
-            .create(&BucketCreate::new(format!("page-{i}"), NS))
-            .await
-            .unwrap();
+    for format in [Format::Json, Format::Xml] {
+        let client = common::builder(&sim, format).page_size(2).build().unwrap();
+        let tag = format!("{format:?}").to_lowercase();
+        for i in 0..5 {
+            client
+                .buckets()
+                .create(&BucketCreate::new(format!("page-{tag}-{i}"), NS))
+                .await
+                .unwrap();
+            client
+                .object_users()
+                .create(&format!("pager-{tag}-{i}"), NS)
+                .await
+                .unwrap();
+        }
+        sim.control().clear_request_log();
+        let first = client.buckets().list_page(NS, None).await.unwrap();
+        assert_eq!(first.items.len(), 2);
+        assert!(first.next_marker.is_some());
+        let buckets: Vec<_> = client.buckets().list(NS).try_collect().await.unwrap();
+        let mut names: Vec<_> = buckets
+            .iter()
+            .map(|b| b.name.clone())
+            .filter(|n| n.contains(&tag))
+            .collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 5, "every bucket exactly once: {names:?}");
+        let users: Vec<_> = client.object_users().list(NS).try_collect().await.unwrap();
+        assert_eq!(users.iter().filter(|u| u.userid.contains(&tag)).count(), 5);
+        // Pages of two: one request for the single page, then ceil(n / 2) for each stream.
+        let bucket_pages = mgmt_log(&sim)
+            .iter()
+            .filter(|r| r.path == "/object/bucket" && r.method == "GET")
+            .count();
+        assert_eq!(bucket_pages, 1 + buckets.len().div_ceil(2));
+        assert!(
+            mgmt_log(&sim)
+                .iter()
+                .all(|r| r.path != "/object/bucket" || r.query.contains("limit=2"))
+        );
+        client.close().await;
     }
-    let first = client.buckets().list_page(NS, None).await.unwrap();
-    let all: Vec<_> = client.buckets().list(NS).try_collect().await.unwrap();
-    assert_eq!(all.len(), 5);
-    let mut names: Vec<_> = all.iter().map(|b| b.name.clone()).collect();
-    names.dedup();
-    assert_eq!(names.len(), 5, "no bucket twice: {names:?}");
-    assert!(first.items.len() <= 5);
-    client.close().await;
     sim.shutdown().await;
 }
 

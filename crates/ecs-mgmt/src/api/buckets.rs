@@ -928,7 +928,11 @@ impl Buckets {
     ) -> Result<Page<BucketInfo>> {
         let list: BucketList = self
             .client
-            .call_decode(&list_request(namespace, marker, self.format())?)
+            .call_decode(
+                &self
+                    .client
+                    .paged(list_request(namespace, marker, self.format())?),
+            )
             .await?;
         Ok(Page::new(list.object_bucket, list.next_marker))
     }

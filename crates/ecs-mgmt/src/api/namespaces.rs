@@ -115,7 +115,11 @@ impl Namespaces {
     pub async fn list_page(&self, marker: Option<&str>) -> Result<Page<NamespaceEntry>> {
         let list: NamespaceList = self
             .client
-            .call_decode(&list_request(marker, self.client.format()))
+            .call_decode(
+                &self
+                    .client
+                    .paged(list_request(marker, self.client.format())),
+            )
             .await?;
         Ok(Page::new(list.namespace, list.next_marker))
     }

@@ -363,7 +363,11 @@ impl ObjectUsers {
     ) -> Result<Page<ObjectUser>> {
         let list: UserList = self
             .client
-            .call_decode(&list_request(namespace, marker, self.format())?)
+            .call_decode(
+                &self
+                    .client
+                    .paged(list_request(namespace, marker, self.format())?),
+            )
             .await?;
         Ok(Page::new(list.blobuser, list.next_marker))
     }
