@@ -145,3 +145,49 @@ async fn cached_clients_share_and_work() {
     assert_eq!(err.kind(), ErrorKind::Forbidden, "{err:?}");
     sim.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn namespace_header_is_part_of_the_signature() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    // Records one request head and answers 200.
+    let recorder = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "connection closed mid-request");
+            head.extend_from_slice(&buf[..n]);
+        }
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .await
+            .unwrap();
+        String::from_utf8(head).unwrap().to_ascii_lowercase()
+    });
+    let user = common::User {
+        name: "alice".into(),
+        access_key: "alice".into(),
+        secret_key: "secret".into(),
+    };
+    let s3 = builder(&endpoint, &user)
+        .namespace(Some("ns7".into()))
+        .build()
+        .unwrap();
+    assert!(s3.bucket_exists("b1").await.unwrap());
+    let head = recorder.await.unwrap();
+    assert!(head.starts_with("head /b1/ "), "path style: {head}");
+    assert!(head.contains("\r\nx-emc-namespace: ns7\r\n"), "{head}");
+    let signed = head
+        .split("signedheaders=")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap_or_else(|| panic!("no SignedHeaders in {head}"));
+    assert!(
+        signed.split(';').any(|h| h == "x-emc-namespace"),
+        "{signed}"
+    );
+    assert!(head.contains("/us-east-1/s3/aws4_request"), "{head}");
+}
