@@ -272,7 +272,7 @@ pub(crate) fn bucket_doc(root: &'static str, bucket: &Bucket) -> Doc {
     if let Some(status) = &bucket.versioning {
         doc = doc.str("versioning_status", status.clone());
     }
-    doc.bool("inactive", false).bool("global", false).bool("remote", false).bool("internal", false)
+    doc
 }
 
 /// `GET /object/bucket?namespace=&marker=&limit=&name=prefix*`.

@@ -60,7 +60,8 @@ fn namespace_doc(namespace: &Namespace) -> Doc {
         .obj("retention_classes", Doc::new("retention_classes").list("retention_class", classes))
 }
 
-/// `GET /object/namespaces[?name=prefix*&marker=&limit=]`.
+/// `GET /object/namespaces[?name=prefix*&marker=&limit=]`: full details per namespace, as newer
+/// releases answer.
 pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
     caller.read_all("list namespaces")?;
     let limit = params.limit()?;
@@ -71,13 +72,7 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
         .namespaces
         .values()
         .filter(|namespace| namespace.name.starts_with(prefix))
-        .map(|namespace| {
-            let entry = Doc::new("namespace")
-                .str("id", namespace.name.clone())
-                .str("name", namespace.name.clone())
-                .link(format!("/object/namespaces/namespace/{}", namespace.name));
-            (namespace.name.clone(), Val::Obj(entry))
-        })
+        .map(|namespace| (namespace.name.clone(), Val::Obj(namespace_doc(namespace))))
         .collect();
     let (items, next) = page(entries, params.get("marker"), limit);
     let mut doc = Doc::new("namespaces").list("namespace", items).str("Filter", format!("name={filter}"));
