@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.cloud.agent.api.to.BucketTO;
@@ -140,7 +141,7 @@ public final class CloudStackHarness {
      * @return the persisted account, with its id and a random UUID
      */
     public AccountVO createAccount(String name) {
-        AccountVO account = new AccountVO(name, 1L, null, Account.Type.NORMAL, java.util.UUID.randomUUID().toString());
+        AccountVO account = new AccountVO(name, 1L, null, Account.Type.NORMAL, UUID.randomUUID().toString());
         return accountDao.persist(account);
     }
 
@@ -256,13 +257,14 @@ public final class CloudStackHarness {
     }
 
     private static void validateUrl(String url) {
+        URI uri;
         try {
-            URI uri = new URI(url);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("Invalid URL: " + url);
-            }
-        } catch (URISyntaxException | NullPointerException e) {
+            uri = url == null ? null : new URI(url);
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("Invalid URL: " + url, e);
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("Invalid URL: " + url);
         }
     }
 

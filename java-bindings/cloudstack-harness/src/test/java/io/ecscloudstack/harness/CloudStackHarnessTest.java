@@ -86,6 +86,10 @@ class CloudStackHarnessTest {
         StepReport<ObjectStoreVO> unknown = cs.addObjectStore("Nope", "store-2", "http://x:1", Map.of());
         assertEquals("can't find object store provider: Nope", unknown.message());
 
+        StepReport<ObjectStoreVO> badUrl = cs.addObjectStore("Fake", "store-4", "not a url", Map.of("endpoint", "x"));
+        assertEquals("Invalid URL: not a url", badUrl.message());
+        assertEquals("Invalid URL: null", cs.addObjectStore("Fake", "store-5", null, Map.of()).message());
+
         StepReport<ObjectStoreVO> refused = cs.addObjectStore("Fake", "store-3", "http://y:1", Map.of());
         assertEquals("Failed to add object store: missing required detail: endpoint", refused.message());
         assertEquals(1, refused.after().stores().size());

@@ -2,6 +2,7 @@ package org.apache.cloudstack.storage.datastore.driver;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.apache.logging.log4j.LogManager;
@@ -38,17 +39,17 @@ public final class StoreRegistry<S extends AutoCloseable> {
         if (current != null && current.details().equals(details)) {
             return current.client();
         }
-        Entry<S>[] replaced = newArray();
+        AtomicReference<Entry<S>> replaced = new AtomicReference<>();
         Entry<S> fresh = entries.compute(storeId, (id, existing) -> {
             if (existing != null && existing.details().equals(details)) {
                 return existing;
             }
-            replaced[0] = existing;
+            replaced.set(existing);
             return new Entry<>(Map.copyOf(details), opener.apply(details));
         });
-        if (replaced[0] != null) {
+        if (replaced.get() != null) {
             LOG.info("ECS object store {}: details changed, client rebuilt", storeId);
-            closeQuietly(storeId, replaced[0].client());
+            closeQuietly(storeId, replaced.get().client());
         }
         return fresh.client();
     }
@@ -68,11 +69,6 @@ public final class StoreRegistry<S extends AutoCloseable> {
     /** @return how many stores have an open client */
     public int size() {
         return entries.size();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <S> Entry<S>[] newArray() {
-        return (Entry<S>[]) new Entry<?>[1];
     }
 
     private static void closeQuietly(long storeId, AutoCloseable client) {
