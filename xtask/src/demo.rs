@@ -94,11 +94,23 @@ fn choose_path(sh: &Shell, flags: &flags::Demo) -> Result<Route> {
     }
 }
 
-/// Installs the Java toolchain if missing and packages the plug-in and the demo module.
+/// Installs the Java toolchain if it is missing (`cargo xtask install`), then packages the
+/// plug-in, the harness and the demo module.
 fn build_java(sh: &Shell) -> Result<()> {
-    flags::Install {}
-        .run(sh)
-        .context("cargo xtask install failed")?;
+    let has = |tool: &str| {
+        cmd!(sh, "{tool} -version")
+            .quiet()
+            .ignore_stdout()
+            .ignore_stderr()
+            .run()
+            .is_ok()
+    };
+    if !has("java") || !has("mvn") {
+        eprintln!("demo: java or mvn is missing: running cargo xtask install");
+        flags::Install {}
+            .run(sh)
+            .context("cargo xtask install failed")?;
+    }
     let cargo = cargo();
     cmd!(sh, "{cargo} build --quiet -p ecs-jni").run()?;
     let _dir = sh.push_dir(project_root().join("java-bindings"));
@@ -198,20 +210,30 @@ impl Sim {
     /// until both accept connections.
     fn start(binary: &Path) -> Result<Sim> {
         let [mgmt, s3] = free_ports()?;
+        let log_path = binary.with_file_name("ecs-sim-demo.log");
+        let log = std::fs::File::create(&log_path)
+            .with_context(|| format!("cannot create {}", log_path.display()))?;
         let child = Command::new(binary)
             .args([
                 "--mgmt-addr",
                 &mgmt.to_string(),
                 "--s3-addr",
                 &s3.to_string(),
-                "--control",
             ])
+            .args(["--control", "--log", "warn"])
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
             .spawn()
             .with_context(|| format!("cannot start {}", binary.display()))?;
         let mut sim = Sim { child, mgmt, s3 };
-        sim.wait_until_listening()?;
+        if let Err(err) = sim.wait_until_listening() {
+            let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+            return Err(err.context(format!(
+                "ecs-sim's output ({}):\n{output}",
+                log_path.display()
+            )));
+        }
         Ok(sim)
     }
 
