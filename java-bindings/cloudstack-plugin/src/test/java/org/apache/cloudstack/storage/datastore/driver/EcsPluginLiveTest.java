@@ -140,6 +140,7 @@ class EcsPluginLiveTest {
         assertTrue(r.message().startsWith("Failed to create bucket with name: " + name + ". ECS: failed to create"
                 + " bucket '" + name + "': "), r.message());
         assertTrue(r.message().toLowerCase().contains("object lock"), r.message());
+        assertTrue(r.message().contains("[UNSUPPORTED"), r.message());
         assertEquals(List.of("createBucket"), r.driverMethods());
         assertTrue(r.after().bucket(name).isEmpty());
         assertFalse(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
@@ -180,6 +181,7 @@ class EcsPluginLiveTest {
         StepReport<Boolean> refused = cs.deleteBucket(row.getId());
         assertFalse(refused.succeeded(), refused.summary());
         assertTrue(refused.message().contains("ECS: failed to delete bucket '" + name + "'"), refused.message());
+        assertTrue(refused.message().contains("[NOT_EMPTY"), refused.message());
         assertTrue(refused.after().bucket(name).isPresent());
 
         direct.deleteObject(keys, name, "docs/hello.txt");
