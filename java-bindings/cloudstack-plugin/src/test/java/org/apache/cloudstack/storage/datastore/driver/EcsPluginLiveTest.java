@@ -193,6 +193,16 @@ class EcsPluginLiveTest {
     }
 
     @Test
+    void deletingABucketAlreadyGoneFromEcsSucceeds() {
+        String name = unique("gone");
+        BucketVO row = cs.createBucket(BucketRequest.of(storeId, owner.getId(), name)).orThrow();
+        direct.deleteBucket(name);
+        StepReport<Boolean> r = cs.deleteBucket(row.getId());
+        assertTrue(r.succeeded(), r.summary());
+        assertTrue(r.after().bucket(name).isEmpty());
+    }
+
+    @Test
     void createUserIsIdempotentAcrossBuckets() {
         BucketVO first = cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("one"))).orThrow();
         BucketVO second = cs.createBucket(BucketRequest.of(storeId, owner.getId(), unique("two"))).orThrow();
