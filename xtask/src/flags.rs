@@ -20,6 +20,8 @@ xflags::xflags! {
             /// Package the dev-profile library instead of building a release one (quick check).
             optional --dev
         }
+        /// Runs the benchmarks (optimised build) against an embedded emulator and prints a table.
+        cmd bench {}
         /// Runs the end-to-end demonstration against an embedded emulator.
         cmd demo {
             /// Use the Rust driver directly, even when the Java plug-in builds.

@@ -3,6 +3,7 @@
 //! Every task runs from the workspace root, calls cargo through `$CARGO`, and runs
 //! subprocesses with xshell's `cmd!`, never through `sh -c` strings.
 
+mod bench;
 mod ci;
 mod codegen;
 mod demo;
@@ -21,6 +22,7 @@ fn main() -> Result<()> {
     let sh = Shell::new()?;
     sh.change_dir(project_root());
     match flags.subcommand {
+        flags::XtaskCmd::Bench(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Ci(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Install(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Demo(cmd) => cmd.run(&sh),

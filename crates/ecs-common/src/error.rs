@@ -156,7 +156,10 @@ pub struct RemoteError {
 ///
 /// `Display` is one lower-case line without the source; walk [`std::error::Error::source`]
 /// for the cause. No secret is ever part of an error.
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// The fields of an [`Error`], boxed so that `Result<T, Error>` stays one pointer wide.
+struct Inner {
     kind: ErrorKind,
     message: String,
     retryable: bool,
@@ -169,7 +172,7 @@ pub struct Error {
 impl Error {
     /// Creates an error of `kind` with a message; retryable as the kind is by default.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             message: message.into(),
             retryable: kind.is_retryable_by_default(),
@@ -177,7 +180,7 @@ impl Error {
             remote: None,
             operation: None,
             source: None,
-        }
+        }))
     }
 
     /// Shorthand for an [`ErrorKind::InvalidInput`] error.
@@ -198,83 +201,85 @@ impl Error {
     /// Sets the HTTP status the server answered.
     #[must_use]
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     /// Sets the server's error document.
     #[must_use]
     pub fn with_remote(mut self, remote: RemoteError) -> Self {
-        self.remote = Some(remote);
+        self.0.remote = Some(remote);
         self
     }
 
     /// Overrides whether the error may be retried (ECS says so with `retryable=true`).
     #[must_use]
     pub fn with_retryable(mut self, retryable: bool) -> Self {
-        self.retryable = retryable;
+        self.0.retryable = retryable;
         self
     }
 
     /// Names the operation that failed (`"create bucket"`), shown before the message.
     #[must_use]
     pub fn with_operation(mut self, operation: &'static str) -> Self {
-        self.operation = Some(operation);
+        self.0.operation = Some(operation);
         self
     }
 
     /// Attaches the underlying cause.
     #[must_use]
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The message, without operation or remote details.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// Whether repeating the same request may succeed.
     pub fn is_retryable(&self) -> bool {
-        self.retryable
+        self.0.retryable
     }
 
     /// The HTTP status, when a server answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// The server's error document, when it sent one.
     pub fn remote(&self) -> Option<&RemoteError> {
-        self.remote.as_ref()
+        self.0.remote.as_ref()
     }
 
     /// The server's error code (`"1004"`, `"NoSuchBucket"`), when it sent one.
     pub fn remote_code(&self) -> Option<&str> {
-        self.remote
+        self.0
+            .remote
             .as_ref()
             .and_then(|remote| remote.code.as_deref())
     }
 
     /// The operation that failed, when it was named.
     pub fn operation(&self) -> Option<&'static str> {
-        self.operation
+        self.0.operation
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(operation) = self.operation {
+        let inner = &self.0;
+        if let Some(operation) = inner.operation {
             write!(f, "{operation}: ")?;
         }
-        f.write_str(&self.message)?;
-        if let Some(remote) = &self.remote {
+        f.write_str(&inner.message)?;
+        if let Some(remote) = &inner.remote {
             let code = remote.code.as_deref();
             let text = remote.details.as_deref().or(remote.description.as_deref());
             match (code, text) {
@@ -292,21 +297,22 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.0;
         let mut debug = f.debug_struct("Error");
         debug
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("retryable", &self.retryable);
-        if let Some(status) = self.status {
+            .field("kind", &inner.kind)
+            .field("message", &inner.message)
+            .field("retryable", &inner.retryable);
+        if let Some(status) = inner.status {
             debug.field("status", &status);
         }
-        if let Some(remote) = &self.remote {
+        if let Some(remote) = &inner.remote {
             debug.field("remote", remote);
         }
-        if let Some(operation) = self.operation {
+        if let Some(operation) = inner.operation {
             debug.field("operation", &operation);
         }
-        if let Some(source) = &self.source {
+        if let Some(source) = &inner.source {
             debug.field("source", source);
         }
         debug.finish()
@@ -315,7 +321,8 @@ impl fmt::Debug for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
+        self.0
+            .source
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
     }
@@ -352,6 +359,11 @@ mod tests {
         );
         assert_eq!(error.remote_code(), Some("1004"));
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn error_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
 
     #[test]
