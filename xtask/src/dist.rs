@@ -42,6 +42,8 @@ impl flags::Dist {
         sh.copy_file(&library, &dist)?;
         let jars = copy_jars(sh, &root.join("java-bindings"), &dist)?;
         check_library_is_packed(sh, &dist)?;
+        // Leave no packed library in ecs-java's build output for later (test) builds to pick up.
+        sh.remove_path(root.join("java-bindings/ecs-java/target/classes/native"))?;
         eprintln!(
             "xtask: target/dist/ holds {LIBRARY} ({profile_dir}) and {}",
             jars.join(", ")

@@ -19,7 +19,8 @@ use crate::classes;
 /// Why a native call failed.
 pub(crate) enum BridgeError {
     /// A failure the driver (or the bridge, in driver terms) reports: thrown with its kind.
-    Ecs(Error),
+    /// Boxed: `ecs_common::Error` is large, and every native returns this type.
+    Ecs(Box<Error>),
     /// A JNI call failed. When it threw, the Java exception is pending and is left as is.
     Jni(jni::errors::Error),
 }
@@ -27,18 +28,18 @@ pub(crate) enum BridgeError {
 impl BridgeError {
     /// An [`ErrorKind::InvalidInput`] error naming a Java argument that was `null`.
     pub(crate) fn null_argument(name: &str) -> Self {
-        BridgeError::Ecs(Error::invalid_input(format!("{name} must not be null")))
+        Error::invalid_input(format!("{name} must not be null")).into()
     }
 
     /// An [`ErrorKind::Closed`] error for a handle that is zero (never opened or closed).
     pub(crate) fn closed(what: &str) -> Self {
-        BridgeError::Ecs(Error::new(ErrorKind::Closed, format!("{what} is closed")))
+        Error::new(ErrorKind::Closed, format!("{what} is closed")).into()
     }
 }
 
 impl From<Error> for BridgeError {
     fn from(error: Error) -> Self {
-        BridgeError::Ecs(error)
+        BridgeError::Ecs(Box::new(error))
     }
 }
 

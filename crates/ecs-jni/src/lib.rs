@@ -29,9 +29,16 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 ///
 /// Returns `JNI_ERR` (the JVM then throws `UnsatisfiedLinkError`) when a class or method is
 /// missing; the reason goes to standard error, since Java logging is not wired up yet.
+///
+/// # Safety
+///
+/// Only the JVM calls this, with its own valid `JavaVM` pointer, while loading the library.
 #[allow(unsafe_code)]
 #[unsafe(no_mangle)]
-pub extern "system" fn JNI_OnLoad(vm: *mut jni::sys::JavaVM, _reserved: *mut c_void) -> jint {
+pub unsafe extern "system" fn JNI_OnLoad(
+    vm: *mut jni::sys::JavaVM,
+    _reserved: *mut c_void,
+) -> jint {
     if vm.is_null() {
         return JNI_ERR;
     }

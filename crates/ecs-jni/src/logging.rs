@@ -166,8 +166,7 @@ mod tests {
         let recorder = Recorder::default();
         let subscriber = tracing_subscriber::registry().with(recorder.clone());
         tracing::subscriber::with_default(subscriber, emit);
-        let recorded = recorder.0.lock().expect("recorder lock").clone();
-        recorded
+        recorder.0.lock().expect("recorder lock").clone()
     }
 
     #[test]

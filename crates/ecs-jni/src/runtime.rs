@@ -11,15 +11,17 @@ use jni::AttachConfig;
 use jni::strings::JNIString;
 use tokio::runtime::{Builder, Runtime};
 
+use crate::error::BridgeResult;
+
 /// Worker threads: the driver's work is network-bound, a few threads serve many Java callers.
 const WORKER_THREADS: usize = 4;
 
 static RUNTIME: LazyLock<Result<Runtime, String>> = LazyLock::new(build);
 
 /// The shared runtime, built on first use.
-pub(crate) fn get() -> ecs_common::Result<&'static Runtime> {
+pub(crate) fn get() -> BridgeResult<&'static Runtime> {
     RUNTIME.as_ref().map_err(|message| {
-        ecs_common::Error::internal(format!("cannot start the tokio runtime: {message}"))
+        ecs_common::Error::internal(format!("cannot start the tokio runtime: {message}")).into()
     })
 }
 
