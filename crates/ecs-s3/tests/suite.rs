@@ -127,12 +127,31 @@ mod cases {
             }]
         })
         .to_string();
+        s3.put_object(&bucket, "public.txt", Body::from(b"hello".to_vec()))
+            .await
+            .unwrap();
+        let anonymous = format!("{}/{bucket}/public.txt", server.endpoint());
+        let http = reqwest::Client::new();
+        assert_eq!(
+            http.get(&anonymous).send().await.unwrap().status().as_u16(),
+            403
+        );
         s3.put_policy(&bucket, &policy).await.unwrap();
         let stored = s3.get_policy(&bucket).await.unwrap().expect("a policy");
         let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
         assert!(stored.to_string().contains("s3:GetObject"), "{stored}");
+        // The policy is enforced: anonymous reads pass, anonymous writes do not.
+        let read = http.get(&anonymous).send().await.unwrap();
+        assert!(read.status().is_success(), "{}", read.status());
+        assert_eq!(read.text().await.unwrap(), "hello");
+        let write = http.put(&anonymous).body("defaced").send().await.unwrap();
+        assert_eq!(write.status().as_u16(), 403);
         s3.delete_policy(&bucket).await.unwrap();
         assert_eq!(s3.get_policy(&bucket).await.unwrap(), None);
+        assert_eq!(
+            http.get(&anonymous).send().await.unwrap().status().as_u16(),
+            403
+        );
         let err = s3.put_policy(&bucket, "{not json").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     }
@@ -157,6 +176,33 @@ mod cases {
                 .expose_headers
                 .iter()
                 .any(|h| h == "x-amz-version-id")
+        );
+        // The browser's preflight is answered for the UI origin.
+        s3.put_object(&bucket, "k", Body::from(b"v".to_vec()))
+            .await
+            .unwrap();
+        let preflight = reqwest::Client::new()
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/{bucket}/k", server.endpoint()),
+            )
+            .header("Origin", "https://cloudstack.example.com")
+            .header("Access-Control-Request-Method", "PUT")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "{}", preflight.status());
+        let allowed = preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert!(
+            matches!(
+                allowed.as_deref(),
+                Some("https://cloudstack.example.com" | "*")
+            ),
+            "{allowed:?}"
         );
         s3.delete_cors(&bucket).await.unwrap();
         assert!(s3.get_cors(&bucket).await.unwrap().is_empty());

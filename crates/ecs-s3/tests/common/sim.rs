@@ -69,11 +69,17 @@ impl SimServer {
 
     /// Creates bucket `name` in `ns1` owned by `owner`.
     pub async fn bucket(&self, owner: &User, name: &str) {
-        self.post(
-            "/object/bucket",
-            json!({ "name": name, "namespace": NAMESPACE, "owner": owner.name, "head_type": "s3" }),
-        )
-        .await;
+        self.bucket_with(owner, name, json!({})).await;
+    }
+
+    /// Creates bucket `name` with extra creation fields (`{"blockSize": 1}`).
+    pub async fn bucket_with(&self, owner: &User, name: &str, extra: Value) {
+        let mut body =
+            json!({ "name": name, "namespace": NAMESPACE, "owner": owner.name, "head_type": "s3" });
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        self.post("/object/bucket", body).await;
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
