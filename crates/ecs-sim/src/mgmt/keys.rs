@@ -51,7 +51,6 @@ fn user_mut<'a>(
 /// `POST /object/user-secret-keys/{uid}`.
 pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("user_secret_key_create");
-    let namespace = body.str("namespace").filter(|ns| !ns.is_empty());
     let expiry_mins = body.int("existing_key_expiry_time_mins")?;
     if expiry_mins.is_some_and(|mins| mins < 0) {
         return Err(EcsError::invalid("existing_key_expiry_time_mins must not be negative"));
@@ -63,7 +62,9 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Path(u
     let now = core.clock.now_ms();
     let key = {
         let mut state = core.state();
-        let user = user_mut(&mut state.users, &caller, &uid, namespace.as_deref(), false)?;
+        // Under ECS's default GLOBAL user scope the uid names the user; a body `namespace` that
+        // differs is not checked (a recorded ObjectScale exchange shows it accepted).
+        let user = user_mut(&mut state.users, &caller, &uid, None, false)?;
         user.prune_keys(now);
         if user.keys.len() >= MAX_KEYS {
             return Err(EcsError::limit(format!("User {uid} already has {MAX_KEYS} valid keys")));
@@ -147,12 +148,11 @@ pub(crate) async fn exist(
 /// both keys when none is named; a remaining second key moves to slot 1.
 pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("user_secret_key_delete");
-    let namespace = body.str("namespace").filter(|ns| !ns.is_empty());
     let secret = body.str("secret_key").or_else(|| body.str("secretkey")).filter(|s| !s.is_empty());
     let secret_id = body.str("secret_key_id").filter(|s| !s.is_empty());
     let now = core.clock.now_ms();
     let mut state = core.state();
-    let user = user_mut(&mut state.users, &caller, &uid, namespace.as_deref(), false)?;
+    let user = user_mut(&mut state.users, &caller, &uid, None, false)?;
     user.prune_keys(now);
     match (secret, secret_id) {
         (None, None) => user.keys.clear(),

@@ -46,7 +46,7 @@ fn namespace_doc(namespace: &Namespace) -> Doc {
         .bool("remote", false)
         .bool("internal", false)
         .str("default_data_services_vpool", namespace.default_vpool.clone())
-        .list("allowed_vpools_list", Vec::new())
+        .list("allowed_vpools_list", vec![Val::Str(namespace.default_vpool.clone())])
         .list("disallowed_vpools_list", Vec::new())
         .str("namespace_admins", namespace.admins.clone())
         .str("is_encryption_enabled", namespace.encryption.to_string())
@@ -130,7 +130,8 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(b
     Ok(Reply::doc(doc))
 }
 
-/// `PUT /object/namespaces/namespace/{namespace}` (SYSTEM_ADMIN): updates settings.
+/// `PUT /object/namespaces/namespace/{namespace}` (SYSTEM_ADMIN): updates settings and answers
+/// the namespace document (as the broker fixtures record).
 pub(crate) async fn update(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("namespace_update");
     let mut state = core.state();
@@ -155,7 +156,7 @@ pub(crate) async fn update(State(core): State<Arc<Core>>, caller: Caller, Path(n
     if let Some(block) = block {
         namespace.default_bucket_block_size = block;
     }
-    Ok(Reply::ok())
+    Ok(Reply::doc(namespace_doc(namespace)))
 }
 
 /// `POST /object/namespaces/namespace/{namespace}/deactivate` (SYSTEM_ADMIN): deletes an unused
