@@ -24,6 +24,15 @@ class BridgeTest {
     @BeforeAll
     static void load() {
         NativeLibrary.load();
+        try {
+            EcsNativeTesting.fail("NOT_FOUND", "probe");
+        } catch (EcsException expected) {
+            return;
+        } catch (UnsatisfiedLinkError e) {
+            throw new AssertionError(NativeLibrary.source() + " lacks the testing natives: build it with "
+                    + "`cargo build -p ecs-jni --features testing` (as `cargo xtask ci` does)", e);
+        }
+        throw new AssertionError("EcsNativeTesting.fail returned normally");
     }
 
     private static EcsException ecsException(ErrorCode code, Executable call) {
