@@ -25,7 +25,10 @@ async fn a_new_account_gets_one_user_and_one_key() {
             format!("GET /object/user-secret-keys/{uid}/ns1"),
         ]
     );
-    assert_eq!(ecs_secrets(&env.sim, &uid).await, [credentials.secret_key.expose_secret().to_owned()]);
+    assert_eq!(
+        ecs_secrets(&env.sim, &uid).await,
+        [credentials.secret_key.expose_secret().to_owned()]
+    );
     env.stop().await;
 }
 
@@ -33,11 +36,18 @@ async fn a_new_account_gets_one_user_and_one_key() {
 async fn stored_credentials_are_reused_with_one_request_and_no_write() {
     let env = common::start().await;
     let credentials = env.provisioned().await;
-    let again = env.store.ensure_account_user(ACCOUNT, Some(credentials.clone())).await.unwrap();
+    let again = env
+        .store
+        .ensure_account_user(ACCOUNT, Some(credentials.clone()))
+        .await
+        .unwrap();
     assert!(again.same_as(&credentials));
     assert_eq!(
         env.mgmt_requests(),
-        [format!("GET /object/user-secret-keys/{}/ns1", user_id(ACCOUNT))],
+        [format!(
+            "GET /object/user-secret-keys/{}/ns1",
+            user_id(ACCOUNT)
+        )],
         "steady state: one read, no login, no write"
     );
     env.stop().await;
@@ -50,7 +60,11 @@ async fn without_stored_credentials_the_existing_key_is_adopted() {
     let adopted = env.store.ensure_account_user(ACCOUNT, None).await.unwrap();
     assert!(adopted.same_as(&first), "no new key is minted");
     assert_eq!(ecs_secrets(&env.sim, &user_id(ACCOUNT)).await.len(), 1);
-    assert!(env.mgmt_requests().iter().all(|r| r.starts_with("GET ")), "{:?}", env.mgmt_requests());
+    assert!(
+        env.mgmt_requests().iter().all(|r| r.starts_with("GET ")),
+        "{:?}",
+        env.mgmt_requests()
+    );
     env.stop().await;
 }
 
@@ -59,11 +73,19 @@ async fn stale_stored_credentials_are_replaced_by_what_ecs_knows() {
     let env = common::start().await;
     let first = env.provisioned().await;
     let stale = AccountCredentials::new(first.user_id.clone(), "a-secret-ecs-never-had");
-    let fixed = env.store.ensure_account_user(ACCOUNT, Some(stale)).await.unwrap();
+    let fixed = env
+        .store
+        .ensure_account_user(ACCOUNT, Some(stale))
+        .await
+        .unwrap();
     assert!(fixed.same_as(&first));
     // Credentials of another user are ignored, not trusted.
     let foreign = AccountCredentials::new(user_id(OTHER_ACCOUNT), "x");
-    let own = env.store.ensure_account_user(ACCOUNT, Some(foreign)).await.unwrap();
+    let own = env
+        .store
+        .ensure_account_user(ACCOUNT, Some(foreign))
+        .await
+        .unwrap();
     assert!(own.same_as(&first));
     env.stop().await;
 }
@@ -74,20 +96,28 @@ async fn sixty_four_tasks_racing_on_the_first_bucket_share_one_key() {
     let mut tasks = Vec::new();
     for _ in 0..64 {
         let store = env.store.clone();
-        tasks.push(tokio::spawn(async move { store.ensure_account_user(ACCOUNT, None).await }));
+        tasks.push(tokio::spawn(async move {
+            store.ensure_account_user(ACCOUNT, None).await
+        }));
     }
     let mut results = Vec::new();
     for task in tasks {
         results.push(task.await.unwrap().unwrap());
     }
     let first = &results[0];
-    assert!(results.iter().all(|c| c.same_as(first)), "every caller holds the same key");
+    assert!(
+        results.iter().all(|c| c.same_as(first)),
+        "every caller holds the same key"
+    );
     assert_eq!(
         ecs_secrets(&env.sim, &user_id(ACCOUNT)).await,
         [first.secret_key.expose_secret().to_owned()],
         "ECS ends with exactly that one key"
     );
-    let users = common::admin(&env.sim).object_users().info(&user_id(ACCOUNT), "ns1").await;
+    let users = common::admin(&env.sim)
+        .object_users()
+        .info(&user_id(ACCOUNT), "ns1")
+        .await;
     assert!(users.is_ok());
     env.stop().await;
 }
@@ -98,7 +128,11 @@ async fn two_management_servers_racing_converge() {
     let other_server = common::store_with(&env.sim, &[]);
     let mut tasks = Vec::new();
     for n in 0..32 {
-        let store = if n % 2 == 0 { env.store.clone() } else { other_server.clone() };
+        let store = if n % 2 == 0 {
+            env.store.clone()
+        } else {
+            other_server.clone()
+        };
         tasks.push(tokio::spawn(async move {
             let mut spec = BucketSpec::new(format!("race-bucket-{n}"), ACCOUNT);
             spec.versioning = true;
@@ -110,7 +144,11 @@ async fn two_management_servers_racing_converge() {
         created.push(task.await.unwrap().unwrap());
     }
     let first = &created[0].credentials;
-    assert!(created.iter().all(|bucket| bucket.credentials.same_as(first)));
+    assert!(
+        created
+            .iter()
+            .all(|bucket| bucket.credentials.same_as(first))
+    );
     assert_eq!(ecs_secrets(&env.sim, &user_id(ACCOUNT)).await.len(), 1);
     assert_eq!(env.store.list_buckets().await.unwrap().len(), 32);
     other_server.close().await;
@@ -121,19 +159,46 @@ async fn two_management_servers_racing_converge() {
 async fn rotation_returns_a_new_key_and_keeps_the_old_one_for_the_grace_period() {
     let env = common::start().await;
     let old = env.provisioned().await;
-    let new = env.store.rotate_account_key(ACCOUNT, Duration::from_secs(600)).await.unwrap();
+    let new = env
+        .store
+        .rotate_account_key(ACCOUNT, Duration::from_secs(600))
+        .await
+        .unwrap();
+    let uid = user_id(ACCOUNT);
+    assert_eq!(
+        env.mgmt_requests(),
+        [
+            format!("GET /object/user-secret-keys/{uid}/ns1"),
+            format!("POST /object/user-secret-keys/{uid}")
+        ]
+    );
     assert!(!new.same_as(&old));
     assert_eq!(new.user_id, old.user_id);
     let secrets = ecs_secrets(&env.sim, &user_id(ACCOUNT)).await;
-    assert!(secrets.contains(&old.secret_key.expose_secret().to_owned()), "old key still valid");
+    assert!(
+        secrets.contains(&old.secret_key.expose_secret().to_owned()),
+        "old key still valid"
+    );
     assert!(secrets.contains(&new.secret_key.expose_secret().to_owned()));
 
     // CloudStack still holding the old key is moved to the new one, without a write.
-    let current = env.store.ensure_account_user(ACCOUNT, Some(old.clone())).await.unwrap();
+    let current = env
+        .store
+        .ensure_account_user(ACCOUNT, Some(old.clone()))
+        .await
+        .unwrap();
     assert!(current.same_as(&new));
-    assert_eq!(ecs_secrets(&env.sim, &user_id(ACCOUNT)).await.len(), 2, "grace period respected");
+    assert_eq!(
+        ecs_secrets(&env.sim, &user_id(ACCOUNT)).await.len(),
+        2,
+        "grace period respected"
+    );
 
-    let again = env.store.rotate_account_key(ACCOUNT, Duration::from_secs(600)).await.unwrap_err();
+    let again = env
+        .store
+        .rotate_account_key(ACCOUNT, Duration::from_secs(600))
+        .await
+        .unwrap_err();
     assert_eq!(again.kind(), ErrorKind::Conflict, "{again}");
     env.stop().await;
 }
@@ -142,10 +207,21 @@ async fn rotation_returns_a_new_key_and_keeps_the_old_one_for_the_grace_period()
 async fn rotation_without_grace_ends_the_old_key_at_once() {
     let env = common::start().await;
     let old = env.provisioned().await;
-    let new = env.store.rotate_account_key(ACCOUNT, Duration::ZERO).await.unwrap();
-    assert_eq!(ecs_secrets(&env.sim, &user_id(ACCOUNT)).await, [new.secret_key.expose_secret().to_owned()]);
+    let new = env
+        .store
+        .rotate_account_key(ACCOUNT, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(
+        ecs_secrets(&env.sim, &user_id(ACCOUNT)).await,
+        [new.secret_key.expose_secret().to_owned()]
+    );
     assert!(!new.same_as(&old));
-    let missing = env.store.rotate_account_key(OTHER_ACCOUNT, Duration::ZERO).await.unwrap_err();
+    let missing = env
+        .store
+        .rotate_account_key(OTHER_ACCOUNT, Duration::ZERO)
+        .await
+        .unwrap_err();
     assert_eq!(missing.kind(), ErrorKind::NotFound);
     env.stop().await;
 }
@@ -154,16 +230,34 @@ async fn rotation_without_grace_ends_the_old_key_at_once() {
 async fn an_account_user_is_removed_only_when_it_owns_no_bucket() {
     let env = common::start().await;
     env.provisioned().await;
-    env.store.create_bucket(&BucketSpec::new("owned-bucket", ACCOUNT)).await.unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("owned-bucket", ACCOUNT))
+        .await
+        .unwrap();
     let refused = env.store.delete_account_user(ACCOUNT).await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::Conflict);
     assert!(refused.to_string().contains("owned-bucket"), "{refused}");
 
     env.store.delete_bucket("owned-bucket").await.unwrap();
+    env.clear_log();
     env.store.delete_account_user(ACCOUNT).await.unwrap();
-    let gone = common::admin(&env.sim).object_users().info(&user_id(ACCOUNT), "ns1").await.unwrap_err();
+    assert_eq!(
+        env.mgmt_requests(),
+        [
+            "GET /object/bucket?namespace=ns1",
+            "POST /object/users/deactivate"
+        ]
+    );
+    let gone = common::admin(&env.sim)
+        .object_users()
+        .info(&user_id(ACCOUNT), "ns1")
+        .await
+        .unwrap_err();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
-    env.store.delete_account_user(ACCOUNT).await.expect("a missing user counts as removed");
+    env.store
+        .delete_account_user(ACCOUNT)
+        .await
+        .expect("a missing user counts as removed");
     env.stop().await;
 }
 
@@ -179,8 +273,14 @@ async fn a_twin_key_left_by_a_race_is_deactivated_and_slot_one_adopted() {
     assert_eq!(ecs_secrets(&env.sim, &uid).await.len(), 2);
 
     let adopted = env.store.ensure_account_user(ACCOUNT, None).await.unwrap();
-    assert_eq!(adopted.secret_key.expose_secret(), first.secret.expose_secret());
-    assert_eq!(ecs_secrets(&env.sim, &uid).await, [first.secret.expose_secret().to_owned()]);
+    assert_eq!(
+        adopted.secret_key.expose_secret(),
+        first.secret.expose_secret()
+    );
+    assert_eq!(
+        ecs_secrets(&env.sim, &uid).await,
+        [first.secret.expose_secret().to_owned()]
+    );
     assert_ne!(twin.secret.expose_secret(), first.secret.expose_secret());
     env.stop().await;
 }

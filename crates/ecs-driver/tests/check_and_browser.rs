@@ -12,9 +12,37 @@ async fn a_good_store_passes_every_check_and_logs_out() {
     let env = common::start().await;
     let report = env.store.check().await;
     assert!(report.ok, "{}", report.summary());
-    let names: Vec<&str> = report.checks.iter().map(|check| check.name.as_str()).collect();
-    assert_eq!(names, ["tls", "login", "role", "namespace", "replication_group", "s3"]);
-    assert_eq!(env.sim.control().live_tokens("root"), 0, "the check's session was logged out");
+    let names: Vec<&str> = report
+        .checks
+        .iter()
+        .map(|check| check.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "tls",
+            "login",
+            "role",
+            "namespace",
+            "replication_group",
+            "s3"
+        ]
+    );
+    assert_eq!(
+        env.sim.control().live_tokens("root"),
+        0,
+        "the check's session was logged out"
+    );
+    assert_eq!(
+        env.mgmt_requests(),
+        [
+            "GET /login",
+            "GET /user/whoami",
+            "GET /object/namespaces/namespace/ns1",
+            "GET /logout"
+        ]
+    );
+    assert_eq!(env.s3_requests(), ["HEAD /cloudstack-connectivity-probe/"]);
     env.stop().await;
 }
 
@@ -25,17 +53,37 @@ async fn failures_are_named_with_a_fix() {
     let report = wrong_password.check().await;
     assert!(!report.ok);
     let login = report.checks.iter().find(|c| c.name == "login").unwrap();
-    assert!(!login.ok && login.detail.contains("sa_user and sa_password"), "{}", login.detail);
+    assert!(
+        !login.ok && login.detail.contains("sa_user and sa_password"),
+        "{}",
+        login.detail
+    );
 
     let no_namespace = common::store_with(&env.sim, &[("namespace", "nope")]);
     let report = no_namespace.check().await;
-    let namespace = report.checks.iter().find(|c| c.name == "namespace").unwrap();
-    assert!(!namespace.ok && namespace.detail.contains("does not exist"), "{}", namespace.detail);
+    let namespace = report
+        .checks
+        .iter()
+        .find(|c| c.name == "namespace")
+        .unwrap();
+    assert!(
+        !namespace.ok && namespace.detail.contains("does not exist"),
+        "{}",
+        namespace.detail
+    );
 
     let bad_group = common::store_with(&env.sim, &[("replication_group", "rg-missing")]);
     let report = bad_group.check().await;
-    let group = report.checks.iter().find(|c| c.name == "replication_group").unwrap();
-    assert!(!group.ok && group.detail.contains("rg1"), "{}", group.detail);
+    let group = report
+        .checks
+        .iter()
+        .find(|c| c.name == "replication_group")
+        .unwrap();
+    assert!(
+        !group.ok && group.detail.contains("rg1"),
+        "{}",
+        group.detail
+    );
 
     let good_group = common::store_with(&env.sim, &[("replication_group", "rg1")]);
     assert!(good_group.check().await.ok);
@@ -43,7 +91,11 @@ async fn failures_are_named_with_a_fix() {
     let no_s3 = common::store_with(&env.sim, &[("s3_private_url", "http://127.0.0.1:9")]);
     let report = no_s3.check().await;
     let s3 = report.checks.iter().find(|c| c.name == "s3").unwrap();
-    assert!(!s3.ok && s3.detail.contains("s3_private_url"), "{}", s3.detail);
+    assert!(
+        !s3.ok && s3.detail.contains("s3_private_url"),
+        "{}",
+        s3.detail
+    );
     env.stop().await;
 }
 
@@ -51,11 +103,25 @@ async fn failures_are_named_with_a_fix() {
 async fn a_named_replication_group_is_resolved_once_and_used() {
     let env = common::start_with(&[("replication_group", "rg1")]).await;
     env.provisioned().await;
-    env.store.create_bucket(&BucketSpec::new("grouped-1", ACCOUNT)).await.unwrap();
-    env.store.create_bucket(&BucketSpec::new("grouped-2", ACCOUNT)).await.unwrap();
-    let lookups = env.mgmt_requests().iter().filter(|r| r.contains("/vdc/data-service/vpools")).count();
-    assert_eq!(lookups, 1);
-    let info = common::admin(&env.sim).buckets().info("grouped-2", "ns1").await.unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("grouped-1", ACCOUNT))
+        .await
+        .unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("grouped-2", ACCOUNT))
+        .await
+        .unwrap();
+    let lookups = env
+        .mgmt_requests()
+        .iter()
+        .filter(|r| *r == "GET /vdc/data-service/vpools")
+        .count();
+    assert_eq!(lookups, 1, "{:?}", env.mgmt_requests());
+    let info = common::admin(&env.sim)
+        .buckets()
+        .info("grouped-2", "ns1")
+        .await
+        .unwrap();
     assert!(info.vpool.unwrap_or_default().starts_with("urn:"));
     env.stop().await;
 }
@@ -70,27 +136,66 @@ async fn the_browser_lists_uploads_downloads_versions_and_presigns() {
     env.store.create_bucket(&spec).await.unwrap();
     let browser = env.store.browser(&credentials).unwrap();
 
-    browser.upload("browsed", "top.txt", b"v1".to_vec().into()).await.unwrap();
-    browser.upload("browsed", "top.txt", b"v2".to_vec().into()).await.unwrap();
-    browser.upload("browsed", "folder/inner.txt", b"inside".to_vec().into()).await.unwrap();
+    browser
+        .upload("browsed", "top.txt", b"v1".to_vec().into())
+        .await
+        .unwrap();
+    browser
+        .upload("browsed", "top.txt", b"v2".to_vec().into())
+        .await
+        .unwrap();
+    browser
+        .upload("browsed", "folder/inner.txt", b"inside".to_vec().into())
+        .await
+        .unwrap();
 
     let entries = browser.list("browsed", None).await.unwrap();
-    assert!(entries.iter().any(|e| matches!(e, ListEntry::Object(o) if o.key == "top.txt" && o.size == 2)));
-    assert!(entries.iter().any(|e| matches!(e, ListEntry::CommonPrefix(p) if p == "folder/")));
+    assert!(
+        entries
+            .iter()
+            .any(|e| matches!(e, ListEntry::Object(o) if o.key == "top.txt" && o.size == 2))
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| matches!(e, ListEntry::CommonPrefix(p) if p == "folder/"))
+    );
     let inner = browser.list("browsed", Some("folder/")).await.unwrap();
     assert_eq!(inner.len(), 1);
 
-    assert_eq!(&browser.download("browsed", "top.txt", None).await.unwrap()[..], b"v2");
+    assert_eq!(
+        &browser.download("browsed", "top.txt", None).await.unwrap()[..],
+        b"v2"
+    );
     let versions = browser.versions("browsed", Some("top.txt")).await.unwrap();
     assert_eq!(versions.len(), 2);
     let oldest = versions.iter().find(|v| !v.is_latest).unwrap();
-    assert_eq!(&browser.download("browsed", "top.txt", Some(&oldest.version_id)).await.unwrap()[..], b"v1");
+    assert_eq!(
+        &browser
+            .download("browsed", "top.txt", Some(&oldest.version_id))
+            .await
+            .unwrap()[..],
+        b"v1"
+    );
 
-    let url = browser.presign_get("browsed", "top.txt", Duration::from_secs(300)).await.unwrap();
+    let url = browser
+        .presign_get("browsed", "top.txt", Duration::from_secs(300))
+        .await
+        .unwrap();
     assert!(url.contains("X-Amz-Signature"), "{url}");
 
-    browser.delete("browsed", "folder/inner.txt", None).await.unwrap();
-    assert_eq!(browser.list("browsed", Some("folder/")).await.unwrap().len(), 0);
+    browser
+        .delete("browsed", "folder/inner.txt", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .list("browsed", Some("folder/"))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
     env.stop().await;
 }
 
@@ -102,11 +207,19 @@ async fn a_public_bucket_is_readable_without_credentials() {
     spec.credentials = Some(credentials.clone());
     spec.policy = Some(PolicySpec::Public);
     env.store.create_bucket(&spec).await.unwrap();
-    env.store.browser(&credentials).unwrap().upload("public-site", "index.html", b"<h1>hi</h1>".to_vec().into()).await.unwrap();
+    env.store
+        .browser(&credentials)
+        .unwrap()
+        .upload("public-site", "index.html", b"<h1>hi</h1>".to_vec().into())
+        .await
+        .unwrap();
 
     let anonymous = reqwest_get(&format!("{}/public-site/index.html", env.sim.s3_url())).await;
     assert_eq!(anonymous, 200);
-    env.store.set_policy("public-site", &PolicySpec::Private).await.unwrap();
+    env.store
+        .set_policy("public-site", &PolicySpec::Private)
+        .await
+        .unwrap();
     let anonymous = reqwest_get(&format!("{}/public-site/index.html", env.sim.s3_url())).await;
     assert_eq!(anonymous, 403);
     env.stop().await;

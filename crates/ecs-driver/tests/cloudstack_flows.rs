@@ -45,7 +45,11 @@ async fn create_with_every_option_takes_five_requests_in_steady_state() {
     let uid = user_id(ACCOUNT);
 
     // allocBucket: createUser; then the async job: createBucket and its follow-ups.
-    let credentials = env.store.ensure_account_user(ACCOUNT, Some(stored)).await.unwrap();
+    let credentials = env
+        .store
+        .ensure_account_user(ACCOUNT, Some(stored))
+        .await
+        .unwrap();
     let spec = full_spec("every-option", credentials.clone());
     let created = env.store.create_bucket(&spec).await.unwrap();
     cloudstack_create_follow_ups(&env.store, &spec).await;
@@ -71,8 +75,17 @@ async fn create_with_every_option_takes_five_requests_in_steady_state() {
     assert_eq!(info.owner.as_deref(), Some(uid.as_str()));
     assert_eq!(info.block_size_gb, Some(5));
     assert!(info.encryption);
-    assert_eq!(admin.buckets().versioning("every-option", "ns1").await.unwrap(), VersioningStatus::Enabled);
-    let policy: Value = serde_json::from_str(&env.store.get_policy("every-option").await.unwrap().unwrap()).unwrap();
+    assert_eq!(
+        admin
+            .buckets()
+            .versioning("every-option", "ns1")
+            .await
+            .unwrap(),
+        VersioningStatus::Enabled
+    );
+    let policy: Value =
+        serde_json::from_str(&env.store.get_policy("every-option").await.unwrap().unwrap())
+            .unwrap();
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 2);
     env.stop().await;
 }
@@ -80,11 +93,23 @@ async fn create_with_every_option_takes_five_requests_in_steady_state() {
 #[tokio::test]
 async fn a_first_bucket_provisions_the_account_on_the_way() {
     let env = common::start().await;
-    let created = env.store.create_bucket(&BucketSpec::new("first-bucket", ACCOUNT)).await.unwrap();
+    let created = env
+        .store
+        .create_bucket(&BucketSpec::new("first-bucket", ACCOUNT))
+        .await
+        .unwrap();
     assert_eq!(created.credentials.user_id, user_id(ACCOUNT));
-    let info = common::admin(&env.sim).buckets().info("first-bucket", "ns1").await.unwrap();
+    let info = common::admin(&env.sim)
+        .buckets()
+        .info("first-bucket", "ns1")
+        .await
+        .unwrap();
     assert_eq!(info.owner, Some(user_id(ACCOUNT)));
-    assert_eq!(info.block_size_gb.filter(|gib| *gib > 0), None, "no quota was invented");
+    assert_eq!(
+        info.block_size_gb.filter(|gib| *gib > 0),
+        None,
+        "no quota was invented"
+    );
     assert!(!info.encryption);
     assert_eq!(env.store.get_policy("first-bucket").await.unwrap(), None);
     env.stop().await;
@@ -103,7 +128,10 @@ async fn the_update_form_resending_values_is_idempotent() {
     for _ in 0..2 {
         env.store.set_encryption("updated", true).await.unwrap();
         env.store.set_versioning("updated", true).await.unwrap();
-        env.store.set_policy("updated", &PolicySpec::Public).await.unwrap();
+        env.store
+            .set_policy("updated", &PolicySpec::Public)
+            .await
+            .unwrap();
         env.store.set_quota("updated", 5).await.unwrap();
     }
     let expected_once = [
@@ -112,9 +140,21 @@ async fn the_update_form_resending_values_is_idempotent() {
         "GET /object/bucket/updated/policy?namespace=ns1",
         "PUT /object/bucket/updated/quota?namespace=ns1",
     ];
-    let expected: Vec<&str> = expected_once.iter().chain(expected_once.iter()).copied().collect();
-    assert_eq!(env.mgmt_requests(), expected, "no policy write when it already is public");
-    let info = common::admin(&env.sim).buckets().info("updated", "ns1").await.unwrap();
+    let expected: Vec<&str> = expected_once
+        .iter()
+        .chain(expected_once.iter())
+        .copied()
+        .collect();
+    assert_eq!(
+        env.mgmt_requests(),
+        expected,
+        "no policy write when it already is public"
+    );
+    let info = common::admin(&env.sim)
+        .buckets()
+        .info("updated", "ns1")
+        .await
+        .unwrap();
     assert_eq!(info.block_size_gb, Some(5));
     env.stop().await;
 }
@@ -128,7 +168,14 @@ async fn quota_can_grow_shrink_and_go_away() {
     env.store.create_bucket(&spec).await.unwrap();
     let admin = common::admin(&env.sim);
     let quota = |gib: Option<u64>| gib.filter(|gib| *gib > 0);
-    let read = || async { admin.buckets().quota("quota-bucket", "ns1").await.unwrap().block_size_gb };
+    let read = || async {
+        admin
+            .buckets()
+            .quota("quota-bucket", "ns1")
+            .await
+            .unwrap()
+            .block_size_gb
+    };
     assert_eq!(quota(read().await), None, "0 at creation means no quota");
     env.store.set_quota("quota-bucket", 10).await.unwrap();
     assert_eq!(quota(read().await), Some(10));
@@ -149,10 +196,24 @@ async fn versioning_off_means_suspended() {
     env.store.create_bucket(&spec).await.unwrap();
     env.store.set_versioning("versioned", false).await.unwrap();
     let admin = common::admin(&env.sim);
-    assert_eq!(admin.buckets().versioning("versioned", "ns1").await.unwrap(), VersioningStatus::Suspended);
+    assert_eq!(
+        admin
+            .buckets()
+            .versioning("versioned", "ns1")
+            .await
+            .unwrap(),
+        VersioningStatus::Suspended
+    );
     env.store.set_versioning("versioned", false).await.unwrap();
     env.store.set_versioning("versioned", true).await.unwrap();
-    assert_eq!(admin.buckets().versioning("versioned", "ns1").await.unwrap(), VersioningStatus::Enabled);
+    assert_eq!(
+        admin
+            .buckets()
+            .versioning("versioned", "ns1")
+            .await
+            .unwrap(),
+        VersioningStatus::Enabled
+    );
     env.stop().await;
 }
 
@@ -160,7 +221,10 @@ async fn versioning_off_means_suspended() {
 async fn encryption_is_fixed_at_creation() {
     let env = common::start().await;
     env.provisioned().await;
-    env.store.create_bucket(&BucketSpec::new("plain", ACCOUNT)).await.unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("plain", ACCOUNT))
+        .await
+        .unwrap();
     env.store.set_encryption("plain", false).await.unwrap();
     let err = env.store.set_encryption("plain", true).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsupported);
@@ -172,7 +236,10 @@ async fn encryption_is_fixed_at_creation() {
 async fn private_removes_public_grants_but_keeps_custom_statements() {
     let env = common::start().await;
     env.provisioned().await;
-    env.store.create_bucket(&BucketSpec::new("policies", ACCOUNT)).await.unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("policies", ACCOUNT))
+        .await
+        .unwrap();
     let custom = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -180,37 +247,79 @@ async fn private_removes_public_grants_but_keeps_custom_statements() {
             "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::policies/shared/*"]
         }]
     });
-    env.store.set_policy("policies", &PolicySpec::parse(&custom.to_string()).unwrap()).await.unwrap();
-    env.store.set_policy("policies", &PolicySpec::parse("Public").unwrap()).await.unwrap();
-    let public: Value = serde_json::from_str(&env.store.get_policy("policies").await.unwrap().unwrap()).unwrap();
-    assert_eq!(public["Statement"].as_array().unwrap().len(), 3, "public added to the custom statement");
+    env.store
+        .set_policy("policies", &PolicySpec::parse(&custom.to_string()).unwrap())
+        .await
+        .unwrap();
+    env.store
+        .set_policy("policies", &PolicySpec::parse("Public").unwrap())
+        .await
+        .unwrap();
+    let public: Value =
+        serde_json::from_str(&env.store.get_policy("policies").await.unwrap().unwrap()).unwrap();
+    assert_eq!(
+        public["Statement"].as_array().unwrap().len(),
+        3,
+        "public added to the custom statement"
+    );
 
-    env.store.set_policy("policies", &PolicySpec::parse("private").unwrap()).await.unwrap();
-    let private: Value = serde_json::from_str(&env.store.get_policy("policies").await.unwrap().unwrap()).unwrap();
+    env.store
+        .set_policy("policies", &PolicySpec::parse("private").unwrap())
+        .await
+        .unwrap();
+    let private: Value =
+        serde_json::from_str(&env.store.get_policy("policies").await.unwrap().unwrap()).unwrap();
     let statements = private["Statement"].as_array().unwrap();
     assert_eq!(statements.len(), 1);
     assert_eq!(statements[0]["Sid"], "PartnerRead");
 
     // A policy naming another bucket never reaches ECS.
     env.clear_log();
-    let foreign = custom.to_string().replace("policies/shared", "someone-else");
-    let err = env.store.set_policy("policies", &PolicySpec::parse(&foreign).unwrap()).await.unwrap_err();
+    let foreign = custom
+        .to_string()
+        .replace("policies/shared", "someone-else");
+    let err = env
+        .store
+        .set_policy("policies", &PolicySpec::parse(&foreign).unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(env.all_requests(), 0);
 
-    env.store.set_policy("policies", &PolicySpec::Public).await.unwrap();
-    env.store.set_policy("policies", &PolicySpec::Private).await.unwrap();
+    env.store
+        .set_policy("policies", &PolicySpec::Public)
+        .await
+        .unwrap();
+    env.store
+        .set_policy("policies", &PolicySpec::Private)
+        .await
+        .unwrap();
     env.stop().await;
 }
 
 #[tokio::test]
 async fn a_taken_name_fails_without_touching_the_owner_bucket() {
     let env = common::start().await;
-    env.store.create_bucket(&BucketSpec::new("contested", OTHER_ACCOUNT)).await.unwrap();
-    let err = env.store.create_bucket(&BucketSpec::new("contested", ACCOUNT)).await.unwrap_err();
+    env.store
+        .create_bucket(&BucketSpec::new("contested", OTHER_ACCOUNT))
+        .await
+        .unwrap();
+    let err = env
+        .store
+        .create_bucket(&BucketSpec::new("contested", ACCOUNT))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AlreadyExists, "{err}");
-    let info = common::admin(&env.sim).buckets().info("contested", "ns1").await.unwrap();
-    assert_eq!(info.owner, Some(user_id(OTHER_ACCOUNT)), "never rolled back: it is not ours");
+    let info = common::admin(&env.sim)
+        .buckets()
+        .info("contested", "ns1")
+        .await
+        .unwrap();
+    assert_eq!(
+        info.owner,
+        Some(user_id(OTHER_ACCOUNT)),
+        "never rolled back: it is not ours"
+    );
     env.stop().await;
 }
 
@@ -218,15 +327,27 @@ async fn a_taken_name_fails_without_touching_the_owner_bucket() {
 async fn delete_removes_and_a_missing_bucket_counts_as_deleted() {
     let env = common::start().await;
     env.provisioned().await;
-    env.store.create_bucket(&BucketSpec::new("doomed", ACCOUNT)).await.unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("doomed", ACCOUNT))
+        .await
+        .unwrap();
     env.clear_log();
     env.store.delete_bucket("doomed").await.unwrap();
     env.store.delete_bucket("doomed").await.unwrap();
     assert_eq!(
         env.mgmt_requests(),
-        ["POST /object/bucket/doomed/deactivate?namespace=ns1", "POST /object/bucket/doomed/deactivate?namespace=ns1"]
+        [
+            "POST /object/bucket/doomed/deactivate?namespace=ns1",
+            "POST /object/bucket/doomed/deactivate?namespace=ns1"
+        ]
     );
-    assert!(!common::admin(&env.sim).buckets().exists("doomed", "ns1").await.unwrap());
+    assert!(
+        !common::admin(&env.sim)
+            .buckets()
+            .exists("doomed", "ns1")
+            .await
+            .unwrap()
+    );
     env.stop().await;
 }
 
@@ -238,17 +359,43 @@ async fn a_non_empty_bucket_is_refused_saying_what_remains() {
     spec.credentials = Some(credentials.clone());
     env.store.create_bucket(&spec).await.unwrap();
     let browser = env.store.browser(&credentials).unwrap();
-    browser.upload("full-bucket", "a.txt", b"hello".to_vec().into()).await.unwrap();
-    browser.upload("full-bucket", "dir/b.txt", b"world!".to_vec().into()).await.unwrap();
+    browser
+        .upload("full-bucket", "a.txt", b"hello".to_vec().into())
+        .await
+        .unwrap();
+    browser
+        .upload("full-bucket", "dir/b.txt", b"world!".to_vec().into())
+        .await
+        .unwrap();
+    env.clear_log();
 
     let err = env.store.delete_bucket("full-bucket").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotEmpty, "{err}");
     let message = err.to_string();
-    assert!(message.contains("full-bucket") && message.contains("object"), "{message}");
-    assert!(common::admin(&env.sim).buckets().exists("full-bucket", "ns1").await.unwrap());
+    assert!(
+        message.contains("full-bucket") && message.contains("object"),
+        "{message}"
+    );
+    assert_eq!(
+        env.mgmt_requests(),
+        [
+            "POST /object/bucket/full-bucket/deactivate?namespace=ns1",
+            "GET /object/billing/buckets/ns1/full-bucket/info?sizeunit=BYTE"
+        ]
+    );
+    assert!(
+        common::admin(&env.sim)
+            .buckets()
+            .exists("full-bucket", "ns1")
+            .await
+            .unwrap()
+    );
 
     browser.delete("full-bucket", "a.txt", None).await.unwrap();
-    browser.delete("full-bucket", "dir/b.txt", None).await.unwrap();
+    browser
+        .delete("full-bucket", "dir/b.txt", None)
+        .await
+        .unwrap();
     env.store.delete_bucket("full-bucket").await.unwrap();
     env.stop().await;
 }
@@ -270,7 +417,10 @@ async fn hourly_usage_reports_bytes_by_bucket() {
     let env = common::start().await;
     env.provisioned().await;
     for name in ["usage-a", "usage-b", "usage-c"] {
-        env.store.create_bucket(&BucketSpec::new(name, ACCOUNT)).await.unwrap();
+        env.store
+            .create_bucket(&BucketSpec::new(name, ACCOUNT))
+            .await
+            .unwrap();
     }
     let control = env.sim.control();
     control.set_bucket_usage("ns1", "usage-a", 1024, 2);
@@ -282,7 +432,10 @@ async fn hourly_usage_reports_bytes_by_bucket() {
     assert_eq!(usage.get("usage-c"), Some(&0));
     assert_eq!(
         env.mgmt_requests(),
-        ["GET /object/bucket?namespace=ns1", "POST /object/billing/buckets/ns1/info?sizeunit=BYTE"]
+        [
+            "GET /object/bucket?namespace=ns1",
+            "POST /object/billing/buckets/ns1/info?sizeunit=BYTE"
+        ]
     );
     env.stop().await;
 }
@@ -292,26 +445,37 @@ async fn usage_survives_a_failing_batch_and_a_bad_bucket() {
     let env = common::start().await;
     env.provisioned().await;
     for name in ["good-one", "bad-one"] {
-        env.store.create_bucket(&BucketSpec::new(name, ACCOUNT)).await.unwrap();
+        env.store
+            .create_bucket(&BucketSpec::new(name, ACCOUNT))
+            .await
+            .unwrap();
     }
     env.sim.control().set_bucket_usage("ns1", "good-one", 42, 1);
     let mut batch = ecs_sim::FaultRule::new(ecs_sim::Api::Mgmt, "/object/billing/buckets/ns1/info");
     batch.error_500 = 1.0;
     env.sim.control().add_fault(batch);
-    let mut bad = ecs_sim::FaultRule::new(ecs_sim::Api::Mgmt, "/object/billing/buckets/ns1/bad-one");
+    let mut bad =
+        ecs_sim::FaultRule::new(ecs_sim::Api::Mgmt, "/object/billing/buckets/ns1/bad-one");
     bad.error_500 = 1.0;
     env.sim.control().add_fault(bad);
 
     let usage = env.store.usage().await.unwrap();
     assert_eq!(usage.get("good-one"), Some(&42));
-    assert_eq!(usage.get("bad-one"), None, "left out; CloudStack keeps its last size");
+    assert_eq!(
+        usage.get("bad-one"),
+        None,
+        "left out; CloudStack keeps its last size"
+    );
     env.stop().await;
 }
 
 #[tokio::test]
 async fn list_buckets_uses_the_service_account_and_sees_every_owner() {
     let env = common::start().await;
-    env.store.create_bucket(&BucketSpec::new("mine-1", ACCOUNT)).await.unwrap();
+    env.store
+        .create_bucket(&BucketSpec::new("mine-1", ACCOUNT))
+        .await
+        .unwrap();
     let mut spec = BucketSpec::new("theirs-1", OTHER_ACCOUNT);
     spec.quota_gib = Some(2);
     spec.encryption = true;

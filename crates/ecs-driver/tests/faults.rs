@@ -23,19 +23,40 @@ fn spec(name: &str) -> BucketSpec {
 }
 
 async fn assert_gone(env: &common::Env, bucket: &str) {
-    assert!(!common::admin(&env.sim).buckets().exists(bucket, "ns1").await.unwrap(), "{bucket} left behind");
-    assert!(env.store.list_buckets().await.unwrap().iter().all(|b| b.name != bucket));
+    assert!(
+        !common::admin(&env.sim)
+            .buckets()
+            .exists(bucket, "ns1")
+            .await
+            .unwrap(),
+        "{bucket} left behind"
+    );
+    assert!(
+        env.store
+            .list_buckets()
+            .await
+            .unwrap()
+            .iter()
+            .all(|b| b.name != bucket)
+    );
 }
 
 #[tokio::test]
 async fn a_failing_versioning_step_rolls_the_bucket_back() {
     let env = common::start().await;
     env.provisioned().await;
-    env.sim.control().add_fault(always_500(Api::Mgmt, "PUT", "/object/bucket/faulty/versioning"));
+    env.sim.control().add_fault(always_500(
+        Api::Mgmt,
+        "PUT",
+        "/object/bucket/faulty/versioning",
+    ));
     let err = env.store.create_bucket(&spec("faulty")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
     assert!(err.to_string().contains("versioning"), "{err}");
-    assert!(env.mgmt_requests().contains(&"POST /object/bucket/faulty/deactivate?namespace=ns1".to_owned()));
+    assert!(
+        env.mgmt_requests()
+            .contains(&"POST /object/bucket/faulty/deactivate?namespace=ns1".to_owned())
+    );
     env.sim.control().clear_faults();
     assert_gone(&env, "faulty").await;
     env.stop().await;
@@ -45,8 +66,16 @@ async fn a_failing_versioning_step_rolls_the_bucket_back() {
 async fn a_failing_policy_step_rolls_the_bucket_back() {
     let env = common::start().await;
     env.provisioned().await;
-    env.sim.control().add_fault(always_500(Api::Mgmt, "PUT", "/object/bucket/no-policy/policy"));
-    let err = env.store.create_bucket(&spec("no-policy")).await.unwrap_err();
+    env.sim.control().add_fault(always_500(
+        Api::Mgmt,
+        "PUT",
+        "/object/bucket/no-policy/policy",
+    ));
+    let err = env
+        .store
+        .create_bucket(&spec("no-policy"))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("policy"), "{err}");
     env.sim.control().clear_faults();
     assert_gone(&env, "no-policy").await;
@@ -57,7 +86,9 @@ async fn a_failing_policy_step_rolls_the_bucket_back() {
 async fn a_failing_cors_step_rolls_the_bucket_back() {
     let env = common::start_with(&[("cors_origins", "https://cloud.example.com")]).await;
     env.provisioned().await;
-    env.sim.control().add_fault(always_500(Api::S3, "PUT", "/no-cors"));
+    env.sim
+        .control()
+        .add_fault(always_500(Api::S3, "PUT", "/no-cors"));
     let err = env.store.create_bucket(&spec("no-cors")).await.unwrap_err();
     assert!(err.to_string().contains("CORS"), "{err}");
     env.sim.control().clear_faults();
@@ -70,8 +101,16 @@ async fn a_failed_rollback_says_so() {
     let env = common::start().await;
     env.provisioned().await;
     let control = env.sim.control();
-    control.add_fault(always_500(Api::Mgmt, "PUT", "/object/bucket/stuck/versioning"));
-    control.add_fault(always_500(Api::Mgmt, "POST", "/object/bucket/stuck/deactivate"));
+    control.add_fault(always_500(
+        Api::Mgmt,
+        "PUT",
+        "/object/bucket/stuck/versioning",
+    ));
+    control.add_fault(always_500(
+        Api::Mgmt,
+        "POST",
+        "/object/bucket/stuck/deactivate",
+    ));
     let err = env.store.create_bucket(&spec("stuck")).await.unwrap_err();
     assert!(err.to_string().contains("delete it by hand"), "{err}");
     control.clear_faults();

@@ -84,7 +84,11 @@ impl Env {
 
     /// Warms the store up (login, account user) so later counts show steady state.
     pub async fn provisioned(&self) -> ecs_driver::AccountCredentials {
-        let credentials = self.store.ensure_account_user(ACCOUNT, None).await.expect("account user");
+        let credentials = self
+            .store
+            .ensure_account_user(ACCOUNT, None)
+            .await
+            .expect("account user");
         self.clear_log();
         credentials
     }
@@ -100,7 +104,10 @@ pub fn admin(sim: &Sim) -> ecs_mgmt::EcsMgmtClient {
     ecs_mgmt::EcsMgmtClient::builder()
         .endpoint(&sim.mgmt_url())
         .expect("endpoint")
-        .credentials("root", ecs_driver::SecretString::from("ChangeMe".to_owned()))
+        .credentials(
+            "root",
+            ecs_driver::SecretString::from("ChangeMe".to_owned()),
+        )
         .build()
         .expect("admin client")
 }
@@ -113,7 +120,14 @@ pub fn user_id(account: &str) -> String {
 pub async fn ecs_secrets(sim: &Sim, uid: &str) -> Vec<String> {
     use ecs_driver::SecretString;
     use secrecy::ExposeSecret;
-    let keys = admin(sim).secret_keys().get(uid, Some("ns1")).await.expect("keys");
+    let keys = admin(sim)
+        .secret_keys()
+        .get(uid, Some("ns1"))
+        .await
+        .expect("keys");
     let secrets: Vec<&SecretString> = keys.keys().map(|key| &key.secret).collect();
-    secrets.into_iter().map(|secret| secret.expose_secret().to_owned()).collect()
+    secrets
+        .into_iter()
+        .map(|secret| secret.expose_secret().to_owned())
+        .collect()
 }
