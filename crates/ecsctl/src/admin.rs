@@ -10,10 +10,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::details::Details;
-use crate::output::{Output, human_bytes, table, yes_no};
+use crate::output::{Output, table, yes_no};
 
+mod usage;
 mod users;
 
+pub(crate) use usage::buckets_usage;
 pub(crate) use users::users_list;
 
 /// Opens the store the details describe (validates them; sends nothing yet).
@@ -86,36 +88,6 @@ fn buckets_json(buckets: &[BucketSummary]) -> serde_json::Value {
             })
         })
         .collect()
-}
-
-/// `ecsctl buckets usage`.
-pub(crate) async fn buckets_usage(details: &Details) -> Result<Output> {
-    let (config, store) = open_store(details)?;
-    let spinner = spinner(format!(
-        "reading the usage of namespace {}",
-        config.namespace
-    ));
-    let usage = store.usage().await;
-    spinner.finish_and_clear();
-    store.close().await;
-    let usage = usage.context("cannot read bucket usage")?;
-    let total: u64 = usage.values().sum();
-    let rows: Vec<Vec<String>> = usage
-        .iter()
-        .map(|(name, bytes)| vec![name.clone(), bytes.to_string(), human_bytes(*bytes)])
-        .collect();
-    let mut human = if rows.is_empty() {
-        "no buckets\n".to_owned()
-    } else {
-        table(&["BUCKET", "BYTES", "SIZE"], &rows)
-    };
-    human.push_str(&format!(
-        "total: {total} bytes ({}) in {} buckets\n",
-        human_bytes(total),
-        usage.len()
-    ));
-    let json = json!({ "namespace": config.namespace, "buckets": usage, "total_bytes": total });
-    Ok(Output::ok(human, json))
 }
 
 /// `ecsctl keys rotate ACCOUNT`.

@@ -35,6 +35,7 @@ pub(crate) enum Command {
     /// DNS and TCP reachability, TLS certificate chain and host name (and what `insecure`
     /// would hide), login, roles, namespace, replication group, the private and public S3
     /// endpoints, clock skew against ECS, and CORS for the UI origin. Exits 1 when a check fails.
+    #[command(after_long_help = DETAIL_KEYS)]
     Doctor {
         #[command(flatten)]
         store: StoreArgs,
@@ -70,6 +71,22 @@ pub(crate) enum Command {
         sim_control: Option<url::Url>,
     },
 }
+
+/// The store detail keys, for `--help`.
+const DETAIL_KEYS: &str = "\
+Store detail keys (CloudStack's details[n].key; --details FILE, flags or -D KEY=VALUE):
+  mgmt_url        ECS Management API URL, e.g. https://ecs.example.com:4443 (required)
+  sa_user         management user, System Admin or Namespace Admin (required)
+  sa_password     its password (required)
+  namespace       ECS namespace of the store's users and buckets (required)
+  s3_public_url   S3 URL users see, e.g. https://s3.example.com:9021 (required)
+  s3_private_url  S3 URL the driver uses (default: s3_public_url)
+  ca_cert         PEM of an extra CA to trust (--ca-cert-file reads it from a file)
+  insecure        true: accept any certificate (test systems only)
+  replication_group  replication group for new buckets, URN or name (default: the namespace's)
+  user_prefix     prefix of ECS object-user names (default: cs-)
+  cors_origins    origins allowed to browse buckets, e.g. https://cloud.example.com
+  s3_host         legacy key of the upstream plug-in (host[:port]; implies https)";
 
 /// `ecsctl buckets ...`
 #[derive(Debug, Subcommand)]

@@ -418,13 +418,19 @@ async fn buckets_and_usage_in_human_and_json_form() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("total: 1520 bytes"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("total: 1520 bytes (1.5 KiB), 2 objects in 2 buckets"),
+        "{}",
+        run.stdout
+    );
     let json = ecsctl(args(&["buckets", "usage", "--details", &file, "--json"]))
         .await
         .json();
     assert_eq!(json["buckets"]["alpha"], 1500);
     assert_eq!(json["buckets"]["beta"], 20);
     assert_eq!(json["total_bytes"], 1520);
+    assert_eq!(json["objects"]["alpha"], 1, "object counts too: {json:#}");
     sim.shutdown().await;
 }
 
