@@ -38,7 +38,13 @@ impl Core {
         state
             .users
             .get(uid)
-            .map(|user| user.keys.iter().filter(|key| key.is_live(now)).map(|key| key.secret.clone()).collect())
+            .map(|user| {
+                user.keys
+                    .iter()
+                    .filter(|key| key.is_live(now))
+                    .map(|key| key.secret.clone())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -72,7 +78,12 @@ impl Core {
     }
 
     /// Applies `change` to a bucket's metadata; `false` when the bucket does not exist.
-    pub(crate) fn update_bucket(&self, namespace: &str, name: &str, change: impl FnOnce(&mut Bucket)) -> bool {
+    pub(crate) fn update_bucket(
+        &self,
+        namespace: &str,
+        name: &str,
+        change: impl FnOnce(&mut Bucket),
+    ) -> bool {
         let changed = match self.state().bucket_mut(namespace, name) {
             Ok(bucket) => {
                 change(bucket);
@@ -88,22 +99,40 @@ impl Core {
 
     /// Sets or clears the versioning status (`Enabled`/`Suspended`).
     pub(crate) fn set_bucket_versioning(&self, namespace: &str, name: &str, status: &str) -> bool {
-        self.update_bucket(namespace, name, |bucket| bucket.versioning = Some(status.to_owned()))
+        self.update_bucket(namespace, name, |bucket| {
+            bucket.versioning = Some(status.to_owned())
+        })
     }
 
     /// Sets or clears the bucket policy JSON.
-    pub(crate) fn set_bucket_policy(&self, namespace: &str, name: &str, policy: Option<String>) -> bool {
+    pub(crate) fn set_bucket_policy(
+        &self,
+        namespace: &str,
+        name: &str,
+        policy: Option<String>,
+    ) -> bool {
         self.update_bucket(namespace, name, |bucket| bucket.policy = policy)
     }
 
     /// Sets or clears the CORS configuration XML.
-    pub(crate) fn set_bucket_cors(&self, namespace: &str, name: &str, cors: Option<String>) -> bool {
+    pub(crate) fn set_bucket_cors(
+        &self,
+        namespace: &str,
+        name: &str,
+        cors: Option<String>,
+    ) -> bool {
         self.update_bucket(namespace, name, |bucket| bucket.cors = cors)
     }
 
     /// S3 `CreateBucket`: a bucket owned by `owner` in `namespace` with the namespace defaults.
     /// Errors: 40009 bad name, 1004 unknown namespace, 40008 exists.
-    pub(crate) fn create_bucket_for_s3(&self, namespace: &str, name: &str, owner: &str, encryption: bool) -> Result<(), EcsError> {
+    pub(crate) fn create_bucket_for_s3(
+        &self,
+        namespace: &str,
+        name: &str,
+        owner: &str,
+        encryption: bool,
+    ) -> Result<(), EcsError> {
         if !valid_bucket_name(name) {
             return Err(EcsError::bad_bucket_name(name));
         }
@@ -114,7 +143,11 @@ impl Core {
                 return Err(EcsError::bucket_exists(name));
             }
             let bucket = new_s3_bucket(&ns, name, owner, encryption, self.clock.now_ms());
-            state.buckets.entry(namespace.to_owned()).or_default().insert(name.to_owned(), bucket);
+            state
+                .buckets
+                .entry(namespace.to_owned())
+                .or_default()
+                .insert(name.to_owned(), bucket);
         }
         self.data.bucket_created(namespace, name);
         self.persist();
@@ -125,7 +158,9 @@ impl Core {
     pub(crate) fn delete_bucket_for_s3(&self, namespace: &str, name: &str) -> Result<(), EcsError> {
         self.state().bucket(namespace, name)?;
         if !self.usage(namespace, name).is_empty() {
-            return Err(EcsError::cannot_change(format!("Bucket {name} is not empty")));
+            return Err(EcsError::cannot_change(format!(
+                "Bucket {name} is not empty"
+            )));
         }
         if let Some(buckets) = self.state().buckets.get_mut(namespace) {
             buckets.remove(name);

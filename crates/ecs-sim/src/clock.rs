@@ -27,12 +27,18 @@ impl Clock {
 
     /// Moves the emulated time forward.
     pub(crate) fn advance(&self, by: Duration) {
-        let mut offset = self.offset.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut offset = self
+            .offset
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *offset += by;
     }
 
     fn offset(&self) -> Duration {
-        *self.offset.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self
+            .offset
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -52,7 +58,10 @@ fn format(ms: i64, description: &[FormatItem<'_>]) -> String {
 
 /// Bucket `created`: ISO-8601 with milliseconds and `Z` (`2015-12-14T05:13:01.316Z`).
 pub(crate) fn iso_millis(ms: i64) -> String {
-    format(ms, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"))
+    format(
+        ms,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"),
+    )
 }
 
 /// Object user `created`: Java `Date.toString()` style (`Wed Feb 25 11:16:48 UTC 2015`).
@@ -67,12 +76,18 @@ pub(crate) fn java_date(ms: i64) -> String {
 
 /// Secret key timestamps: `2015-12-14 05:13:39.597` (space, no zone).
 pub(crate) fn key_time(ms: i64) -> String {
-    format(ms, format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]"))
+    format(
+        ms,
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]"),
+    )
 }
 
 /// Billing `sample_time`: `2015-06-18T22:20:01Z`.
 pub(crate) fn sample_time(ms: i64) -> String {
-    format(ms, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
+    format(
+        ms,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"),
+    )
 }
 
 #[cfg(test)]

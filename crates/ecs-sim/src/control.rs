@@ -82,7 +82,11 @@ impl Default for FaultRule {
 impl FaultRule {
     /// A rule for `api` and `path_prefix` that does nothing until a field is set.
     pub fn new(api: Api, path_prefix: &str) -> Self {
-        FaultRule { api, path_prefix: path_prefix.to_owned(), ..FaultRule::default() }
+        FaultRule {
+            api,
+            path_prefix: path_prefix.to_owned(),
+            ..FaultRule::default()
+        }
     }
 }
 
@@ -92,14 +96,21 @@ mod duration_ms_opt {
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(value: &Option<Duration>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
-            Some(duration) => serializer.serialize_some(&u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)),
+            Some(duration) => {
+                serializer.serialize_some(&u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+            }
             None => serializer.serialize_none(),
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_millis))
     }
 }
@@ -156,7 +167,12 @@ impl Control {
         self.core.set_usage_override(
             namespace,
             bucket,
-            BucketUsage { bytes, objects, versions: 0, uploads: 0 },
+            BucketUsage {
+                bytes,
+                objects,
+                versions: 0,
+                uploads: 0,
+            },
         );
     }
 

@@ -70,9 +70,14 @@ struct Usage {
     objects: u64,
 }
 
-async fn usage(State(control): State<Control>, Path((namespace, bucket)): Path<(String, String)>) -> Json<Value> {
+async fn usage(
+    State(control): State<Control>,
+    Path((namespace, bucket)): Path<(String, String)>,
+) -> Json<Value> {
     let usage = control.bucket_usage(&namespace, &bucket);
-    Json(json!({ "bytes": usage.bytes, "objects": usage.objects, "versions": usage.versions, "uploads": usage.uploads }))
+    Json(
+        json!({ "bytes": usage.bytes, "objects": usage.objects, "versions": usage.versions, "uploads": usage.uploads }),
+    )
 }
 
 async fn set_usage(
@@ -91,7 +96,13 @@ pub(crate) fn router(control: Control) -> Router {
         .route("/_sim/tokens/{user}", get(tokens))
         .route("/_sim/tokens/{user}/revoke", post(revoke))
         .route("/_sim/clock/advance", post(advance))
-        .route("/_sim/faults", get(faults).post(add_fault).delete(clear_faults))
-        .route("/_sim/usage/{namespace}/{bucket}", put(set_usage).get(usage))
+        .route(
+            "/_sim/faults",
+            get(faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/_sim/usage/{namespace}/{bucket}",
+            put(set_usage).get(usage),
+        )
         .with_state(control)
 }

@@ -82,7 +82,8 @@ impl Core {
 
     /// Token lifetime and idle timeout in milliseconds.
     fn token_limits_ms(&self) -> (i64, i64) {
-        let ms = |duration: std::time::Duration| i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+        let ms =
+            |duration: std::time::Duration| i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
         (ms(self.tokens.lifetime()), ms(self.tokens.idle()))
     }
 
@@ -145,7 +146,8 @@ impl Core {
             }
         };
         let temp = path.with_extension("tmp");
-        if let Err(error) = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path)) {
+        if let Err(error) = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path))
+        {
             tracing::error!(%error, path = %path.display(), "cannot write state file");
         }
     }

@@ -17,8 +17,19 @@ pub(crate) struct EcsError {
 }
 
 impl EcsError {
-    fn new(status: StatusCode, code: u32, description: &'static str, details: impl Into<String>) -> Self {
-        EcsError { status, code, description, details: details.into(), retryable: false }
+    fn new(
+        status: StatusCode,
+        code: u32,
+        description: &'static str,
+        details: impl Into<String>,
+    ) -> Self {
+        EcsError {
+            status,
+            code,
+            description,
+            details: details.into(),
+            retryable: false,
+        }
     }
 
     /// 400/1004: an entity named by a parameter (bucket, namespace, replication group) is unknown.
@@ -53,12 +64,22 @@ impl EcsError {
 
     /// 400/1008: a parameter was provided but is invalid.
     pub(crate) fn invalid(details: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 1008, "Parameter was provided but invalid", details)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            1008,
+            "Parameter was provided but invalid",
+            details,
+        )
     }
 
     /// 400/1012: the change cannot be made in the current state (non-empty bucket, …).
     pub(crate) fn cannot_change(details: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 1012, "Unable to make requested change", details)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            1012,
+            "Unable to make requested change",
+            details,
+        )
     }
 
     /// 400/1013: the request body cannot be read.
@@ -68,7 +89,12 @@ impl EcsError {
 
     /// 400/1015: the resource to create exists already (object users).
     pub(crate) fn already_exists(details: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 1015, "Resource already exists", details)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            1015,
+            "Resource already exists",
+            details,
+        )
     }
 
     /// 400/1031: a limit would be exceeded (third secret key, eleventh bucket tag).
@@ -128,7 +154,12 @@ impl EcsError {
 
     /// 405/1007: the method is not supported on this resource.
     pub(crate) fn method_not_supported(details: impl Into<String>) -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, 1007, "Method not supported", details)
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            1007,
+            "Method not supported",
+            details,
+        )
     }
 
     /// 404: no such resource (unknown path).
@@ -167,6 +198,11 @@ impl EcsError {
 impl EcsError {
     /// 400/1020: the resource is still referenced (a namespace with buckets or users).
     pub(crate) fn referenced(details: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 1020, "Resource is being referenced", details)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            1020,
+            "Resource is being referenced",
+            details,
+        )
     }
 }

@@ -31,7 +31,10 @@ pub(crate) struct Faults {
 impl Faults {
     /// No rules; outcomes drawn from a generator seeded with `seed`.
     pub(crate) fn new(seed: u64) -> Self {
-        Faults { rules: Mutex::new(Vec::new()), rng: Mutex::new(StdRng::seed_from_u64(seed)) }
+        Faults {
+            rules: Mutex::new(Vec::new()),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+        }
     }
 
     pub(crate) fn add(&self, rule: FaultRule) {
@@ -49,7 +52,10 @@ impl Faults {
     /// Finds the first matching rule, consumes one use, and decides.
     pub(crate) fn decide(&self, api: Api, method: &str, path: &str) -> (Option<Duration>, Outcome) {
         let mut rules = lock(&self.rules);
-        let Some(index) = rules.iter().position(|rule| matches(rule, api, method, path)) else {
+        let Some(index) = rules
+            .iter()
+            .position(|rule| matches(rule, api, method, path))
+        else {
             return (None, Outcome::Pass);
         };
         let rule = rules[index].clone();
@@ -77,12 +83,17 @@ impl Faults {
 fn matches(rule: &FaultRule, api: Api, method: &str, path: &str) -> bool {
     rule.api == api
         && rule.times != Some(0)
-        && rule.method.as_deref().is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
+        && rule
+            .method
+            .as_deref()
+            .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
         && path.starts_with(&rule.path_prefix)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -90,18 +101,34 @@ mod tests {
     use super::*;
 
     fn rule(prob: f64, times: Option<u32>) -> FaultRule {
-        FaultRule { error_503: prob, times, ..FaultRule::new(Api::Mgmt, "/object") }
+        FaultRule {
+            error_503: prob,
+            times,
+            ..FaultRule::new(Api::Mgmt, "/object")
+        }
     }
 
     #[test]
     fn certain_rules_fire_and_wear_out() {
         let faults = Faults::new(1);
         faults.add(rule(1.0, Some(2)));
-        assert_eq!(faults.decide(Api::Mgmt, "GET", "/object/bucket").1, Outcome::Error503);
-        assert_eq!(faults.decide(Api::S3, "GET", "/object/bucket").1, Outcome::Pass);
+        assert_eq!(
+            faults.decide(Api::Mgmt, "GET", "/object/bucket").1,
+            Outcome::Error503
+        );
+        assert_eq!(
+            faults.decide(Api::S3, "GET", "/object/bucket").1,
+            Outcome::Pass
+        );
         assert_eq!(faults.decide(Api::Mgmt, "GET", "/login").1, Outcome::Pass);
-        assert_eq!(faults.decide(Api::Mgmt, "GET", "/object/x").1, Outcome::Error503);
-        assert_eq!(faults.decide(Api::Mgmt, "GET", "/object/x").1, Outcome::Pass);
+        assert_eq!(
+            faults.decide(Api::Mgmt, "GET", "/object/x").1,
+            Outcome::Error503
+        );
+        assert_eq!(
+            faults.decide(Api::Mgmt, "GET", "/object/x").1,
+            Outcome::Pass
+        );
         assert!(faults.rules().is_empty());
     }
 
@@ -109,8 +136,13 @@ mod tests {
     fn same_seed_same_outcomes() {
         let draw = |seed| {
             let faults = Faults::new(seed);
-            faults.add(FaultRule { error_500: 0.5, ..FaultRule::new(Api::Mgmt, "/") });
-            (0..64).map(|_| faults.decide(Api::Mgmt, "GET", "/").1).collect::<Vec<_>>()
+            faults.add(FaultRule {
+                error_500: 0.5,
+                ..FaultRule::new(Api::Mgmt, "/")
+            });
+            (0..64)
+                .map(|_| faults.decide(Api::Mgmt, "GET", "/").1)
+                .collect::<Vec<_>>()
         };
         assert_eq!(draw(42), draw(42));
         assert!(draw(42).contains(&Outcome::Error500));

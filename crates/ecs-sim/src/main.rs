@@ -110,7 +110,9 @@ fn seed(args: &Args) -> Result<Seed, String> {
     for spec in &args.mgmt_user {
         let mut parts = spec.splitn(4, ':');
         let (Some(name), Some(password)) = (parts.next(), parts.next()) else {
-            return Err(format!("--mgmt-user {spec}: expected NAME:PASSWORD[:ROLE[:NAMESPACE]]"));
+            return Err(format!(
+                "--mgmt-user {spec}: expected NAME:PASSWORD[:ROLE[:NAMESPACE]]"
+            ));
         };
         let role = parse_role(parts.next().unwrap_or("SYSTEM_ADMIN"))?;
         seed = seed.with_mgmt_user(name, password, &[role], parts.next());
@@ -135,14 +137,15 @@ async fn wait_for_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(terminate) => terminate,
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                let _ = interrupt.await;
-                return;
-            }
-        };
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(terminate) => terminate,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for SIGTERM");
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = interrupt => {}
             _ = terminate.recv() => {}
@@ -175,7 +178,8 @@ async fn serve(args: Args) -> Result<(), String> {
     if let Some(pem) = sim.ca_pem() {
         match &args.ca_out {
             Some(path) => {
-                std::fs::write(path, &pem).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+                std::fs::write(path, &pem)
+                    .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
                 println!("ecs-sim CA certificate: {}", path.display());
             }
             None => println!("ecs-sim CA certificate:\n{pem}"),
@@ -192,11 +196,21 @@ async fn serve(args: Args) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let level = if args.smoke && args.log == "info" { "warn" } else { args.log.as_str() };
+    let level = if args.smoke && args.log == "info" {
+        "warn"
+    } else {
+        args.log.as_str()
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("ecs-sim: cannot start the runtime: {error}");
@@ -204,7 +218,8 @@ fn main() -> ExitCode {
         }
     };
     let result = if args.smoke {
-        runtime.block_on(ecs_sim::smoke::run(&mut std::io::stdout()))
+        runtime
+            .block_on(ecs_sim::smoke::run(&mut std::io::stdout()))
             .map_err(|error| error.to_string())
     } else {
         runtime.block_on(serve(args))

@@ -148,7 +148,11 @@ pub struct TokenSettings {
 
 impl Default for TokenSettings {
     fn default() -> Self {
-        TokenSettings { lifetime_secs: 8 * 3600, idle_secs: 2 * 3600, max_per_user: 100 }
+        TokenSettings {
+            lifetime_secs: 8 * 3600,
+            idle_secs: 2 * 3600,
+            max_per_user: 100,
+        }
     }
 }
 
@@ -216,15 +220,24 @@ impl Seed {
     /// Reads a seed from a TOML file.
     pub fn from_file(path: &Path) -> Result<Seed> {
         let text = std::fs::read_to_string(path).map_err(|error| {
-            Error::new(ErrorKind::InvalidInput, format!("cannot read seed file {}", path.display()))
-                .with_source(error)
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("cannot read seed file {}", path.display()),
+            )
+            .with_source(error)
         })?;
         Seed::from_toml_str(&text)
     }
 
     /// Adds a management user.
     #[must_use]
-    pub fn with_mgmt_user(mut self, name: &str, password: &str, roles: &[Role], namespace: Option<&str>) -> Self {
+    pub fn with_mgmt_user(
+        mut self,
+        name: &str,
+        password: &str,
+        roles: &[Role],
+        namespace: Option<&str>,
+    ) -> Self {
         self.mgmt_users.push(MgmtUserSeed {
             name: name.to_owned(),
             password: password.to_owned(),
@@ -237,7 +250,10 @@ impl Seed {
     /// Adds a replication group whose id is derived from its name.
     #[must_use]
     pub fn with_replication_group(mut self, name: &str) -> Self {
-        self.replication_groups.push(ReplicationGroupSeed { name: name.to_owned(), id: None });
+        self.replication_groups.push(ReplicationGroupSeed {
+            name: name.to_owned(),
+            id: None,
+        });
         self
     }
 
@@ -280,7 +296,11 @@ impl Seed {
     /// Checks references: namespaces name known replication groups, users known namespaces.
     pub fn validate(&self) -> Result<()> {
         for namespace in &self.namespaces {
-            if !self.replication_groups.iter().any(|rg| rg.name == namespace.default_replication_group) {
+            if !self
+                .replication_groups
+                .iter()
+                .any(|rg| rg.name == namespace.default_replication_group)
+            {
                 return Err(Error::invalid_input(format!(
                     "namespace {} names unknown replication group {}",
                     namespace.name, namespace.default_replication_group
@@ -297,7 +317,9 @@ impl Seed {
             }
         }
         for user in &self.mgmt_users {
-            if user.roles.contains(&Role::NamespaceAdmin) && !user.namespace.as_deref().is_some_and(known) {
+            if user.roles.contains(&Role::NamespaceAdmin)
+                && !user.namespace.as_deref().is_some_and(known)
+            {
                 return Err(Error::invalid_input(format!(
                     "namespace admin {} needs a known namespace",
                     user.name
@@ -324,10 +346,14 @@ mod tests {
 
     #[test]
     fn toml_round_trip_and_validation() {
-        let text = toml::to_string(&Seed::default().with_object_user("u", "ns1", Some("s"))).unwrap();
+        let text =
+            toml::to_string(&Seed::default().with_object_user("u", "ns1", Some("s"))).unwrap();
         assert_eq!(Seed::from_toml_str(&text).unwrap().object_users[0].uid, "u");
         let bad = "[[namespaces]]\nname = \"x\"\ndefault_replication_group = \"nope\"\n";
-        assert_eq!(Seed::from_toml_str(bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            Seed::from_toml_str(bad).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
         assert!(Seed::from_toml_str("bogus = 1").is_err());
     }
 }

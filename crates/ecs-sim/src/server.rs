@@ -50,7 +50,9 @@ pub(crate) struct Front {
 
 impl std::fmt::Debug for Front {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Front").field("api", &self.api).finish_non_exhaustive()
+        f.debug_struct("Front")
+            .field("api", &self.api)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,9 +91,10 @@ fn with_path(uri: &Uri, path: &str) -> Uri {
 fn error_response(error: &EcsError, format: Format) -> Response<Body> {
     let mut response = Response::new(Body::from(error.doc().render(format)));
     *response.status_mut() = error.status;
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     response
 }
 
@@ -102,15 +105,26 @@ fn s3_error(status: StatusCode, code: &str) -> Response<Body> {
     );
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml"),
+    );
     response
 }
 
 impl Front {
-    pub(crate) fn new(api: Api, core: Arc<Core>, service: HttpService, control: Option<HttpService>) -> Self {
-        Front { api, core, service, control }
+    pub(crate) fn new(
+        api: Api,
+        core: Arc<Core>,
+        service: HttpService,
+        control: Option<HttpService>,
+    ) -> Self {
+        Front {
+            api,
+            core,
+            service,
+            control,
+        }
     }
 
     /// Handles one request; `Err` closes the connection without an answer.
@@ -125,7 +139,11 @@ impl Front {
             let response = control.clone().oneshot(request).await;
             return Ok(response.unwrap_or_else(|never| match never {}));
         }
-        let accept = request.headers().get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let accept = request
+            .headers()
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let (format, stripped) = match self.api {
             Api::Mgmt => negotiate(request.uri(), accept.as_deref()),
             Api::S3 => (Format::Xml, None),
@@ -140,20 +158,32 @@ impl Front {
                 return Err(Dropped);
             }
             (Outcome::Error503, Api::Mgmt) => error_response(&EcsError::unavailable(), format),
-            (Outcome::Error500, Api::Mgmt) => error_response(&EcsError::internal("Injected fault"), format),
-            (Outcome::Error503, Api::S3) => s3_error(StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable"),
-            (Outcome::Error500, Api::S3) => s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError"),
+            (Outcome::Error500, Api::Mgmt) => {
+                error_response(&EcsError::internal("Injected fault"), format)
+            }
+            (Outcome::Error503, Api::S3) => {
+                s3_error(StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable")
+            }
+            (Outcome::Error500, Api::S3) => {
+                s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError")
+            }
             (Outcome::Pass, _) => {
                 let mut request = request;
                 if let Some(stripped) = &stripped {
                     *request.uri_mut() = with_path(request.uri(), stripped);
                 }
-                let response = self.service.clone().oneshot(request).await.unwrap_or_else(|never| match never {});
+                let response = self
+                    .service
+                    .clone()
+                    .oneshot(request)
+                    .await
+                    .unwrap_or_else(|never| match never {});
                 render(response, format)
             }
         };
         let status = response.status();
-        self.core.record(self.api, &method, &path, &query, status.as_u16());
+        self.core
+            .record(self.api, &method, &path, &query, status.as_u16());
         if self.api == Api::Mgmt && method != "GET" && status.is_success() {
             self.core.persist();
         }
@@ -167,9 +197,10 @@ fn render(response: Response<Body>, format: Format) -> Response<Body> {
     match parts.extensions.remove::<PendingDoc>() {
         Some(PendingDoc(doc)) => {
             parts.headers.remove(http::header::CONTENT_LENGTH);
-            parts
-                .headers
-                .insert(http::header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+            parts.headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            );
             Response::from_parts(parts, Body::from(doc.render(format)))
         }
         None => Response::from_parts(parts, body),
@@ -207,7 +238,9 @@ pub(crate) fn serve(
                 let result = match tls {
                     Some(tls) => match tls.acceptor.accept(stream).await {
                         Ok(stream) => {
-                            let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                            let connection = builder
+                                .serve_connection(TokioIo::new(stream), service)
+                                .into_owned();
                             watcher.watch(connection).await
                         }
                         Err(error) => {
@@ -216,7 +249,9 @@ pub(crate) fn serve(
                         }
                     },
                     None => {
-                        let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                        let connection = builder
+                            .serve_connection(TokioIo::new(stream), service)
+                            .into_owned();
                         watcher.watch(connection).await
                     }
                 };
@@ -226,7 +261,10 @@ pub(crate) fn serve(
             });
         }
         drop(listener);
-        if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+        if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+            .await
+            .is_err()
+        {
             tracing::warn!("connections still open after the drain timeout");
         }
     })
@@ -247,10 +285,22 @@ mod tests {
 
     #[test]
     fn suffix_wins_then_accept_then_xml() {
-        let (format, path) = negotiate(&uri("/object/bucket/b/info.json?namespace=ns1"), Some("application/xml"));
-        assert_eq!((format, path.as_deref()), (Format::Json, Some("/object/bucket/b/info")));
-        assert_eq!(negotiate(&uri("/object/bucket.xml"), Some("application/json")).0, Format::Xml);
-        assert_eq!(negotiate(&uri("/x"), Some("application/json")).0, Format::Json);
+        let (format, path) = negotiate(
+            &uri("/object/bucket/b/info.json?namespace=ns1"),
+            Some("application/xml"),
+        );
+        assert_eq!(
+            (format, path.as_deref()),
+            (Format::Json, Some("/object/bucket/b/info"))
+        );
+        assert_eq!(
+            negotiate(&uri("/object/bucket.xml"), Some("application/json")).0,
+            Format::Xml
+        );
+        assert_eq!(
+            negotiate(&uri("/x"), Some("application/json")).0,
+            Format::Json
+        );
         assert_eq!(negotiate(&uri("/x"), Some("*/*")).0, Format::Xml);
         assert_eq!(negotiate(&uri("/x"), None).0, Format::Xml);
         assert_eq!(with_path(&uri("/a.json?x=1"), "/a"), uri("/a?x=1"));

@@ -114,12 +114,18 @@ impl SimBuilder {
             && path.exists()
         {
             let text = std::fs::read(path).map_err(|error| {
-                Error::new(ErrorKind::InvalidInput, format!("cannot read state file {}", path.display()))
-                    .with_source(error)
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("cannot read state file {}", path.display()),
+                )
+                .with_source(error)
             })?;
             return serde_json::from_slice(&text).map_err(|error| {
-                Error::new(ErrorKind::InvalidInput, format!("invalid state file {}", path.display()))
-                    .with_source(error)
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("invalid state file {}", path.display()),
+                )
+                .with_source(error)
             });
         }
         Ok(State::from_seed(&self.seed, clock.now_ms()))
@@ -131,23 +137,51 @@ impl SimBuilder {
         let clock = Clock::default();
         let state = self.initial_state(&clock)?;
         let data = seam::bucket_data(self.data_dir.as_deref());
-        let core = Arc::new(Core::new(state, clock, self.seed.fault_seed, data, self.seed.tokens, self.state_file.clone()));
+        let core = Arc::new(Core::new(
+            state,
+            clock,
+            self.seed.fault_seed,
+            data,
+            self.seed.tokens,
+            self.state_file.clone(),
+        ));
         let control = Control::new(core.clone());
-        let tls = if self.mgmt_tls || self.s3_tls { Some(tls::generate()?) } else { None };
+        let tls = if self.mgmt_tls || self.s3_tls {
+            Some(tls::generate()?)
+        } else {
+            None
+        };
 
         let mgmt_listener = bind(self.mgmt_addr).await?;
         let s3_listener = bind(self.s3_addr).await?;
         let mgmt_addr = local_addr(&mgmt_listener)?;
         let s3_addr = local_addr(&s3_listener)?;
 
-        let control_service = self.control.then(|| boxed(control_http::router(control.clone())));
-        let mgmt_front = Front::new(Api::Mgmt, core.clone(), boxed(mgmt::router(core.clone())), control_service);
+        let control_service = self
+            .control
+            .then(|| boxed(control_http::router(control.clone())));
+        let mgmt_front = Front::new(
+            Api::Mgmt,
+            core.clone(),
+            boxed(mgmt::router(core.clone())),
+            control_service,
+        );
         let s3_front = Front::new(Api::S3, core.clone(), seam::s3_service(core.clone()), None);
 
         let (shutdown, stop) = watch::channel(false);
         let tasks = vec![
-            serve(mgmt_listener, tls.clone().filter(|_| self.mgmt_tls), mgmt_front, stop.clone()),
-            serve(s3_listener, tls.clone().filter(|_| self.s3_tls), s3_front, stop),
+            serve(
+                mgmt_listener,
+                tls.clone().filter(|_| self.mgmt_tls),
+                mgmt_front,
+                stop.clone(),
+            ),
+            serve(
+                s3_listener,
+                tls.clone().filter(|_| self.s3_tls),
+                s3_front,
+                stop,
+            ),
         ];
         let scheme = |secure: bool| if secure { "https" } else { "http" };
         let sim = Sim {

@@ -40,25 +40,41 @@ impl<W: Write> Driver<'_, W> {
             .header("X-SDS-AUTH-TOKEN", &self.token)
             .header("Accept", "application/json");
         if let Some(body) = &step.body {
-            request = request.header("Content-Type", "application/json").body(body.to_string());
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|error| Error::new(ErrorKind::Connect, format!("{}: request failed", step.what)).with_source(error))?;
+        let response = request.send().await.map_err(|error| {
+            Error::new(ErrorKind::Connect, format!("{}: request failed", step.what))
+                .with_source(error)
+        })?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
-        let line = format!("step {:>2}: {:<44} {} {} -> {}", self.count, step.what, step.method, step.path, status.as_u16());
+        let line = format!(
+            "step {:>2}: {:<44} {} {} -> {}",
+            self.count,
+            step.what,
+            step.method,
+            step.path,
+            status.as_u16()
+        );
         let _ = writeln!(self.out, "{line}");
         if status != step.expect {
-            return Err(failed(format!("{}: expected {}, got {status}: {text}", step.what, step.expect)));
+            return Err(failed(format!(
+                "{}: expected {}, got {status}: {text}",
+                step.what, step.expect
+            )));
         }
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 }
 
 fn check(condition: bool, what: &str) -> Result<()> {
-    if condition { Ok(()) } else { Err(failed(format!("check failed: {what}"))) }
+    if condition {
+        Ok(())
+    } else {
+        Err(failed(format!("check failed: {what}")))
+    }
 }
 
 /// Runs the scenario against a fresh emulator, writing one line per step to `out`.
@@ -94,16 +110,42 @@ async fn scenario(sim: &Sim, out: &mut impl Write) -> Result<()> {
         .ok_or_else(|| failed(format!("login: no token (status {})", response.status())))?
         .to_owned();
     let _ = writeln!(out, "step  0: {:<44} GET /login -> 200", "log in as root");
-    let mut driver = Driver { http, base, token, out, count: 0 };
+    let mut driver = Driver {
+        http,
+        base,
+        token,
+        out,
+        count: 0,
+    };
     let ok = StatusCode::OK;
     let bad = StatusCode::BAD_REQUEST;
 
-    let whoami = driver.run(Step { what: "who am I", method: Method::GET, path: "/user/whoami", body: None, expect: ok }).await?;
-    check(whoami["roles"] == json!(["SYSTEM_ADMIN"]), "root is SYSTEM_ADMIN")?;
-    let groups = driver
-        .run(Step { what: "list replication groups", method: Method::GET, path: "/vdc/data-service/vpools", body: None, expect: ok })
+    let whoami = driver
+        .run(Step {
+            what: "who am I",
+            method: Method::GET,
+            path: "/user/whoami",
+            body: None,
+            expect: ok,
+        })
         .await?;
-    check(groups["data_service_vpool"][0]["name"] == "rg1", "rg1 exists")?;
+    check(
+        whoami["roles"] == json!(["SYSTEM_ADMIN"]),
+        "root is SYSTEM_ADMIN",
+    )?;
+    let groups = driver
+        .run(Step {
+            what: "list replication groups",
+            method: Method::GET,
+            path: "/vdc/data-service/vpools",
+            body: None,
+            expect: ok,
+        })
+        .await?;
+    check(
+        groups["data_service_vpool"][0]["name"] == "rg1",
+        "rg1 exists",
+    )?;
     driver
         .run(Step {
             what: "create object user smoke-user",
@@ -132,23 +174,43 @@ async fn scenario(sim: &Sim, out: &mut impl Write) -> Result<()> {
         })
         .await?;
     let keys = driver
-        .run(Step { what: "read the keys back", method: Method::GET, path: "/object/user-secret-keys/smoke-user", body: None, expect: ok })
+        .run(Step {
+            what: "read the keys back",
+            method: Method::GET,
+            path: "/object/user-secret-keys/smoke-user",
+            body: None,
+            expect: ok,
+        })
         .await?;
-    check(keys["secret_key_1"] == key["secret_key"], "key 1 is the new key")?;
+    check(
+        keys["secret_key_1"] == key["secret_key"],
+        "key 1 is the new key",
+    )?;
     driver
         .run(Step {
             what: "create bucket smoke-bucket (2 GB quota)",
             method: Method::POST,
             path: "/object/bucket",
-            body: Some(json!({"name": "smoke-bucket", "namespace": "ns1", "owner": "smoke-user",
-                              "blockSize": 2, "notificationSize": 1, "head_type": "s3"})),
+            body: Some(
+                json!({"name": "smoke-bucket", "namespace": "ns1", "owner": "smoke-user",
+                              "blockSize": 2, "notificationSize": 1, "head_type": "s3"}),
+            ),
             expect: ok,
         })
         .await?;
     let info = driver
-        .run(Step { what: "bucket info", method: Method::GET, path: "/object/bucket/smoke-bucket/info?namespace=ns1", body: None, expect: ok })
+        .run(Step {
+            what: "bucket info",
+            method: Method::GET,
+            path: "/object/bucket/smoke-bucket/info?namespace=ns1",
+            body: None,
+            expect: ok,
+        })
         .await?;
-    check(info["owner"] == "smoke-user" && info["block_size"] == 2, "owner and quota")?;
+    check(
+        info["owner"] == "smoke-user" && info["block_size"] == 2,
+        "owner and quota",
+    )?;
     driver
         .run(Step {
             what: "raise the quota to 10 GB",
@@ -177,8 +239,12 @@ async fn scenario(sim: &Sim, out: &mut impl Write) -> Result<()> {
             expect: ok,
         })
         .await?;
-    sim.control().set_bucket_usage("ns1", "smoke-bucket", 4096, 3);
-    let _ = writeln!(driver.out, "          (test hook: smoke-bucket now holds 3 objects, 4096 bytes)");
+    sim.control()
+        .set_bucket_usage("ns1", "smoke-bucket", 4096, 3);
+    let _ = writeln!(
+        driver.out,
+        "          (test hook: smoke-bucket now holds 3 objects, 4096 bytes)"
+    );
     let billing = driver
         .run(Step {
             what: "billing in bytes",
@@ -188,7 +254,10 @@ async fn scenario(sim: &Sim, out: &mut impl Write) -> Result<()> {
             expect: ok,
         })
         .await?;
-    check(billing["total_size"] == 4096 && billing["total_objects"] == 3, "billing reflects usage")?;
+    check(
+        billing["total_size"] == 4096 && billing["total_objects"] == 3,
+        "billing reflects usage",
+    )?;
     driver
         .run(Step {
             what: "delete the non-empty bucket (refused)",
@@ -235,8 +304,19 @@ async fn scenario(sim: &Sim, out: &mut impl Write) -> Result<()> {
             expect: ok,
         })
         .await?;
-    driver.run(Step { what: "log out", method: Method::GET, path: "/logout", body: None, expect: ok }).await?;
+    driver
+        .run(Step {
+            what: "log out",
+            method: Method::GET,
+            path: "/logout",
+            body: None,
+            expect: ok,
+        })
+        .await?;
     let logged = sim.control().request_log().len();
-    let _ = writeln!(driver.out, "          (request log: {logged} management requests)");
+    let _ = writeln!(
+        driver.out,
+        "          (request log: {logged} management requests)"
+    );
     check(logged == driver.count + 1, "every request was logged")
 }

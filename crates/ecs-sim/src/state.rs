@@ -279,10 +279,17 @@ impl State {
             );
         }
         for group in &seed.replication_groups {
-            let id = group.id.clone().unwrap_or_else(|| replication_group_id(&group.name));
+            let id = group
+                .id
+                .clone()
+                .unwrap_or_else(|| replication_group_id(&group.name));
             state.replication_groups.insert(
                 id.clone(),
-                ReplicationGroup { id, name: group.name.clone(), created_ms: now_ms },
+                ReplicationGroup {
+                    id,
+                    name: group.name.clone(),
+                    created_ms: now_ms,
+                },
             );
         }
         for namespace in &seed.namespaces {
@@ -300,7 +307,11 @@ impl State {
             let keys = user
                 .secret
                 .iter()
-                .map(|secret| SecretKey { secret: secret.clone(), created_ms: now_ms, expires_ms: None })
+                .map(|secret| SecretKey {
+                    secret: secret.clone(),
+                    created_ms: now_ms,
+                    expires_ms: None,
+                })
                 .collect();
             state.users.insert(
                 user.uid.clone(),
@@ -319,22 +330,32 @@ impl State {
 
     /// The namespace, or 400/1004.
     pub(crate) fn namespace(&self, name: &str) -> Result<&Namespace, EcsError> {
-        self.namespaces.get(name).ok_or_else(|| EcsError::param_not_found(name))
+        self.namespaces
+            .get(name)
+            .ok_or_else(|| EcsError::param_not_found(name))
     }
 
     /// The object user named in the URL, or 404/2000.
     pub(crate) fn user(&self, uid: &str) -> Result<&ObjectUser, EcsError> {
-        self.users.get(uid).ok_or_else(|| EcsError::url_entity_not_found(uid))
+        self.users
+            .get(uid)
+            .ok_or_else(|| EcsError::url_entity_not_found(uid))
     }
 
     /// The object user named in the URL, mutable, or 404/2000.
     pub(crate) fn user_mut(&mut self, uid: &str) -> Result<&mut ObjectUser, EcsError> {
-        self.users.get_mut(uid).ok_or_else(|| EcsError::url_entity_not_found(uid))
+        self.users
+            .get_mut(uid)
+            .ok_or_else(|| EcsError::url_entity_not_found(uid))
     }
 
     /// Resolves the namespace of a bucket request: the given one, else the only namespace
     /// holding a bucket of that name (ECS would use the caller's namespace).
-    pub(crate) fn bucket_namespace(&self, bucket: &str, namespace: Option<&str>) -> Result<String, EcsError> {
+    pub(crate) fn bucket_namespace(
+        &self,
+        bucket: &str,
+        namespace: Option<&str>,
+    ) -> Result<String, EcsError> {
         if let Some(namespace) = namespace.filter(|ns| !ns.is_empty()) {
             return Ok(namespace.to_owned());
         }
@@ -350,6 +371,13 @@ impl State {
         }
     }
 
+    /// Whether object user `uid` exists in `namespace`.
+    pub(crate) fn user_in(&self, uid: &str, namespace: &str) -> bool {
+        self.users
+            .get(uid)
+            .is_some_and(|user| user.namespace == namespace)
+    }
+
     /// The bucket, or 400/1004.
     pub(crate) fn bucket(&self, namespace: &str, name: &str) -> Result<&Bucket, EcsError> {
         self.buckets
@@ -359,7 +387,11 @@ impl State {
     }
 
     /// The bucket, mutable, or 400/1004.
-    pub(crate) fn bucket_mut(&mut self, namespace: &str, name: &str) -> Result<&mut Bucket, EcsError> {
+    pub(crate) fn bucket_mut(
+        &mut self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<&mut Bucket, EcsError> {
         self.buckets
             .get_mut(namespace)
             .and_then(|buckets| buckets.get_mut(name))
@@ -368,7 +400,10 @@ impl State {
 
     /// The live tokens of a management user at `now_ms`, given the limits.
     pub(crate) fn live_tokens(&self, user: &str) -> usize {
-        self.tokens.values().filter(|token| token.user == user).count()
+        self.tokens
+            .values()
+            .filter(|token| token.user == user)
+            .count()
     }
 
     /// Drops tokens past their lifetime or idle timeout.

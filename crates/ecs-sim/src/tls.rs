@@ -29,17 +29,30 @@ fn tls_error(what: &str, error: impl std::error::Error + Send + Sync + 'static) 
 
 /// Generates a CA and a leaf certificate, and builds the server configuration.
 pub(crate) fn generate() -> Result<TlsMaterial> {
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(|e| tls_error("build CA parameters", e))?;
+    let mut ca_params = CertificateParams::new(Vec::<String>::new())
+        .map_err(|e| tls_error("build CA parameters", e))?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "ecs-sim test CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "ecs-sim test CA");
     let ca_key = KeyPair::generate().map_err(|e| tls_error("generate CA key", e))?;
-    let ca = CertifiedIssuer::self_signed(ca_params, ca_key).map_err(|e| tls_error("sign CA certificate", e))?;
+    let ca = CertifiedIssuer::self_signed(ca_params, ca_key)
+        .map_err(|e| tls_error("sign CA certificate", e))?;
 
-    let names = vec!["127.0.0.1".to_owned(), "::1".to_owned(), "localhost".to_owned()];
-    let mut leaf_params = CertificateParams::new(names).map_err(|e| tls_error("build leaf parameters", e))?;
-    leaf_params.distinguished_name.push(DnType::CommonName, "ecs-sim");
+    let names = vec![
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+        "localhost".to_owned(),
+    ];
+    let mut leaf_params =
+        CertificateParams::new(names).map_err(|e| tls_error("build leaf parameters", e))?;
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, "ecs-sim");
     let leaf_key = KeyPair::generate().map_err(|e| tls_error("generate leaf key", e))?;
-    let leaf = leaf_params.signed_by(&leaf_key, &ca).map_err(|e| tls_error("sign leaf certificate", e))?;
+    let leaf = leaf_params
+        .signed_by(&leaf_key, &ca)
+        .map_err(|e| tls_error("sign leaf certificate", e))?;
 
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
@@ -51,5 +64,8 @@ pub(crate) fn generate() -> Result<TlsMaterial> {
         .with_single_cert(chain, key)
         .map_err(|e| tls_error("install the certificate", e))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(TlsMaterial { ca_pem: ca.pem(), acceptor: TlsAcceptor::from(Arc::new(config)) })
+    Ok(TlsMaterial {
+        ca_pem: ca.pem(),
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+    })
 }

@@ -24,7 +24,12 @@ async fn login_returns_token_headers_and_body_in_both_formats() {
         assert!(!response.headers()["X-SDS-AUTH-TOKEN"].is_empty());
         assert_eq!(response.headers()["X-SDS-AUTH-MAX-AGE"], "28800");
         assert_eq!(response.headers()["X-SDS-AUTH-USERNAME"], "root");
-        assert!(response.headers()["content-type"].to_str().unwrap().contains(fmt.mime()));
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains(fmt.mime())
+        );
         let (_, body) = read(response, fmt).await;
         assert_eq!(text(&body, "user"), "root");
     }
@@ -35,15 +40,30 @@ async fn login_returns_token_headers_and_body_in_both_formats() {
 async fn bad_credentials_and_missing_token_are_401_code_4000() {
     let env = start().await;
     for (user, password) in [("root", "wrong"), ("nobody", "ChangeMe")] {
-        let response = env.http.get(env.url("/login")).basic_auth(user, Some(password)).send().await.unwrap();
+        let response = env
+            .http
+            .get(env.url("/login"))
+            .basic_auth(user, Some(password))
+            .send()
+            .await
+            .unwrap();
         let (status, body) = read(response, Fmt::Xml).await;
         assert_eq!((status, text(&body, "code")), (401, "4000".into()));
     }
     let response = env.http.get(env.url("/user/whoami")).send().await.unwrap();
     assert_eq!(response.status(), 401);
-    let response = env.http.get(env.url("/user/whoami")).header("X-SDS-AUTH-TOKEN", "bogus").send().await.unwrap();
+    let response = env
+        .http
+        .get(env.url("/user/whoami"))
+        .header("X-SDS-AUTH-TOKEN", "bogus")
+        .send()
+        .await
+        .unwrap();
     let (status, body) = read(response, Fmt::Xml).await;
-    assert_eq!((status, text(&body, "code"), text(&body, "retryable")), (401, "4000".into(), "false".into()));
+    assert_eq!(
+        (status, text(&body, "code"), text(&body, "retryable")),
+        (401, "4000".into(), "false".into())
+    );
     env.stop().await;
 }
 
@@ -51,10 +71,14 @@ async fn bad_credentials_and_missing_token_are_401_code_4000() {
 async fn whoami_reports_roles() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, body) = read(env.send(Method::GET, "/user/whoami", fmt, None).await, fmt).await;
+        let (status, body) =
+            read(env.send(Method::GET, "/user/whoami", fmt, None).await, fmt).await;
         assert_eq!(status, 200);
         assert_eq!(text(&body, "common_name"), "root");
-        let roles: Vec<String> = items(&body, "roles").iter().map(|r| r.as_str().unwrap().to_owned()).collect();
+        let roles: Vec<String> = items(&body, "roles")
+            .iter()
+            .map(|r| r.as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(roles, vec!["SYSTEM_ADMIN"]);
     }
     env.stop().await;
@@ -67,10 +91,19 @@ async fn logout_invalidates_the_token_and_force_all_tokens() {
     let url = env.sim.mgmt_url();
     let second = login(&env.http, &url, "root", "ChangeMe").await;
     assert_eq!(control.live_tokens("root"), 2);
-    let (status, body) = read(env.send(Method::GET, "/logout", Fmt::Xml, None).await, Fmt::Xml).await;
+    let (status, body) = read(
+        env.send(Method::GET, "/logout", Fmt::Xml, None).await,
+        Fmt::Xml,
+    )
+    .await;
     assert_eq!((status, text(&body, "user")), (200, "root".into()));
     assert_eq!(control.live_tokens("root"), 1);
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Xml, None).await.status(), 401);
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
+            .await
+            .status(),
+        401
+    );
     let third = login(&env.http, &url, "root", "ChangeMe").await;
     let response = env
         .http
@@ -83,14 +116,23 @@ async fn logout_invalidates_the_token_and_force_all_tokens() {
     let (status, body) = read(response, Fmt::Json).await;
     assert_eq!((status, text(&body, "user")), (200, "root".into()));
     assert_eq!(control.live_tokens("root"), 0);
-    let response = env.http.get(format!("{url}/user/whoami")).header("X-SDS-AUTH-TOKEN", &second).send().await.unwrap();
+    let response = env
+        .http
+        .get(format!("{url}/user/whoami"))
+        .header("X-SDS-AUTH-TOKEN", &second)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401);
     env.stop().await;
 }
 
 #[tokio::test]
 async fn the_token_cap_refuses_login_with_4000() {
-    let seed = Seed::default().with_tokens(TokenSettings { max_per_user: 3, ..TokenSettings::default() });
+    let seed = Seed::default().with_tokens(TokenSettings {
+        max_per_user: 3,
+        ..TokenSettings::default()
+    });
     let env = start_with(Sim::builder().seed(seed)).await;
     let url = env.sim.mgmt_url();
     login(&env.http, &url, "root", "ChangeMe").await;
@@ -107,7 +149,10 @@ async fn the_token_cap_refuses_login_with_4000() {
         let (status, body) = read(response, fmt).await;
         assert_eq!(status, 401);
         assert_eq!(text(&body, "code"), "4000");
-        assert_eq!(text(&body, "details"), "Max number of tokens exceeded for this user");
+        assert_eq!(
+            text(&body, "details"),
+            "Max number of tokens exceeded for this user"
+        );
     }
     assert_eq!(env.sim.control().live_tokens("root"), 3);
     env.stop().await;
@@ -120,7 +165,13 @@ async fn the_default_cap_is_100() {
     for _ in 1..100 {
         login(&env.http, &url, "root", "ChangeMe").await;
     }
-    let response = env.http.get(format!("{url}/login")).basic_auth("root", Some("ChangeMe")).send().await.unwrap();
+    let response = env
+        .http
+        .get(format!("{url}/login"))
+        .basic_auth("root", Some("ChangeMe"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401);
     assert_eq!(env.sim.control().revoke_tokens("root"), 100);
     login(&env.http, &url, "root", "ChangeMe").await;
@@ -129,23 +180,56 @@ async fn the_default_cap_is_100() {
 
 #[tokio::test]
 async fn tokens_expire_by_lifetime_and_idle_time() {
-    let seed = Seed::default().with_tokens(TokenSettings { lifetime_secs: 600, idle_secs: 120, max_per_user: 100 });
+    let seed = Seed::default().with_tokens(TokenSettings {
+        lifetime_secs: 600,
+        idle_secs: 120,
+        max_per_user: 100,
+    });
     let env = start_with(Sim::builder().seed(seed)).await;
     let control = env.sim.control();
     control.advance_clock(Duration::from_secs(100));
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Xml, None).await.status(), 200);
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
+            .await
+            .status(),
+        200
+    );
     control.advance_clock(Duration::from_secs(100));
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Xml, None).await.status(), 200, "use refreshed idle");
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
+            .await
+            .status(),
+        200,
+        "use refreshed idle"
+    );
     control.advance_clock(Duration::from_secs(121));
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Xml, None).await.status(), 401, "idle expiry");
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
+            .await
+            .status(),
+        401,
+        "idle expiry"
+    );
     let token = login(&env.http, &env.sim.mgmt_url(), "root", "ChangeMe").await;
     for _ in 0..5 {
         control.advance_clock(Duration::from_secs(100));
-        let response = env.http.get(env.url("/user/whoami")).header("X-SDS-AUTH-TOKEN", &token).send().await.unwrap();
+        let response = env
+            .http
+            .get(env.url("/user/whoami"))
+            .header("X-SDS-AUTH-TOKEN", &token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200);
     }
     control.advance_clock(Duration::from_secs(101));
-    let response = env.http.get(env.url("/user/whoami")).header("X-SDS-AUTH-TOKEN", &token).send().await.unwrap();
+    let response = env
+        .http
+        .get(env.url("/user/whoami"))
+        .header("X-SDS-AUTH-TOKEN", &token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401, "lifetime expiry");
     assert_eq!(control.live_tokens("root"), 0);
     env.stop().await;
@@ -155,7 +239,11 @@ async fn tokens_expire_by_lifetime_and_idle_time() {
 async fn revoked_tokens_are_refused() {
     let env = start().await;
     assert_eq!(env.sim.control().revoke_tokens("root"), 1);
-    let (status, body) = read(env.send(Method::GET, "/user/whoami", Fmt::Json, None).await, Fmt::Json).await;
+    let (status, body) = read(
+        env.send(Method::GET, "/user/whoami", Fmt::Json, None).await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, body["code"].as_i64()), (401, Some(4000)));
     env.stop().await;
 }
@@ -166,7 +254,13 @@ async fn monitors_may_read_but_not_write_403_3000() {
     let env = start_with(Sim::builder().seed(seed)).await;
     let url = env.sim.mgmt_url();
     let token = login(&env.http, &url, "monitor", "pw").await;
-    let response = env.http.get(format!("{url}/object/bucket?namespace=ns1")).header("X-SDS-AUTH-TOKEN", &token).send().await.unwrap();
+    let response = env
+        .http
+        .get(format!("{url}/object/bucket?namespace=ns1"))
+        .header("X-SDS-AUTH-TOKEN", &token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let response = env
         .http

@@ -7,7 +7,14 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn user(env: &Env, uid: &str) {
-    let response = env.send(Method::POST, "/object/users", Fmt::Json, body(json!({"user": uid, "namespace": "ns1"}), "")).await;
+    let response = env
+        .send(
+            Method::POST,
+            "/object/users",
+            Fmt::Json,
+            body(json!({"user": uid, "namespace": "ns1"}), ""),
+        )
+        .await;
     assert_eq!(response.status(), 200);
 }
 
@@ -16,8 +23,15 @@ async fn bucket(env: &Env, name: &str, fmt: Fmt, extra: Value) -> (u16, Value) {
     if let (Some(map), Value::Object(more)) = (payload.as_object_mut(), extra) {
         map.extend(more);
     }
-    let xml = format!("<object_bucket_create><name>{name}</name><namespace>ns1</namespace><head_type>s3</head_type></object_bucket_create>");
-    read(env.send(Method::POST, "/object/bucket", fmt, body(payload, &xml)).await, fmt).await
+    let xml = format!(
+        "<object_bucket_create><name>{name}</name><namespace>ns1</namespace><head_type>s3</head_type></object_bucket_create>"
+    );
+    read(
+        env.send(Method::POST, "/object/bucket", fmt, body(payload, &xml))
+            .await,
+        fmt,
+    )
+    .await
 }
 
 async fn get(env: &Env, path: &str, fmt: Fmt) -> (u16, Value) {
@@ -33,7 +47,12 @@ async fn create_and_info_in_both_formats() {
         assert_eq!(status, 200);
         assert_eq!(text(&created, "id"), format!("ns1.{name}"));
         assert_eq!(text(&created, "inactive"), "false");
-        let (status, info) = get(&env, &format!("/object/bucket/{name}/info?namespace=ns1"), fmt).await;
+        let (status, info) = get(
+            &env,
+            &format!("/object/bucket/{name}/info?namespace=ns1"),
+            fmt,
+        )
+        .await;
         assert_eq!(status, 200);
         assert_eq!(text(&info, "name"), name);
         assert_eq!(text(&info, "owner"), "root");
@@ -44,8 +63,19 @@ async fn create_and_info_in_both_formats() {
         assert!(text(&info, "created").ends_with('Z'));
     }
     // JSON keeps ECS's quirk: is_encryption_enabled is a string.
-    let response = env.send(Method::GET, "/object/bucket/b-json/info.json?namespace=ns1", Fmt::Xml, None).await;
-    assert_eq!(response.headers()["content-type"], "application/json", "the suffix beats Accept");
+    let response = env
+        .send(
+            Method::GET,
+            "/object/bucket/b-json/info.json?namespace=ns1",
+            Fmt::Xml,
+            None,
+        )
+        .await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json",
+        "the suffix beats Accept"
+    );
     let (_, info) = read(response, Fmt::Json).await;
     assert_eq!(info["is_encryption_enabled"], json!("false"));
     env.stop().await;
@@ -59,7 +89,14 @@ async fn create_with_owner_quota_encryption_tags_and_lock() {
                        "TagSet": [{"Key": "a", "Value": "1"}], "is_object_lock_enabled": true});
     assert_eq!(bucket(&env, "full", Fmt::Json, extra).await.0, 200);
     let (_, info) = get(&env, "/object/bucket/full/info?namespace=ns1", Fmt::Json).await;
-    assert_eq!((info["owner"].clone(), info["block_size"].clone(), info["notification_size"].clone()), (json!("owner1"), json!(2), json!(1)));
+    assert_eq!(
+        (
+            info["owner"].clone(),
+            info["block_size"].clone(),
+            info["notification_size"].clone()
+        ),
+        (json!("owner1"), json!(2), json!(1))
+    );
     assert_eq!(info["is_encryption_enabled"], "true");
     assert_eq!(info["TagSet"], json!([{"Key": "a", "Value": "1"}]));
     assert_eq!(info["versioning_status"], "Enabled");
@@ -69,10 +106,20 @@ async fn create_with_owner_quota_encryption_tags_and_lock() {
         "<head_type>s3</head_type><namespace>ns1</namespace><owner>owner1</owner>",
         "<is_encryption_enabled>false</is_encryption_enabled><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></object_bucket_create>"
     );
-    let response = env.send(Method::POST, "/object/bucket", Fmt::Xml, body(json!({}), xml)).await;
+    let response = env
+        .send(
+            Method::POST,
+            "/object/bucket",
+            Fmt::Xml,
+            body(json!({}), xml),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let (_, info) = get(&env, "/object/bucket/cs/info?namespace=ns1", Fmt::Xml).await;
-    assert_eq!((text(&info, "block_size"), text(&info, "owner")), ("5".into(), "owner1".into()));
+    assert_eq!(
+        (text(&info, "block_size"), text(&info, "owner")),
+        ("5".into(), "owner1".into())
+    );
     assert_eq!(info["TagSet"]["Tag"]["Key"], "k");
     env.stop().await;
 }
@@ -82,36 +129,88 @@ async fn create_errors() {
     let env = start().await;
     bucket(&env, "taken", Fmt::Json, json!({})).await;
     let cases = [
-        (json!({"name": "taken", "namespace": "ns1"}), 400, "40008", "already exists"),
-        (json!({"name": "bad..name", "namespace": "ns1"}), 400, "40009", ""),
-        (json!({"name": "x", "namespace": "ns1", "owner": "ghost"}), 400, "40010", ""),
+        (
+            json!({"name": "taken", "namespace": "ns1"}),
+            400,
+            "40008",
+            "already exists",
+        ),
+        (
+            json!({"name": "bad..name", "namespace": "ns1"}),
+            400,
+            "40009",
+            "",
+        ),
+        (
+            json!({"name": "x", "namespace": "ns1", "owner": "ghost"}),
+            400,
+            "40010",
+            "",
+        ),
         (json!({"name": "x", "namespace": "nope"}), 400, "1004", ""),
-        (json!({"name": "x", "namespace": "ns1", "vpool": "urn:nope"}), 400, "1004", ""),
-        (json!({"name": "x", "namespace": "ns1", "blockSize": 0}), 400, "1008", ""),
-        (json!({"name": "x", "namespace": "ns1", "blockSize": 2, "notificationSize": 3}), 400, "1008", ""),
-        (json!({"name": "x", "namespace": "ns1", "blockSize": "2.5"}), 400, "1008", ""),
+        (
+            json!({"name": "x", "namespace": "ns1", "vpool": "urn:nope"}),
+            400,
+            "1004",
+            "",
+        ),
+        (
+            json!({"name": "x", "namespace": "ns1", "blockSize": 0}),
+            400,
+            "1008",
+            "",
+        ),
+        (
+            json!({"name": "x", "namespace": "ns1", "blockSize": 2, "notificationSize": 3}),
+            400,
+            "1008",
+            "",
+        ),
+        (
+            json!({"name": "x", "namespace": "ns1", "blockSize": "2.5"}),
+            400,
+            "1008",
+            "",
+        ),
         (json!({"namespace": "ns1"}), 400, "1005", ""),
         (json!({"name": "x"}), 400, "1005", ""),
     ];
     for fmt in Fmt::both() {
         for (payload, status, code, details) in &cases {
-            let response = env.send(Method::POST, "/object/bucket", fmt, body(payload.clone(), "")).await;
+            let response = env
+                .send(
+                    Method::POST,
+                    "/object/bucket",
+                    fmt,
+                    body(payload.clone(), ""),
+                )
+                .await;
             let response = if fmt == Fmt::Xml {
                 // Same payload, rendered as XML.
                 let fields: String = payload
                     .as_object()
                     .unwrap()
                     .iter()
-                    .map(|(k, v)| format!("<{k}>{}</{k}>", v.as_str().map(str::to_owned).unwrap_or(v.to_string())))
+                    .map(|(k, v)| {
+                        format!(
+                            "<{k}>{}</{k}>",
+                            v.as_str().map(str::to_owned).unwrap_or(v.to_string())
+                        )
+                    })
                     .collect();
                 drop(response);
                 let xml = format!("<object_bucket_create>{fields}</object_bucket_create>");
-                env.send(Method::POST, "/object/bucket", fmt, body(json!({}), &xml)).await
+                env.send(Method::POST, "/object/bucket", fmt, body(json!({}), &xml))
+                    .await
             } else {
                 response
             };
             let (got, error) = read(response, fmt).await;
-            assert_eq!((got, text(&error, "code")), (*status, (*code).to_owned()), "{payload} {fmt:?}");
+            assert_eq!(
+                (got, text(&error, "code")),
+                (*status, (*code).to_owned()),
+                "{payload} {fmt:?}"
+            );
             assert!(text(&error, "details").contains(details));
             assert_eq!(text(&error, "retryable"), "false");
         }
@@ -137,8 +236,16 @@ async fn list_with_prefix_and_paging() {
         assert_eq!(text(&first, "MaxBuckets"), "2");
         let marker = text(&first, "NextMarker");
         assert_eq!(marker, "app-2");
-        let (_, second) = get(&env, &format!("/object/bucket?namespace=ns1&limit=2&marker={marker}"), fmt).await;
-        let names: Vec<String> = items(&second, "object_bucket").iter().map(|b| text(b, "name")).collect();
+        let (_, second) = get(
+            &env,
+            &format!("/object/bucket?namespace=ns1&limit=2&marker={marker}"),
+            fmt,
+        )
+        .await;
+        let names: Vec<String> = items(&second, "object_bucket")
+            .iter()
+            .map(|b| text(b, "name"))
+            .collect();
         assert_eq!(names, vec!["app-3", "db-1"]);
         assert_eq!(text(&second, "NextMarker"), "");
     }
@@ -153,13 +260,46 @@ async fn list_with_prefix_and_paging() {
 async fn missing_bucket_is_400_1004_everywhere() {
     let env = start().await;
     for fmt in Fmt::both() {
-        for path in ["info", "quota", "policy", "versioning", "acl", "lock", "retention"] {
-            let (status, error) = get(&env, &format!("/object/bucket/ghost/{path}?namespace=ns1"), fmt).await;
-            assert_eq!((status, text(&error, "code")), (400, "1004".into()), "{path}");
-            assert_eq!(text(&error, "details"), "Unable to find entity with the given id ghost");
-            assert_eq!(text(&error, "description"), "Request parameter cannot be found");
+        for path in [
+            "info",
+            "quota",
+            "policy",
+            "versioning",
+            "acl",
+            "lock",
+            "retention",
+        ] {
+            let (status, error) = get(
+                &env,
+                &format!("/object/bucket/ghost/{path}?namespace=ns1"),
+                fmt,
+            )
+            .await;
+            assert_eq!(
+                (status, text(&error, "code")),
+                (400, "1004".into()),
+                "{path}"
+            );
+            assert_eq!(
+                text(&error, "details"),
+                "Unable to find entity with the given id ghost"
+            );
+            assert_eq!(
+                text(&error, "description"),
+                "Request parameter cannot be found"
+            );
         }
-        let (status, _) = read(env.send(Method::POST, "/object/bucket/ghost/deactivate?namespace=ns1", fmt, None).await, fmt).await;
+        let (status, _) = read(
+            env.send(
+                Method::POST,
+                "/object/bucket/ghost/deactivate?namespace=ns1",
+                fmt,
+                None,
+            )
+            .await,
+            fmt,
+        )
+        .await;
         assert_eq!(status, 400);
     }
     env.stop().await;
@@ -171,23 +311,62 @@ async fn delete_refuses_non_empty_and_empty_bucket_true_is_202() {
     bucket(&env, "full", Fmt::Json, json!({})).await;
     env.sim.control().set_bucket_usage("ns1", "full", 2048, 2);
     for fmt in Fmt::both() {
-        let (status, error) = read(env.send(Method::POST, "/object/bucket/full/deactivate?namespace=ns1", fmt, None).await, fmt).await;
+        let (status, error) = read(
+            env.send(
+                Method::POST,
+                "/object/bucket/full/deactivate?namespace=ns1",
+                fmt,
+                None,
+            )
+            .await,
+            fmt,
+        )
+        .await;
         assert_eq!((status, text(&error, "code")), (400, "1012".into()));
         assert!(text(&error, "details").contains("not empty"));
     }
-    let (status, _) = get(&env, "/object/bucket/full/empty-bucket-status?namespace=ns1", Fmt::Json).await;
+    let (status, _) = get(
+        &env,
+        "/object/bucket/full/empty-bucket-status?namespace=ns1",
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 200);
-    let response = env.send(Method::POST, "/object/bucket/full/deactivate?namespace=ns1&emptyBucket=true", Fmt::Json, None).await;
+    let response = env
+        .send(
+            Method::POST,
+            "/object/bucket/full/deactivate?namespace=ns1&emptyBucket=true",
+            Fmt::Json,
+            None,
+        )
+        .await;
     assert_eq!(response.status(), 202);
-    let (status, progress) = get(&env, "/object/bucket/full/empty-bucket-status?namespace=ns1", Fmt::Json).await;
+    let (status, progress) = get(
+        &env,
+        "/object/bucket/full/empty-bucket-status?namespace=ns1",
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(progress["status"], "DONE");
     assert_eq!(progress["approx_object_count"], 2);
     assert_eq!(progress["entries_deleted"], 2);
-    assert_eq!(get(&env, "/object/bucket/full/info?namespace=ns1", Fmt::Json).await.0, 400);
+    assert_eq!(
+        get(&env, "/object/bucket/full/info?namespace=ns1", Fmt::Json)
+            .await
+            .0,
+        400
+    );
     // An empty bucket: plain 200 with or without emptyBucket.
     bucket(&env, "empty", Fmt::Json, json!({})).await;
-    let response = env.send(Method::POST, "/object/bucket/empty/deactivate?namespace=ns1&emptyBucket=true", Fmt::Xml, None).await;
+    let response = env
+        .send(
+            Method::POST,
+            "/object/bucket/empty/deactivate?namespace=ns1&emptyBucket=true",
+            Fmt::Xml,
+            None,
+        )
+        .await;
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().is_empty());
     env.stop().await;
@@ -199,22 +378,75 @@ async fn quota_get_put_delete_and_rules() {
     bucket(&env, "q", Fmt::Json, json!({})).await;
     for fmt in Fmt::both() {
         let xml = "<bucket_quota_param><blockSize>10</blockSize><notificationSize>8</notificationSize><namespace>ns1</namespace></bucket_quota_param>";
-        let response = env.send(Method::PUT, "/object/bucket/q/quota", fmt, body(json!({"blockSize": 10, "notificationSize": 8, "namespace": "ns1"}), xml)).await;
+        let response = env
+            .send(
+                Method::PUT,
+                "/object/bucket/q/quota",
+                fmt,
+                body(
+                    json!({"blockSize": 10, "notificationSize": 8, "namespace": "ns1"}),
+                    xml,
+                ),
+            )
+            .await;
         assert_eq!(response.status(), 200);
         // Without namespace (as CloudStack calls it): resolved to the only bucket named q.
         let (status, quota) = get(&env, "/object/bucket/q/quota", fmt).await;
         assert_eq!(status, 200);
-        assert_eq!((text(&quota, "blockSize"), text(&quota, "notificationSize")), ("10".into(), "8".into()));
-        assert_eq!((text(&quota, "bucketname"), text(&quota, "namespace")), ("q".into(), "ns1".into()));
-        assert_eq!(env.send(Method::DELETE, "/object/bucket/q/quota?namespace=ns1", fmt, None).await.status(), 200);
+        assert_eq!(
+            (text(&quota, "blockSize"), text(&quota, "notificationSize")),
+            ("10".into(), "8".into())
+        );
+        assert_eq!(
+            (text(&quota, "bucketname"), text(&quota, "namespace")),
+            ("q".into(), "ns1".into())
+        );
+        assert_eq!(
+            env.send(
+                Method::DELETE,
+                "/object/bucket/q/quota?namespace=ns1",
+                fmt,
+                None
+            )
+            .await
+            .status(),
+            200
+        );
         let (_, quota) = get(&env, "/object/bucket/q/quota?namespace=ns1", fmt).await;
-        assert_eq!((text(&quota, "blockSize"), text(&quota, "notificationSize")), ("-1".into(), "-1".into()));
+        assert_eq!(
+            (text(&quota, "blockSize"), text(&quota, "notificationSize")),
+            ("-1".into(), "-1".into())
+        );
     }
-    for payload in [json!({"blockSize": -1, "notificationSize": -1}), json!({"blockSize": 5, "notificationSize": 6}), json!({"blockSize": 0})] {
-        let (status, error) = read(env.send(Method::PUT, "/object/bucket/q/quota?namespace=ns1", Fmt::Json, body(payload, "")).await, Fmt::Json).await;
+    for payload in [
+        json!({"blockSize": -1, "notificationSize": -1}),
+        json!({"blockSize": 5, "notificationSize": 6}),
+        json!({"blockSize": 0}),
+    ] {
+        let (status, error) = read(
+            env.send(
+                Method::PUT,
+                "/object/bucket/q/quota?namespace=ns1",
+                Fmt::Json,
+                body(payload, ""),
+            )
+            .await,
+            Fmt::Json,
+        )
+        .await;
         assert_eq!((status, text(&error, "code")), (400, "1008".into()));
     }
-    let (status, _) = read(env.send(Method::PUT, "/object/bucket/q/quota?namespace=ns1", Fmt::Json, body(json!({"blockSize": 3}), "")).await, Fmt::Json).await;
+    let (status, _) = read(
+        env.send(
+            Method::PUT,
+            "/object/bucket/q/quota?namespace=ns1",
+            Fmt::Json,
+            body(json!({"blockSize": 3}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 200, "a missing value counts as -1");
     env.stop().await;
 }
@@ -223,22 +455,80 @@ async fn quota_get_put_delete_and_rules() {
 async fn policy_get_put_delete() {
     let env = start().await;
     bucket(&env, "p", Fmt::Json, json!({})).await;
-    let response = env.send(Method::GET, "/object/bucket/p/policy?namespace=ns1", Fmt::Json, None).await;
+    let response = env
+        .send(
+            Method::GET,
+            "/object/bucket/p/policy?namespace=ns1",
+            Fmt::Json,
+            None,
+        )
+        .await;
     assert_eq!(response.status(), 200);
-    assert!(response.text().await.unwrap().is_empty(), "no policy: 200 with an empty body");
+    assert!(
+        response.text().await.unwrap().is_empty(),
+        "no policy: 200 with an empty body"
+    );
     let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::p/*"]}]});
-    assert_eq!(env.send(Method::PUT, "/object/bucket/p/policy?namespace=ns1", Fmt::Json, body(policy.clone(), "")).await.status(), 200);
-    let response = env.send(Method::GET, "/object/bucket/p/policy?namespace=ns1", Fmt::Xml, None).await;
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/p/policy?namespace=ns1",
+            Fmt::Json,
+            body(policy.clone(), "")
+        )
+        .await
+        .status(),
+        200
+    );
+    let response = env
+        .send(
+            Method::GET,
+            "/object/bucket/p/policy?namespace=ns1",
+            Fmt::Xml,
+            None,
+        )
+        .await;
     assert_eq!(response.headers()["content-type"], "application/json");
     let got: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
     assert_eq!(got, policy);
-    for bad in [json!({}), json!({"Version": "2012-10-17"}), json!({"Statement": []})] {
-        let (status, error) = read(env.send(Method::PUT, "/object/bucket/p/policy?namespace=ns1", Fmt::Json, body(bad, "")).await, Fmt::Json).await;
+    for bad in [
+        json!({}),
+        json!({"Version": "2012-10-17"}),
+        json!({"Statement": []}),
+    ] {
+        let (status, error) = read(
+            env.send(
+                Method::PUT,
+                "/object/bucket/p/policy?namespace=ns1",
+                Fmt::Json,
+                body(bad, ""),
+            )
+            .await,
+            Fmt::Json,
+        )
+        .await;
         assert_eq!(status, 400);
         assert!(text(&error, "details").contains("Statement"));
     }
-    assert_eq!(env.send(Method::DELETE, "/object/bucket/p/policy?namespace=ns1", Fmt::Json, None).await.status(), 200);
-    let response = env.send(Method::GET, "/object/bucket/p/policy?namespace=ns1", Fmt::Json, None).await;
+    assert_eq!(
+        env.send(
+            Method::DELETE,
+            "/object/bucket/p/policy?namespace=ns1",
+            Fmt::Json,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    let response = env
+        .send(
+            Method::GET,
+            "/object/bucket/p/policy?namespace=ns1",
+            Fmt::Json,
+            None,
+        )
+        .await;
     assert!(response.text().await.unwrap().is_empty());
     env.stop().await;
 }
@@ -252,34 +542,109 @@ async fn versioning_owner_lock_retention_and_stale() {
     assert_eq!(versioning, json!({}), "never versioned: no Status");
     for fmt in Fmt::both() {
         for status in ["Enabled", "Suspended"] {
-            let xml = format!("<VersioningConfiguration><Status>{status}</Status></VersioningConfiguration>");
-            let response = env.send(Method::PUT, "/object/bucket/v/versioning?namespace=ns1", fmt, body(json!({"Status": status}), &xml)).await;
+            let xml = format!(
+                "<VersioningConfiguration><Status>{status}</Status></VersioningConfiguration>"
+            );
+            let response = env
+                .send(
+                    Method::PUT,
+                    "/object/bucket/v/versioning?namespace=ns1",
+                    fmt,
+                    body(json!({"Status": status}), &xml),
+                )
+                .await;
             assert_eq!(response.status(), 200);
             let (_, versioning) = get(&env, "/object/bucket/v/versioning?namespace=ns1", fmt).await;
             assert_eq!(text(&versioning, "Status"), status);
         }
-        let (status, _) = read(env.send(Method::PUT, "/object/bucket/v/versioning?namespace=ns1", fmt, body(json!({"Status": "On"}), "<VersioningConfiguration><Status>On</Status></VersioningConfiguration>")).await, fmt).await;
+        let (status, _) = read(
+            env.send(
+                Method::PUT,
+                "/object/bucket/v/versioning?namespace=ns1",
+                fmt,
+                body(
+                    json!({"Status": "On"}),
+                    "<VersioningConfiguration><Status>On</Status></VersioningConfiguration>",
+                ),
+            )
+            .await,
+            fmt,
+        )
+        .await;
         assert_eq!(status, 400);
         for locked in ["true", "false"] {
-            let response = env.send(Method::PUT, &format!("/object/bucket/v/lock/{locked}"), fmt, body(json!({"namespace": "ns1"}), "<set_bucket_lock><namespace>ns1</namespace></set_bucket_lock>")).await;
+            let response = env
+                .send(
+                    Method::PUT,
+                    &format!("/object/bucket/v/lock/{locked}"),
+                    fmt,
+                    body(
+                        json!({"namespace": "ns1"}),
+                        "<set_bucket_lock><namespace>ns1</namespace></set_bucket_lock>",
+                    ),
+                )
+                .await;
             assert_eq!(response.status(), 200);
             let (_, lock) = get(&env, "/object/bucket/v/lock?namespace=ns1", fmt).await;
-            assert_eq!((text(&lock, "isLocked"), text(&lock, "bucket_name")), (locked.to_owned(), "v".into()));
+            assert_eq!(
+                (text(&lock, "isLocked"), text(&lock, "bucket_name")),
+                (locked.to_owned(), "v".into())
+            );
         }
     }
-    let (status, error) = read(env.send(Method::POST, "/object/bucket/v/owner", Fmt::Json, body(json!({"namespace": "ns1", "new_owner": "ghost"}), "")).await, Fmt::Json).await;
+    let (status, error) = read(
+        env.send(
+            Method::POST,
+            "/object/bucket/v/owner",
+            Fmt::Json,
+            body(json!({"namespace": "ns1", "new_owner": "ghost"}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (400, "40010".into()));
     let xml = "<object_bucket_update_owner><namespace>ns1</namespace><new_owner>new-owner</new_owner></object_bucket_update_owner>";
-    assert_eq!(env.send(Method::POST, "/object/bucket/v/owner", Fmt::Xml, body(json!({}), xml)).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/bucket/v/owner",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, info) = get(&env, "/object/bucket/v/info?namespace=ns1", Fmt::Json).await;
     assert_eq!(info["owner"], "new-owner");
     assert_eq!(info["locked"], false);
     let xml = "<default_bucket_retention_update><namespace>ns1</namespace><period>3600</period></default_bucket_retention_update>";
-    assert_eq!(env.send(Method::PUT, "/object/bucket/v/retention", Fmt::Xml, body(json!({}), xml)).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/v/retention",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, retention) = get(&env, "/object/bucket/v/retention?namespace=ns1", Fmt::Json).await;
     assert_eq!(retention["period"], 3600);
     let xml = "<object_bucket_update_is_stale_allowed><namespace>ns1</namespace><is_stale_allowed>true</is_stale_allowed></object_bucket_update_is_stale_allowed>";
-    assert_eq!(env.send(Method::POST, "/object/bucket/v/isstaleallowed", Fmt::Xml, body(json!({}), xml)).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/bucket/v/isstaleallowed",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, info) = get(&env, "/object/bucket/v/info?namespace=ns1", Fmt::Json).await;
     assert_eq!(info["is_stale_allowed"], true);
     env.stop().await;
@@ -299,15 +664,49 @@ async fn acl_replaces_the_whole_document() {
         "<group_acl><group>public</group><permission>read</permission><permission>read_acl</permission></group_acl>",
         "</acl></bucket_acl>"
     );
-    assert_eq!(env.send(Method::PUT, "/object/bucket/a/acl", Fmt::Xml, body(json!({}), xml)).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/a/acl",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, acl) = get(&env, "/object/bucket/a/acl?namespace=ns1", Fmt::Json).await;
-    assert_eq!(acl["acl"]["group_acl"], json!([{"group": "public", "permission": ["read", "read_acl"]}]));
+    assert_eq!(
+        acl["acl"]["group_acl"],
+        json!([{"group": "public", "permission": ["read", "read_acl"]}])
+    );
     let cleared = json!({"bucket": "a", "namespace": "ns1", "acl": {}});
-    assert_eq!(env.send(Method::PUT, "/object/bucket/a/acl", Fmt::Json, body(cleared, "")).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/a/acl",
+            Fmt::Json,
+            body(cleared, "")
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, acl) = get(&env, "/object/bucket/a/acl?namespace=ns1", Fmt::Json).await;
     assert_eq!(acl["acl"]["user_acl"], json!([]));
-    let bad = json!({"namespace": "ns1", "acl": {"user_acl": [{"user": "root", "permission": ["fly"]}]}});
-    let (status, error) = read(env.send(Method::PUT, "/object/bucket/a/acl", Fmt::Json, body(bad, "")).await, Fmt::Json).await;
+    let bad =
+        json!({"namespace": "ns1", "acl": {"user_acl": [{"user": "root", "permission": ["fly"]}]}});
+    let (status, error) = read(
+        env.send(
+            Method::PUT,
+            "/object/bucket/a/acl",
+            Fmt::Json,
+            body(bad, ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (400, "1008".into()));
     env.stop().await;
 }
@@ -317,19 +716,81 @@ async fn tags_add_update_delete_and_limit() {
     let env = start().await;
     bucket(&env, "t", Fmt::Json, json!({})).await;
     let xml = "<add_bucket_tags><TagSet><Tag><Key>k1</Key><Value>v1</Value></Tag></TagSet><namespace>ns1</namespace></add_bucket_tags>";
-    assert_eq!(env.send(Method::POST, "/object/bucket/t/tags", Fmt::Xml, body(json!({}), xml)).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/bucket/t/tags",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        200
+    );
     let update = json!({"TagSet": [{"Key": "k1", "Value": "v2"}], "namespace": "ns1"});
-    assert_eq!(env.send(Method::PUT, "/object/bucket/t/tags", Fmt::Json, body(update, "")).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/t/tags",
+            Fmt::Json,
+            body(update, "")
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, info) = get(&env, "/object/bucket/t/info?namespace=ns1", Fmt::Json).await;
     assert_eq!(info["TagSet"], json!([{"Key": "k1", "Value": "v2"}]));
     let missing = json!({"TagSet": [{"Key": "nope", "Value": "x"}], "namespace": "ns1"});
-    assert_eq!(env.send(Method::PUT, "/object/bucket/t/tags", Fmt::Json, body(missing.clone(), "")).await.status(), 400);
-    assert_eq!(env.send(Method::DELETE, "/object/bucket/t/tags", Fmt::Json, body(missing, "")).await.status(), 400);
-    let many: Vec<Value> = (0..10).map(|n| json!({"Key": format!("x{n}"), "Value": "v"})).collect();
-    let (status, error) = read(env.send(Method::POST, "/object/bucket/t/tags", Fmt::Json, body(json!({"TagSet": many, "namespace": "ns1"}), "")).await, Fmt::Json).await;
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/t/tags",
+            Fmt::Json,
+            body(missing.clone(), "")
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        env.send(
+            Method::DELETE,
+            "/object/bucket/t/tags",
+            Fmt::Json,
+            body(missing, "")
+        )
+        .await
+        .status(),
+        400
+    );
+    let many: Vec<Value> = (0..10)
+        .map(|n| json!({"Key": format!("x{n}"), "Value": "v"}))
+        .collect();
+    let (status, error) = read(
+        env.send(
+            Method::POST,
+            "/object/bucket/t/tags",
+            Fmt::Json,
+            body(json!({"TagSet": many, "namespace": "ns1"}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (400, "1031".into()));
     let delete = json!({"TagSet": [{"Key": "k1"}], "namespace": "ns1"});
-    assert_eq!(env.send(Method::DELETE, "/object/bucket/t/tags", Fmt::Json, body(delete, "")).await.status(), 200);
+    assert_eq!(
+        env.send(
+            Method::DELETE,
+            "/object/bucket/t/tags",
+            Fmt::Json,
+            body(delete, "")
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, info) = get(&env, "/object/bucket/t/info?namespace=ns1", Fmt::Json).await;
     assert_eq!(info["TagSet"], json!([]));
     env.stop().await;
@@ -339,19 +800,89 @@ async fn tags_add_update_delete_and_limit() {
 async fn object_lock_configuration() {
     let env = start().await;
     bucket(&env, "ol", Fmt::Json, json!({})).await;
-    assert_eq!(get(&env, "/object/bucket/ol/object-lock-config?namespace=ns1", Fmt::Json).await.0, 400);
+    assert_eq!(
+        get(
+            &env,
+            "/object/bucket/ol/object-lock-config?namespace=ns1",
+            Fmt::Json
+        )
+        .await
+        .0,
+        400
+    );
     let config = json!({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3}}});
-    assert_eq!(env.send(Method::PUT, "/object/bucket/ol/object-lock-config?namespace=ns1", Fmt::Json, body(config.clone(), "")).await.status(), 400);
-    assert_eq!(env.send(Method::PUT, "/object/bucket/ol/object-lock-enable?namespace=ns1", Fmt::Json, None).await.status(), 200);
-    assert_eq!(env.send(Method::PUT, "/object/bucket/ol/object-lock-config?namespace=ns1", Fmt::Json, body(config.clone(), "")).await.status(), 200);
-    let (_, got) = get(&env, "/object/bucket/ol/object-lock-config?namespace=ns1", Fmt::Json).await;
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/ol/object-lock-config?namespace=ns1",
+            Fmt::Json,
+            body(config.clone(), "")
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/ol/object-lock-enable?namespace=ns1",
+            Fmt::Json,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/ol/object-lock-config?namespace=ns1",
+            Fmt::Json,
+            body(config.clone(), "")
+        )
+        .await
+        .status(),
+        200
+    );
+    let (_, got) = get(
+        &env,
+        "/object/bucket/ol/object-lock-config?namespace=ns1",
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(got, config);
     let bad = json!({"Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3, "Years": 1}}});
-    assert_eq!(env.send(Method::PUT, "/object/bucket/ol/object-lock-config?namespace=ns1", Fmt::Json, body(bad, "")).await.status(), 400);
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/bucket/ol/object-lock-config?namespace=ns1",
+            Fmt::Json,
+            body(bad, "")
+        )
+        .await
+        .status(),
+        400
+    );
     let suspend = json!({"Status": "Suspended"});
-    let (status, error) = read(env.send(Method::PUT, "/object/bucket/ol/versioning?namespace=ns1", Fmt::Json, body(suspend, "")).await, Fmt::Json).await;
+    let (status, error) = read(
+        env.send(
+            Method::PUT,
+            "/object/bucket/ol/versioning?namespace=ns1",
+            Fmt::Json,
+            body(suspend, ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (400, "1012".into()));
     let (_, info) = get(&env, "/object/bucket/ol/info?namespace=ns1", Fmt::Json).await;
-    assert_eq!((info["default_object_lock_retention_mode"].clone(), info["default_object_lock_retention_days"].clone()), (json!("GOVERNANCE"), json!(3)));
+    assert_eq!(
+        (
+            info["default_object_lock_retention_mode"].clone(),
+            info["default_object_lock_retention_days"].clone()
+        ),
+        (json!("GOVERNANCE"), json!(3))
+    );
     env.stop().await;
 }

@@ -13,7 +13,11 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn control_plane_is_off_unless_enabled() {
     let env = start().await;
-    let (status, error) = read(env.send(Method::GET, "/_sim/log", Fmt::Json, None).await, Fmt::Json).await;
+    let (status, error) = read(
+        env.send(Method::GET, "/_sim/log", Fmt::Json, None).await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 404);
     assert!(error["code"].is_number());
     env.stop().await;
@@ -25,36 +29,126 @@ async fn control_plane_over_http() {
     let url = env.sim.mgmt_url();
     let http = &env.http;
     env.send(Method::GET, "/user/whoami", Fmt::Json, None).await;
-    let log: Vec<Value> = http.get(format!("{url}/_sim/log")).send().await.unwrap().json().await.unwrap();
-    assert!(log.iter().any(|r| r["path"] == "/user/whoami" && r["status"] == 200 && r["api"] == "mgmt"));
-    assert!(log.iter().all(|r| !r["path"].as_str().unwrap().starts_with("/_sim/")), "control calls are not logged");
-    assert_eq!(http.delete(format!("{url}/_sim/log")).send().await.unwrap().status(), 204);
+    let log: Vec<Value> = http
+        .get(format!("{url}/_sim/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|r| r["path"] == "/user/whoami" && r["status"] == 200 && r["api"] == "mgmt")
+    );
+    assert!(
+        log.iter()
+            .all(|r| !r["path"].as_str().unwrap().starts_with("/_sim/")),
+        "control calls are not logged"
+    );
+    assert_eq!(
+        http.delete(format!("{url}/_sim/log"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
     assert!(env.sim.control().request_log().is_empty());
 
-    let tokens: Value = http.get(format!("{url}/_sim/tokens/root")).send().await.unwrap().json().await.unwrap();
+    let tokens: Value = http
+        .get(format!("{url}/_sim/tokens/root"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(tokens["live"], 1);
-    let revoked: Value = http.post(format!("{url}/_sim/tokens/root/revoke")).send().await.unwrap().json().await.unwrap();
+    let revoked: Value = http
+        .post(format!("{url}/_sim/tokens/root/revoke"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(revoked["revoked"], 1);
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Json, None).await.status(), 401);
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
+            .await
+            .status(),
+        401
+    );
 
     let token = common::login(http, &url, "root", "ChangeMe").await;
-    let response = http.post(format!("{url}/_sim/clock/advance")).json(&json!({"secs": 8 * 3600})).send().await.unwrap();
+    let response = http
+        .post(format!("{url}/_sim/clock/advance"))
+        .json(&json!({"secs": 8 * 3600}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 204);
-    let response = http.get(format!("{url}/user/whoami")).header("X-SDS-AUTH-TOKEN", &token).send().await.unwrap();
+    let response = http
+        .get(format!("{url}/user/whoami"))
+        .header("X-SDS-AUTH-TOKEN", &token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401, "the 8-hour lifetime passed");
 
     let rule = json!({"api": "mgmt", "path_prefix": "/user", "error_503": 1.0, "times": 1});
-    assert_eq!(http.post(format!("{url}/_sim/faults")).json(&rule).send().await.unwrap().status(), 204);
-    let rules: Vec<Value> = http.get(format!("{url}/_sim/faults")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        http.post(format!("{url}/_sim/faults"))
+            .json(&rule)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let rules: Vec<Value> = http
+        .get(format!("{url}/_sim/faults"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(rules.len(), 1);
     let response = http.get(format!("{url}/user/whoami")).send().await.unwrap();
     assert_eq!(response.status(), 503);
-    assert_eq!(http.delete(format!("{url}/_sim/faults")).send().await.unwrap().status(), 204);
+    assert_eq!(
+        http.delete(format!("{url}/_sim/faults"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
 
     let usage = json!({"bytes": 10, "objects": 1});
-    assert_eq!(http.put(format!("{url}/_sim/usage/ns1/b")).json(&usage).send().await.unwrap().status(), 204);
-    let got: Value = http.get(format!("{url}/_sim/usage/ns1/b")).send().await.unwrap().json().await.unwrap();
-    assert_eq!((got["bytes"].clone(), got["objects"].clone()), (json!(10), json!(1)));
+    assert_eq!(
+        http.put(format!("{url}/_sim/usage/ns1/b"))
+            .json(&usage)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let got: Value = http
+        .get(format!("{url}/_sim/usage/ns1/b"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (got["bytes"].clone(), got["objects"].clone()),
+        (json!(10), json!(1))
+    );
     env.stop().await;
 }
 
@@ -62,27 +156,89 @@ async fn control_plane_over_http() {
 async fn injected_503_500_and_dropped_connections() {
     let env = start().await;
     let control = env.sim.control();
-    control.add_fault(FaultRule { error_503: 1.0, times: Some(2), ..FaultRule::new(Api::Mgmt, "/object/bucket") });
+    control.add_fault(FaultRule {
+        error_503: 1.0,
+        times: Some(2),
+        ..FaultRule::new(Api::Mgmt, "/object/bucket")
+    });
     for fmt in Fmt::both() {
-        let (status, error) = read(env.send(Method::GET, "/object/bucket?namespace=ns1", fmt, None).await, fmt).await;
+        let (status, error) = read(
+            env.send(Method::GET, "/object/bucket?namespace=ns1", fmt, None)
+                .await,
+            fmt,
+        )
+        .await;
         assert_eq!(status, 503);
-        assert_eq!((text(&error, "code"), text(&error, "retryable")), ("6000".into(), "true".into()));
+        assert_eq!(
+            (text(&error, "code"), text(&error, "retryable")),
+            ("6000".into(), "true".into())
+        );
     }
-    assert_eq!(env.send(Method::GET, "/object/bucket?namespace=ns1", Fmt::Json, None).await.status(), 200, "times ran out");
+    assert_eq!(
+        env.send(Method::GET, "/object/bucket?namespace=ns1", Fmt::Json, None)
+            .await
+            .status(),
+        200,
+        "times ran out"
+    );
     assert!(control.fault_rules().is_empty());
 
-    control.add_fault(FaultRule { error_500: 1.0, method: Some("POST".into()), ..FaultRule::new(Api::Mgmt, "/") });
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Json, None).await.status(), 200, "method filter");
-    let (status, error) = read(env.send(Method::POST, "/object/users", Fmt::Json, body(json!({"user": "u", "namespace": "ns1"}), "")).await, Fmt::Json).await;
-    assert_eq!((status, error["code"].as_i64(), error["retryable"].as_bool()), (500, Some(7000), Some(false)));
+    control.add_fault(FaultRule {
+        error_500: 1.0,
+        method: Some("POST".into()),
+        ..FaultRule::new(Api::Mgmt, "/")
+    });
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
+            .await
+            .status(),
+        200,
+        "method filter"
+    );
+    let (status, error) = read(
+        env.send(
+            Method::POST,
+            "/object/users",
+            Fmt::Json,
+            body(json!({"user": "u", "namespace": "ns1"}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
+    assert_eq!(
+        (status, error["code"].as_i64(), error["retryable"].as_bool()),
+        (500, Some(7000), Some(false))
+    );
     control.clear_faults();
 
-    control.add_fault(FaultRule { drop_connection: 1.0, times: Some(1), latency: Some(Duration::from_millis(5)), ..FaultRule::new(Api::Mgmt, "/user/whoami") });
-    let error = env.req(Method::GET, "/user/whoami", Fmt::Json).send().await.unwrap_err();
-    assert!(error.is_request() || error.is_connect() || error.to_string().contains("connection"), "{error}");
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Json, None).await.status(), 200);
+    control.add_fault(FaultRule {
+        drop_connection: 1.0,
+        times: Some(1),
+        latency: Some(Duration::from_millis(5)),
+        ..FaultRule::new(Api::Mgmt, "/user/whoami")
+    });
+    let error = env
+        .req(Method::GET, "/user/whoami", Fmt::Json)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_request() || error.is_connect() || error.to_string().contains("connection"),
+        "{error}"
+    );
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
+            .await
+            .status(),
+        200
+    );
     let log = control.request_log();
-    assert!(log.iter().any(|r| r.path == "/user/whoami" && r.status == 0), "a dropped request is logged with status 0");
+    assert!(
+        log.iter()
+            .any(|r| r.path == "/user/whoami" && r.status == 0),
+        "a dropped request is logged with status 0"
+    );
     env.stop().await;
 }
 
@@ -90,10 +246,18 @@ async fn injected_503_500_and_dropped_connections() {
 async fn faults_are_deterministic_under_a_seed() {
     async fn statuses(seed: u64) -> Vec<u16> {
         let env = start_with(Sim::builder().fault_seed(seed)).await;
-        env.sim.control().add_fault(FaultRule { error_503: 0.5, ..FaultRule::new(Api::Mgmt, "/user/whoami") });
+        env.sim.control().add_fault(FaultRule {
+            error_503: 0.5,
+            ..FaultRule::new(Api::Mgmt, "/user/whoami")
+        });
         let mut statuses = Vec::new();
         for _ in 0..24 {
-            statuses.push(env.send(Method::GET, "/user/whoami", Fmt::Json, None).await.status().as_u16());
+            statuses.push(
+                env.send(Method::GET, "/user/whoami", Fmt::Json, None)
+                    .await
+                    .status()
+                    .as_u16(),
+            );
         }
         env.stop().await;
         statuses
@@ -113,30 +277,70 @@ async fn s3_requests_are_logged_and_faultable() {
     env.http.get(format!("{s3}/")).send().await.unwrap();
     let log = control.request_log();
     assert_eq!(log.len(), 1);
-    assert_eq!((log[0].api, log[0].method.as_str(), log[0].path.as_str()), (Api::S3, "GET", "/"));
-    control.add_fault(FaultRule { error_503: 1.0, ..FaultRule::new(Api::S3, "/") });
-    let response = env.http.get(format!("{s3}/some-bucket")).send().await.unwrap();
+    assert_eq!(
+        (log[0].api, log[0].method.as_str(), log[0].path.as_str()),
+        (Api::S3, "GET", "/")
+    );
+    control.add_fault(FaultRule {
+        error_503: 1.0,
+        ..FaultRule::new(Api::S3, "/")
+    });
+    let response = env
+        .http
+        .get(format!("{s3}/some-bucket"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 503);
-    assert!(response.text().await.unwrap().contains("<Code>ServiceUnavailable</Code>"));
-    assert_eq!(env.send(Method::GET, "/user/whoami", Fmt::Json, None).await.status(), 200, "S3 rules spare mgmt");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("<Code>ServiceUnavailable</Code>")
+    );
+    assert_eq!(
+        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
+            .await
+            .status(),
+        200,
+        "S3 rules spare mgmt"
+    );
     env.stop().await;
 }
 
 #[tokio::test]
 async fn tls_with_the_generated_ca() {
-    let sim = Sim::builder().mgmt_tls(true).s3_tls(true).start().await.unwrap();
+    let sim = Sim::builder()
+        .mgmt_tls(true)
+        .s3_tls(true)
+        .start()
+        .await
+        .unwrap();
     assert!(sim.mgmt_url().starts_with("https://127.0.0.1:"));
     assert!(sim.s3_url().starts_with("https://127.0.0.1:"));
     let pem = sim.ca_pem().expect("a CA with TLS on");
     let ca = reqwest::Certificate::from_pem(pem.as_bytes()).unwrap();
-    let trusting = reqwest::Client::builder().tls_certs_only([ca]).build().unwrap();
+    let trusting = reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .unwrap();
     for host in ["127.0.0.1", "localhost"] {
         let url = sim.mgmt_url().replace("127.0.0.1", host);
-        let response = trusting.get(format!("{url}/login")).basic_auth("root", Some("ChangeMe")).send().await.unwrap();
+        let response = trusting
+            .get(format!("{url}/login"))
+            .basic_auth("root", Some("ChangeMe"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "{host}");
     }
     let strict = reqwest::Client::builder().build().unwrap();
-    let error = strict.get(format!("{}/login", sim.mgmt_url())).send().await.unwrap_err();
+    let error = strict
+        .get(format!("{}/login", sim.mgmt_url()))
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_connect() || error.is_request(), "{error}");
     sim.shutdown().await;
     let plain = Sim::builder().start().await.unwrap();
@@ -149,16 +353,64 @@ async fn state_file_keeps_users_keys_and_buckets_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     let env = start_with(Sim::builder().state_file(&path)).await;
-    env.send(Method::POST, "/object/users", Fmt::Json, body(json!({"user": "keep", "namespace": "ns1"}), "")).await;
-    let (_, key) = read(env.send(Method::POST, "/object/user-secret-keys/keep", Fmt::Json, body(json!({"namespace": "ns1"}), "")).await, Fmt::Json).await;
-    env.send(Method::POST, "/object/bucket", Fmt::Json, body(json!({"name": "kept", "namespace": "ns1", "owner": "keep", "blockSize": 4}), "")).await;
+    env.send(
+        Method::POST,
+        "/object/users",
+        Fmt::Json,
+        body(json!({"user": "keep", "namespace": "ns1"}), ""),
+    )
+    .await;
+    let (_, key) = read(
+        env.send(
+            Method::POST,
+            "/object/user-secret-keys/keep",
+            Fmt::Json,
+            body(json!({"namespace": "ns1"}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
+    env.send(
+        Method::POST,
+        "/object/bucket",
+        Fmt::Json,
+        body(
+            json!({"name": "kept", "namespace": "ns1", "owner": "keep", "blockSize": 4}),
+            "",
+        ),
+    )
+    .await;
     env.stop().await;
     assert!(path.exists());
 
     let env = start_with(Sim::builder().state_file(&path)).await;
-    let (status, info) = read(env.send(Method::GET, "/object/bucket/kept/info?namespace=ns1", Fmt::Json, None).await, Fmt::Json).await;
-    assert_eq!((status, info["owner"].clone(), info["block_size"].clone()), (200, json!("keep"), json!(4)));
-    let (_, keys) = read(env.send(Method::GET, "/object/user-secret-keys/keep", Fmt::Json, None).await, Fmt::Json).await;
+    let (status, info) = read(
+        env.send(
+            Method::GET,
+            "/object/bucket/kept/info?namespace=ns1",
+            Fmt::Json,
+            None,
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
+    assert_eq!(
+        (status, info["owner"].clone(), info["block_size"].clone()),
+        (200, json!("keep"), json!(4))
+    );
+    let (_, keys) = read(
+        env.send(
+            Method::GET,
+            "/object/user-secret-keys/keep",
+            Fmt::Json,
+            None,
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(keys["secret_key_1"], key["secret_key"]);
     env.stop().await;
 }
@@ -167,10 +419,19 @@ async fn state_file_keeps_users_keys_and_buckets_across_restarts() {
 async fn unknown_paths_and_methods_answer_ecs_errors() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, error) = read(env.send(Method::GET, "/object/nothing-here", fmt, None).await, fmt).await;
+        let (status, error) = read(
+            env.send(Method::GET, "/object/nothing-here", fmt, None)
+                .await,
+            fmt,
+        )
+        .await;
         assert_eq!(status, 404);
         assert!(!text(&error, "code").is_empty());
-        let (status, error) = read(env.send(Method::DELETE, "/object/bucket", fmt, None).await, fmt).await;
+        let (status, error) = read(
+            env.send(Method::DELETE, "/object/bucket", fmt, None).await,
+            fmt,
+        )
+        .await;
         assert_eq!((status, text(&error, "code")), (405, "1007".into()));
     }
     env.stop().await;
@@ -210,7 +471,16 @@ async fn toml_seed_builds_the_starting_state() {
         .await
         .unwrap();
     assert_eq!(keys["secret_key_1"], "alice-secret");
-    let refused = http.get(format!("{}/login", sim.mgmt_url())).basic_auth("root", Some("ChangeMe")).send().await.unwrap();
-    assert_eq!(refused.status(), 401, "the seed replaces the factory default");
+    let refused = http
+        .get(format!("{}/login", sim.mgmt_url()))
+        .basic_auth("root", Some("ChangeMe"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        401,
+        "the seed replaces the factory default"
+    );
     sim.shutdown().await;
 }

@@ -22,21 +22,54 @@ use serde_json::Value;
 
 /// Broker stubs not replayed, by file-name prefix (after `mappings__`), with the reason.
 const SKIP_CFSB: &[(&str, &str)] = &[
-    ("baseurl-", "base URLs (/object/baseurl) are not emulated: the driver addresses S3 by path"),
-    ("iam-", "the IAM API (POST /iam?Action=...) is outside the CloudStack subset"),
-    ("nfsexport-", "NFS exports (/object/nfs/exports) are not emulated"),
-    ("user-info-", "the broker's success stubs answer GET /object/users/{uid}/info with a user_secret_keys body; the reference says not to copy that"),
-    ("user-info2-", "same wrong user_secret_keys body as user-info-"),
-    ("namespace-retention-delete", "DELETE of a retention class exists only in these stubs, not in the OpenAPI file (reference: unsupported)"),
+    (
+        "baseurl-",
+        "base URLs (/object/baseurl) are not emulated: the driver addresses S3 by path",
+    ),
+    (
+        "iam-",
+        "the IAM API (POST /iam?Action=...) is outside the CloudStack subset",
+    ),
+    (
+        "nfsexport-",
+        "NFS exports (/object/nfs/exports) are not emulated",
+    ),
+    (
+        "user-info-",
+        "the broker's success stubs answer GET /object/users/{uid}/info with a user_secret_keys body; the reference says not to copy that",
+    ),
+    (
+        "user-info2-",
+        "same wrong user_secret_keys body as user-info-",
+    ),
+    (
+        "namespace-retention-delete",
+        "DELETE of a retention class exists only in these stubs, not in the OpenAPI file (reference: unsupported)",
+    ),
 ];
 
 /// Cassette interactions not replayed, by URL fragment, with the reason.
 const SKIP_VCR: &[(&str, &str)] = &[
-    ("/mgmt/serviceLogin", "ObjectScale gateway service login, not ECS"),
-    ("/vdc/alertpolicy", "ObjectScale alert policies are not emulated"),
-    ("/replication/control", "ObjectScale replication control is not emulated"),
-    ("/object/mt/", "ObjectScale metering (/object/mt) is not emulated"),
-    ("/vdc/recovery-status", "ObjectScale recovery status is not emulated"),
+    (
+        "/mgmt/serviceLogin",
+        "ObjectScale gateway service login, not ECS",
+    ),
+    (
+        "/vdc/alertpolicy",
+        "ObjectScale alert policies are not emulated",
+    ),
+    (
+        "/replication/control",
+        "ObjectScale replication control is not emulated",
+    ),
+    (
+        "/object/mt/",
+        "ObjectScale metering (/object/mt) is not emulated",
+    ),
+    (
+        "/vdc/recovery-status",
+        "ObjectScale recovery status is not emulated",
+    ),
     ("/object/tenants", "ObjectScale tenants are not emulated"),
 ];
 
@@ -62,7 +95,10 @@ const SKIP_VCR_EXACT: &[(&str, &str)] = &[
         "GET /object/bucket/testbucket/quota?namespace=130820808912778549",
         "ObjectScale answered 404 with a quota body for a missing bucket; ECS answers 400/1004 (broker stubs), which the emulator follows",
     ),
-    ("PUT /object/bucket/testbucket1/policy", "the cassette recorded this PUT with an empty body; ECS requires a policy with Statement"),
+    (
+        "PUT /object/bucket/testbucket1/policy",
+        "the cassette recorded this PUT with an empty body; ECS requires a policy with Statement",
+    ),
 ];
 
 /// The policy PUT by stubs that recorded no body (the broker's default bucket policy).
@@ -95,15 +131,26 @@ struct Stub {
 }
 
 fn header(request: &Value, name: &str) -> Option<String> {
-    request["headers"][name]["equalTo"].as_str().map(str::to_owned)
+    request["headers"][name]["equalTo"]
+        .as_str()
+        .map(str::to_owned)
 }
 
 fn stub(name: &str, mapping: &Value) -> Stub {
     let request = &mapping["request"];
     let response = &mapping["response"];
-    let (content_type, body) = match request["bodyPatterns"][0].as_object().and_then(|p| p.iter().next()) {
-        Some((kind, value)) if kind == "equalToXml" => (Some("application/xml".to_owned()), value.as_str().map(str::to_owned)),
-        Some((kind, value)) if kind == "equalToJson" => (Some("application/json".to_owned()), value.as_str().map(str::to_owned)),
+    let (content_type, body) = match request["bodyPatterns"][0]
+        .as_object()
+        .and_then(|p| p.iter().next())
+    {
+        Some((kind, value)) if kind == "equalToXml" => (
+            Some("application/xml".to_owned()),
+            value.as_str().map(str::to_owned),
+        ),
+        Some((kind, value)) if kind == "equalToJson" => (
+            Some("application/json".to_owned()),
+            value.as_str().map(str::to_owned),
+        ),
         _ => (header(request, "Content-Type"), None),
     };
     let status = match &response["status"] {
@@ -113,7 +160,11 @@ fn stub(name: &str, mapping: &Value) -> Stub {
     Stub {
         exchange: Exchange {
             name: name.to_owned(),
-            method: request["method"].as_str().expect("method").parse().expect("method"),
+            method: request["method"]
+                .as_str()
+                .expect("method")
+                .parse()
+                .expect("method"),
             path: request["url"].as_str().expect("url").to_owned(),
             accept: header(request, "Accept"),
             content_type,
@@ -137,10 +188,20 @@ fn load_stubs() -> Vec<Stub> {
         .collect();
     files.sort();
     for path in files {
-        let name = path.file_stem().unwrap().to_string_lossy().trim_start_matches("mappings__").to_owned();
+        let name = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .trim_start_matches("mappings__")
+            .to_owned();
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         match doc.get("mappings").and_then(Value::as_array) {
-            Some(mappings) => stubs.extend(mappings.iter().enumerate().map(|(i, m)| stub(&format!("{name}#{i}"), m))),
+            Some(mappings) => stubs.extend(
+                mappings
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| stub(&format!("{name}#{i}"), m)),
+            ),
             None => stubs.push(stub(&name, &doc)),
         }
     }
@@ -203,18 +264,27 @@ fn missing(recorded: &str, ours: &str) -> Vec<String> {
     let ours = names(ours);
     names(recorded)
         .into_iter()
-        .filter(|name| match RENAMED.iter().find(|(at, old, _)| *at == context && old == name) {
-            Some((_, _, "")) => false,
-            Some((_, _, new)) => !ours.contains(*new) && !ours.contains(name),
-            None => !ours.contains(name),
+        .filter(|name| {
+            match RENAMED
+                .iter()
+                .find(|(at, old, _)| *at == context && old == name)
+            {
+                Some((_, _, "")) => false,
+                Some((_, _, new)) => !ours.contains(*new) && !ours.contains(name),
+                None => !ours.contains(name),
+            }
         })
         .collect()
 }
 
 async fn send(http: &Client, base: &str, token: &str, exchange: &Exchange) -> (u16, String) {
-    let mut request = http.request(exchange.method.clone(), format!("{base}{}", exchange.path)).header("X-SDS-AUTH-TOKEN", token);
+    let mut request = http
+        .request(exchange.method.clone(), format!("{base}{}", exchange.path))
+        .header("X-SDS-AUTH-TOKEN", token);
     if exchange.path == "/login" {
-        request = http.get(format!("{base}/login")).basic_auth("root", Some("ChangeMe"));
+        request = http
+            .get(format!("{base}/login"))
+            .basic_auth("root", Some("ChangeMe"));
     }
     if let Some(accept) = &exchange.accept {
         request = request.header("Accept", accept);
@@ -225,7 +295,10 @@ async fn send(http: &Client, base: &str, token: &str, exchange: &Exchange) -> (u
     if let Some(body) = &exchange.body {
         request = request.body(body.clone());
     }
-    let response = request.send().await.unwrap_or_else(|e| panic!("{}: {e}", exchange.name));
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", exchange.name));
     let status = response.status().as_u16();
     (status, response.text().await.unwrap_or_default())
 }
@@ -235,10 +308,14 @@ fn prerequisites<'a>(stubs: &'a [Stub], target: &Stub) -> Vec<&'a Stub> {
     let mut chain = Vec::new();
     let mut wanted = target.required.clone();
     for _ in 0..8 {
-        let Some(state) = wanted.take().filter(|s| s != "Started") else { break };
+        let Some(state) = wanted.take().filter(|s| s != "Started") else {
+            break;
+        };
         let step = stubs
             .iter()
-            .filter(|s| s.scenario == target.scenario && s.new_state.as_deref() == Some(state.as_str()))
+            .filter(|s| {
+                s.scenario == target.scenario && s.new_state.as_deref() == Some(state.as_str())
+            })
             .filter(|s| s.exchange.method != Method::GET)
             .min_by_key(|s| s.required.as_deref() != Some("Started"));
         match step {
@@ -256,10 +333,13 @@ fn prerequisites<'a>(stubs: &'a [Stub], target: &Stub) -> Vec<&'a Stub> {
 /// The broker's world: root, replication group rg1 with the recorded URN, namespace ns1
 /// (absent for the namespace scenario, which creates it).
 fn cfsb_seed(with_ns1: bool) -> Seed {
-    let mut seed = Seed::empty().with_mgmt_user("root", "ChangeMe", &[ecs_sim::Role::SystemAdmin], None);
+    let mut seed =
+        Seed::empty().with_mgmt_user("root", "ChangeMe", &[ecs_sim::Role::SystemAdmin], None);
     seed.replication_groups.push(ecs_sim::ReplicationGroupSeed {
         name: "rg1".into(),
-        id: Some("urn:storageos:ReplicationGroupInfo:2ef0a92d-cf88-4933-90ba-90245aa031b1:global".into()),
+        id: Some(
+            "urn:storageos:ReplicationGroupInfo:2ef0a92d-cf88-4933-90ba-90245aa031b1:global".into(),
+        ),
     });
     if with_ns1 {
         seed = seed.with_namespace("ns1", "rg1");
@@ -274,19 +354,32 @@ async fn broker_stubs_replay_with_matching_status_and_names() {
     let mut replayed = Vec::new();
     let mut failures = Vec::new();
     for target in &stubs {
-        if let Some((_, reason)) = SKIP_CFSB.iter().find(|(prefix, _)| target.exchange.name.starts_with(prefix)) {
+        if let Some((_, reason)) = SKIP_CFSB
+            .iter()
+            .find(|(prefix, _)| target.exchange.name.starts_with(prefix))
+        {
             println!("skip {}: {reason}", target.exchange.name);
             continue;
         }
         let creates_namespace = stubs.iter().any(|s| {
-            s.scenario.is_some() && s.scenario == target.scenario && s.exchange.path == "/object/namespaces/namespace"
+            s.scenario.is_some()
+                && s.scenario == target.scenario
+                && s.exchange.path == "/object/namespaces/namespace"
         });
-        let sim = Sim::builder().seed(cfsb_seed(!creates_namespace)).start().await.unwrap();
+        let sim = Sim::builder()
+            .seed(cfsb_seed(!creates_namespace))
+            .start()
+            .await
+            .unwrap();
         let base = sim.mgmt_url();
         let token = common::login(&http, &base, "root", "ChangeMe").await;
         let mut steps = prerequisites(&stubs, target);
         if target.scenario.is_none()
-            && let Some(bucket) = target.exchange.path.strip_prefix("/object/bucket/").and_then(|rest| rest.split('/').next())
+            && let Some(bucket) = target
+                .exchange
+                .path
+                .strip_prefix("/object/bucket/")
+                .and_then(|rest| rest.split('/').next())
         {
             // Stubs outside any scenario still address an existing bucket: create it first.
             let create = format!("bucket-create-{bucket}");
@@ -298,27 +391,52 @@ async fn broker_stubs_replay_with_matching_status_and_names() {
                 exchange.body = Some(BROKER_POLICY.into());
             }
             let (status, body) = send(&http, &base, &token, &exchange).await;
-            assert!(status < 300, "{}: prerequisite {} answered {status}: {body}", target.exchange.name, step.exchange.name);
+            assert!(
+                status < 300,
+                "{}: prerequisite {} answered {status}: {body}",
+                target.exchange.name,
+                step.exchange.name
+            );
         }
         let mut exchange = target.exchange.clone();
-        if exchange.body.is_none() && exchange.method == Method::PUT && exchange.path.contains("/policy") {
+        if exchange.body.is_none()
+            && exchange.method == Method::PUT
+            && exchange.path.contains("/policy")
+        {
             exchange.body = Some(BROKER_POLICY.into());
         }
         let (status, body) = send(&http, &base, &token, &exchange).await;
         let lost = missing(&exchange.response, &body);
         if status != exchange.status || !lost.is_empty() {
-            failures.push(format!("{}: status {status} (recorded {}), missing names {lost:?}\n  ours: {body}", exchange.name, exchange.status));
+            failures.push(format!(
+                "{}: status {status} (recorded {}), missing names {lost:?}\n  ours: {body}",
+                exchange.name, exchange.status
+            ));
         }
         replayed.push(exchange.name.clone());
         sim.shutdown().await;
     }
-    assert!(failures.is_empty(), "{} of {} broker stubs differ:\n{}", failures.len(), replayed.len(), failures.join("\n"));
-    assert!(replayed.len() >= 70, "replayed {} broker stubs", replayed.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} broker stubs differ:\n{}",
+        failures.len(),
+        replayed.len(),
+        failures.join("\n")
+    );
+    assert!(
+        replayed.len() >= 70,
+        "replayed {} broker stubs",
+        replayed.len()
+    );
 }
 
 fn cassette(path: &Path) -> Vec<Exchange> {
-    let doc: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let interactions = doc["interactions"].as_sequence().cloned().unwrap_or_default();
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let interactions = doc["interactions"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default();
     interactions
         .iter()
         .enumerate()
@@ -326,11 +444,24 @@ fn cassette(path: &Path) -> Vec<Exchange> {
             let request = &interaction["request"];
             let response = &interaction["response"];
             let url = request["url"].as_str().unwrap_or_default();
-            let path = url.splitn(4, '/').nth(3).map(|rest| format!("/{rest}")).unwrap_or_default();
-            let first = |headers: &serde_yaml::Value, name: &str| headers[name][0].as_str().map(str::to_owned);
-            let body = request["body"].as_str().filter(|b| !b.is_empty()).map(str::to_owned);
+            let path = url
+                .splitn(4, '/')
+                .nth(3)
+                .map(|rest| format!("/{rest}"))
+                .unwrap_or_default();
+            let first = |headers: &serde_yaml::Value, name: &str| {
+                headers[name][0].as_str().map(str::to_owned)
+            };
+            let body = request["body"]
+                .as_str()
+                .filter(|b| !b.is_empty())
+                .map(str::to_owned);
             Exchange {
-                name: format!("{}#{i} {} {path}", path_name(path.as_str()), request["method"].as_str().unwrap_or("GET")),
+                name: format!(
+                    "{}#{i} {} {path}",
+                    path_name(path.as_str()),
+                    request["method"].as_str().unwrap_or("GET")
+                ),
                 method: request["method"].as_str().unwrap_or("GET").parse().unwrap(),
                 path,
                 accept: first(&request["headers"], "Accept"),
@@ -349,21 +480,41 @@ fn cassette(path: &Path) -> Vec<Exchange> {
 async fn vcr_preconditions(http: &Client, base: &str, token: &str, exchange: &Exchange) {
     let namespace = "130820808912778549";
     let call = |method: Method, path: String, body: Option<String>| {
-        let mut request = http.request(method, format!("{base}{path}")).header("X-SDS-AUTH-TOKEN", token);
+        let mut request = http
+            .request(method, format!("{base}{path}"))
+            .header("X-SDS-AUTH-TOKEN", token);
         if let Some(body) = body {
-            request = request.header("Content-Type", "application/json").body(body);
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body);
         }
         request.send()
     };
-    let bucket = exchange.path.strip_prefix("/object/bucket/").and_then(|rest| rest.split(['/', '?']).next());
+    let bucket = exchange
+        .path
+        .strip_prefix("/object/bucket/")
+        .and_then(|rest| rest.split(['/', '?']).next());
     if exchange.path == "/object/bucket" && exchange.method == Method::POST {
-        call(Method::POST, format!("/object/bucket/testbucket1/deactivate?namespace={namespace}"), None).await.unwrap();
+        call(
+            Method::POST,
+            format!("/object/bucket/testbucket1/deactivate?namespace={namespace}"),
+            None,
+        )
+        .await
+        .unwrap();
     } else if let Some(bucket) = bucket.filter(|b| *b == "testbucket1") {
         let body = format!(r#"{{"name":"{bucket}","namespace":"{namespace}"}}"#);
-        call(Method::POST, "/object/bucket".into(), Some(body)).await.unwrap();
-        if exchange.method == Method::GET && exchange.path.contains("/policy") && !exchange.response.is_empty() {
+        call(Method::POST, "/object/bucket".into(), Some(body))
+            .await
+            .unwrap();
+        if exchange.method == Method::GET
+            && exchange.path.contains("/policy")
+            && !exchange.response.is_empty()
+        {
             let path = format!("/object/bucket/{bucket}/policy?namespace={namespace}");
-            let response = call(Method::PUT, path, Some(exchange.response.clone())).await.unwrap();
+            let response = call(Method::PUT, path, Some(exchange.response.clone()))
+                .await
+                .unwrap();
             assert_eq!(response.status(), 200, "policy precondition");
         }
     }
@@ -379,17 +530,28 @@ fn vcr_seed(users: &[(String, String)]) -> Seed {
     let mut seed = Seed::default();
     seed.replication_groups.push(ecs_sim::ReplicationGroupSeed {
         name: "rg-recorded".into(),
-        id: Some("urn:storageos:ReplicationGroupInfo:104b3728-fba1-41b3-8055-4592348f1d24:global".into()),
+        id: Some(
+            "urn:storageos:ReplicationGroupInfo:104b3728-fba1-41b3-8055-4592348f1d24:global".into(),
+        ),
     });
     // The recorded account logs in as its namespace's id and owns that namespace.
     seed = seed
         .with_namespace("130820808912778549", "rg-recorded")
-        .with_mgmt_user("130820808912778549", "pw", &[ecs_sim::Role::SystemAdmin], Some("130820808912778549"));
+        .with_mgmt_user(
+            "130820808912778549",
+            "pw",
+            &[ecs_sim::Role::SystemAdmin],
+            Some("130820808912778549"),
+        );
     for (uid, namespace) in users {
         if seed.namespaces.iter().all(|ns| &ns.name != namespace) {
             seed = seed.with_namespace(namespace, "rg1");
         }
-        seed = seed.with_object_user(uid, namespace, Some("cmowa2dxeXZrM2U1NWptdHdrdTB6a3B4YnRub3RwZHY="));
+        seed = seed.with_object_user(
+            uid,
+            namespace,
+            Some("cmowa2dxeXZrM2U1NWptdHdrdTB6a3B4YnRub3RwZHY="),
+        );
     }
     seed
 }
@@ -406,7 +568,12 @@ async fn objectscale_cassettes_replay_their_ecs_interactions() {
             .filter(|e| e.path == "/object/users" && e.method == Method::GET)
             .flat_map(|e| serde_json::from_str::<Value>(&e.response).ok())
             .flat_map(|list| list["blobuser"].as_array().cloned().unwrap_or_default())
-            .map(|u| (u["userid"].as_str().unwrap().to_owned(), u["namespace"].as_str().unwrap().to_owned()))
+            .map(|u| {
+                (
+                    u["userid"].as_str().unwrap().to_owned(),
+                    u["namespace"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect();
         let sim = Sim::builder().seed(vcr_seed(&users)).start().await.unwrap();
         let base = sim.mgmt_url();
@@ -421,7 +588,10 @@ async fn objectscale_cassettes_replay_their_ecs_interactions() {
             .unwrap();
         assert_eq!(create.status(), 200);
         for exchange in exchanges {
-            if let Some((_, reason)) = SKIP_VCR.iter().find(|(fragment, _)| exchange.path.contains(fragment)) {
+            if let Some((_, reason)) = SKIP_VCR
+                .iter()
+                .find(|(fragment, _)| exchange.path.contains(fragment))
+            {
                 println!("skip {} {}: {reason}", file, exchange.name);
                 continue;
             }
@@ -434,12 +604,20 @@ async fn objectscale_cassettes_replay_their_ecs_interactions() {
             let (status, body) = send(&http, &base, &token, &exchange).await;
             let lost = missing(&exchange.response, &body);
             if status != exchange.status || !lost.is_empty() {
-                failures.push(format!("{file} {}: status {status} (recorded {}), missing {lost:?}\n  ours: {body}", exchange.name, exchange.status));
+                failures.push(format!(
+                    "{file} {}: status {status} (recorded {}), missing {lost:?}\n  ours: {body}",
+                    exchange.name, exchange.status
+                ));
             }
             replayed += 1;
         }
         sim.shutdown().await;
     }
-    assert!(failures.is_empty(), "{} interactions differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} interactions differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(replayed >= 15, "replayed {replayed} interactions");
 }

@@ -13,7 +13,12 @@ async fn get(env: &Env, path: &str, fmt: Fmt) -> (u16, Value) {
 
 async fn bucket(env: &Env, name: &str, namespace: &str) {
     let payload = json!({"name": name, "namespace": namespace});
-    assert_eq!(env.send(Method::POST, "/object/bucket", Fmt::Json, body(payload, "")).await.status(), 200);
+    assert_eq!(
+        env.send(Method::POST, "/object/bucket", Fmt::Json, body(payload, ""))
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -50,23 +55,98 @@ async fn namespaces_list_info_create_update_delete() {
         assert_eq!((status, text(&error, "code")), (400, "1004".into()));
     }
     let xml = "<namespace_create><namespace>ns2</namespace><default_data_services_vpool>rg1</default_data_services_vpool></namespace_create>";
-    let (status, created) = read(env.send(Method::POST, "/object/namespaces/namespace", Fmt::Xml, body(json!({}), xml)).await, Fmt::Xml).await;
+    let (status, created) = read(
+        env.send(
+            Method::POST,
+            "/object/namespaces/namespace",
+            Fmt::Xml,
+            body(json!({}), xml),
+        )
+        .await,
+        Fmt::Xml,
+    )
+    .await;
     assert_eq!((status, text(&created, "name")), (200, "ns2".into()));
-    let (status, error) = read(env.send(Method::POST, "/object/namespaces/namespace", Fmt::Json, body(json!({"namespace": "ns2"}), "")).await, Fmt::Json).await;
+    let (status, error) = read(
+        env.send(
+            Method::POST,
+            "/object/namespaces/namespace",
+            Fmt::Json,
+            body(json!({"namespace": "ns2"}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(text(&error, "details").contains("already exists"));
-    let update = json!({"is_encryption_enabled": true, "default_bucket_block_size": 5, "user_mapping": []});
-    assert_eq!(env.send(Method::PUT, "/object/namespaces/namespace/ns2", Fmt::Json, body(update, "")).await.status(), 200);
+    let update =
+        json!({"is_encryption_enabled": true, "default_bucket_block_size": 5, "user_mapping": []});
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/namespaces/namespace/ns2",
+            Fmt::Json,
+            body(update, "")
+        )
+        .await
+        .status(),
+        200
+    );
     let (_, info) = get(&env, "/object/namespaces/namespace/ns2", Fmt::Json).await;
-    assert_eq!((info["is_encryption_enabled"].clone(), info["default_bucket_block_size"].clone()), (json!("true"), json!(5)));
+    assert_eq!(
+        (
+            info["is_encryption_enabled"].clone(),
+            info["default_bucket_block_size"].clone()
+        ),
+        (json!("true"), json!(5))
+    );
     bucket(&env, "enc", "ns2").await;
     let (_, bucket_info) = get(&env, "/object/bucket/enc/info?namespace=ns2", Fmt::Json).await;
-    assert_eq!(bucket_info["is_encryption_enabled"], "true", "the namespace forces encryption");
-    let (status, error) = read(env.send(Method::POST, "/object/namespaces/namespace/ns2/deactivate", Fmt::Json, None).await, Fmt::Json).await;
+    assert_eq!(
+        bucket_info["is_encryption_enabled"], "true",
+        "the namespace forces encryption"
+    );
+    let (status, error) = read(
+        env.send(
+            Method::POST,
+            "/object/namespaces/namespace/ns2/deactivate",
+            Fmt::Json,
+            None,
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (400, "1020".into()));
-    assert_eq!(env.send(Method::POST, "/object/bucket/enc/deactivate?namespace=ns2", Fmt::Json, None).await.status(), 200);
-    assert_eq!(env.send(Method::POST, "/object/namespaces/namespace/ns2/deactivate", Fmt::Json, None).await.status(), 200);
-    assert_eq!(get(&env, "/object/namespaces/namespace/ns2", Fmt::Json).await.0, 400);
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/bucket/enc/deactivate?namespace=ns2",
+            Fmt::Json,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/namespaces/namespace/ns2/deactivate",
+            Fmt::Json,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        get(&env, "/object/namespaces/namespace/ns2", Fmt::Json)
+            .await
+            .0,
+        400
+    );
     env.stop().await;
 }
 
@@ -75,22 +155,99 @@ async fn namespace_quota_and_retention_classes() {
     let env = start().await;
     for fmt in Fmt::both() {
         let xml = "<namespace_quota_details><blockSize>100</blockSize><notificationSize>80</notificationSize></namespace_quota_details>";
-        assert_eq!(env.send(Method::PUT, "/object/namespaces/namespace/ns1/quota", fmt, body(json!({"blockSize": 100, "notificationSize": 80}), xml)).await.status(), 200);
+        assert_eq!(
+            env.send(
+                Method::PUT,
+                "/object/namespaces/namespace/ns1/quota",
+                fmt,
+                body(json!({"blockSize": 100, "notificationSize": 80}), xml)
+            )
+            .await
+            .status(),
+            200
+        );
         let (_, quota) = get(&env, "/object/namespaces/namespace/ns1/quota", fmt).await;
-        assert_eq!((text(&quota, "blockSize"), text(&quota, "notificationSize"), text(&quota, "namespace")), ("100".into(), "80".into(), "ns1".into()));
-        assert_eq!(env.send(Method::DELETE, "/object/namespaces/namespace/ns1/quota", fmt, None).await.status(), 200);
+        assert_eq!(
+            (
+                text(&quota, "blockSize"),
+                text(&quota, "notificationSize"),
+                text(&quota, "namespace")
+            ),
+            ("100".into(), "80".into(), "ns1".into())
+        );
+        assert_eq!(
+            env.send(
+                Method::DELETE,
+                "/object/namespaces/namespace/ns1/quota",
+                fmt,
+                None
+            )
+            .await
+            .status(),
+            200
+        );
         let (_, quota) = get(&env, "/object/namespaces/namespace/ns1/quota", fmt).await;
         assert_eq!(text(&quota, "blockSize"), "-1");
     }
-    let xml = "<retention_class_create><name>rc1</name><period>60</period></retention_class_create>";
-    assert_eq!(env.send(Method::POST, "/object/namespaces/namespace/ns1/retention", Fmt::Xml, body(json!({}), xml)).await.status(), 200);
-    assert_eq!(env.send(Method::POST, "/object/namespaces/namespace/ns1/retention", Fmt::Xml, body(json!({}), xml)).await.status(), 400);
-    assert_eq!(env.send(Method::PUT, "/object/namespaces/namespace/ns1/retention/rc1", Fmt::Json, body(json!({"period": 120}), "")).await.status(), 200);
-    let (_, class) = get(&env, "/object/namespaces/namespace/ns1/retention/rc1", Fmt::Json).await;
+    let xml =
+        "<retention_class_create><name>rc1</name><period>60</period></retention_class_create>";
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/namespaces/namespace/ns1/retention",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        env.send(
+            Method::POST,
+            "/object/namespaces/namespace/ns1/retention",
+            Fmt::Xml,
+            body(json!({}), xml)
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        env.send(
+            Method::PUT,
+            "/object/namespaces/namespace/ns1/retention/rc1",
+            Fmt::Json,
+            body(json!({"period": 120}), "")
+        )
+        .await
+        .status(),
+        200
+    );
+    let (_, class) = get(
+        &env,
+        "/object/namespaces/namespace/ns1/retention/rc1",
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(class, json!({"name": "rc1", "period": 120}));
-    let (_, classes) = get(&env, "/object/namespaces/namespace/ns1/retention", Fmt::Json).await;
+    let (_, classes) = get(
+        &env,
+        "/object/namespaces/namespace/ns1/retention",
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(classes["retention_class"].as_array().map(Vec::len), Some(1));
-    assert_eq!(get(&env, "/object/namespaces/namespace/ns1/retention/nope", Fmt::Json).await.0, 400);
+    assert_eq!(
+        get(
+            &env,
+            "/object/namespaces/namespace/ns1/retention/nope",
+            Fmt::Json
+        )
+        .await
+        .0,
+        400
+    );
     env.stop().await;
 }
 
@@ -104,17 +261,39 @@ async fn billing_bucket_batch_and_namespace() {
     control.set_bucket_usage("ns1", "b1", 1536, 2);
     control.set_bucket_usage("ns1", "b2", 3 << 30, 7);
     for fmt in Fmt::both() {
-        let (status, one) = get(&env, "/object/billing/buckets/ns1/b1/info?sizeunit=BYTE", fmt).await;
+        let (status, one) = get(
+            &env,
+            "/object/billing/buckets/ns1/b1/info?sizeunit=BYTE",
+            fmt,
+        )
+        .await;
         assert_eq!(status, 200);
-        assert_eq!((text(&one, "total_size"), text(&one, "total_size_unit"), text(&one, "total_objects")), ("1536".into(), "BYTE".into(), "2".into()));
+        assert_eq!(
+            (
+                text(&one, "total_size"),
+                text(&one, "total_size_unit"),
+                text(&one, "total_objects")
+            ),
+            ("1536".into(), "BYTE".into(), "2".into())
+        );
         assert!(text(&one, "sample_time").ends_with('Z'));
         let (_, kb) = get(&env, "/object/billing/buckets/ns1/b1/info?sizeunit=KB", fmt).await;
         assert_eq!(text(&kb, "total_size"), "1.5");
         let (_, gb) = get(&env, "/object/billing/buckets/ns1/b2/info", fmt).await;
-        assert_eq!((text(&gb, "total_size"), text(&gb, "total_size_unit")), ("3.0".into(), "GB".into()));
+        assert_eq!(
+            (text(&gb, "total_size"), text(&gb, "total_size_unit")),
+            ("3.0".into(), "GB".into())
+        );
 
         let xml = "<bucket_list><id>b2</id><id>b1</id></bucket_list>";
-        let response = env.send(Method::POST, "/object/billing/buckets/ns1/info?sizeunit=BYTE", fmt, body(json!({"id": ["b2", "b1"]}), xml)).await;
+        let response = env
+            .send(
+                Method::POST,
+                "/object/billing/buckets/ns1/info?sizeunit=BYTE",
+                fmt,
+                body(json!({"id": ["b2", "b1"]}), xml),
+            )
+            .await;
         let (status, batch) = read(response, fmt).await;
         assert_eq!(status, 200);
         let rows = items(&batch, "bucket_billing_info");
@@ -122,30 +301,78 @@ async fn billing_bucket_batch_and_namespace() {
         assert_eq!(names, vec!["b1", "b2"]);
         assert_eq!(text(&rows[1], "total_size"), (3u64 << 30).to_string());
 
-        let (status, ns) = get(&env, "/object/billing/namespace/ns1/info?sizeunit=BYTE&include_bucket_detail=true", fmt).await;
+        let (status, ns) = get(
+            &env,
+            "/object/billing/namespace/ns1/info?sizeunit=BYTE&include_bucket_detail=true",
+            fmt,
+        )
+        .await;
         assert_eq!(status, 200);
         assert_eq!(text(&ns, "total_size"), (1536 + (3u64 << 30)).to_string());
         assert_eq!(text(&ns, "total_objects"), "9");
         assert_eq!(items(&ns, "bucket_billing_info").len(), 3);
-        let (_, summary) = get(&env, "/object/billing/namespace/ns1/info?sizeunit=BYTE", fmt).await;
+        let (_, summary) = get(
+            &env,
+            "/object/billing/namespace/ns1/info?sizeunit=BYTE",
+            fmt,
+        )
+        .await;
         assert!(items(&summary, "bucket_billing_info").is_empty());
     }
-    let (status, many) = read(env.send(Method::POST, "/object/billing/namespace/info?sizeunit=BYTE", Fmt::Json, body(json!({"id": ["ns1"]}), "")).await, Fmt::Json).await;
+    let (status, many) = read(
+        env.send(
+            Method::POST,
+            "/object/billing/namespace/info?sizeunit=BYTE",
+            Fmt::Json,
+            body(json!({"id": ["ns1"]}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(many["namespace_billing_info"][0]["total_objects"], 9);
     let cases = [
         ("/object/billing/buckets/ns1/ghost/info", 400, "1004"),
         ("/object/billing/buckets/nope/b1/info", 400, "1004"),
-        ("/object/billing/buckets/ns1/b1/info?sizeunit=TB", 400, "1008"),
+        (
+            "/object/billing/buckets/ns1/b1/info?sizeunit=TB",
+            400,
+            "1008",
+        ),
         ("/object/billing/namespace/nope/info", 400, "1004"),
     ];
     for (path, status, code) in cases {
         let (got, error) = get(&env, path, Fmt::Json).await;
-        assert_eq!((got, text(&error, "code")), (status, code.to_owned()), "{path}");
+        assert_eq!(
+            (got, text(&error, "code")),
+            (status, code.to_owned()),
+            "{path}"
+        );
     }
-    let (status, error) = read(env.send(Method::POST, "/object/billing/buckets/ns1/info", Fmt::Json, body(json!({"id": ["b1", "ghost"]}), "")).await, Fmt::Json).await;
+    let (status, error) = read(
+        env.send(
+            Method::POST,
+            "/object/billing/buckets/ns1/info",
+            Fmt::Json,
+            body(json!({"id": ["b1", "ghost"]}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (400, "1004".into()));
-    let (status, _) = read(env.send(Method::POST, "/object/billing/buckets/ns1/info", Fmt::Json, body(json!({"id": []}), "")).await, Fmt::Json).await;
+    let (status, _) = read(
+        env.send(
+            Method::POST,
+            "/object/billing/buckets/ns1/info",
+            Fmt::Json,
+            body(json!({"id": []}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
     assert_eq!(status, 400);
     env.stop().await;
 }
@@ -157,40 +384,135 @@ async fn billing_batch_pages_with_next_marker() {
     for name in &names {
         bucket(&env, name, "ns1").await;
     }
-    let (_, first) = read(env.send(Method::POST, "/object/billing/buckets/ns1/info?sizeunit=BYTE", Fmt::Json, body(json!({"id": names}), "")).await, Fmt::Json).await;
-    assert_eq!(first["bucket_billing_info"].as_array().map(Vec::len), Some(100));
+    let (_, first) = read(
+        env.send(
+            Method::POST,
+            "/object/billing/buckets/ns1/info?sizeunit=BYTE",
+            Fmt::Json,
+            body(json!({"id": names}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
+    assert_eq!(
+        first["bucket_billing_info"].as_array().map(Vec::len),
+        Some(100)
+    );
     let marker = first["next_marker"].as_str().unwrap().to_owned();
     assert_eq!(marker, "bb099");
     let path = format!("/object/billing/buckets/ns1/info?sizeunit=BYTE&marker={marker}");
-    let (_, second) = read(env.send(Method::POST, &path, Fmt::Json, body(json!({"id": names}), "")).await, Fmt::Json).await;
-    assert_eq!(second["bucket_billing_info"].as_array().map(Vec::len), Some(5));
+    let (_, second) = read(
+        env.send(
+            Method::POST,
+            &path,
+            Fmt::Json,
+            body(json!({"id": names}), ""),
+        )
+        .await,
+        Fmt::Json,
+    )
+    .await;
+    assert_eq!(
+        second["bucket_billing_info"].as_array().map(Vec::len),
+        Some(5)
+    );
     assert!(second.get("next_marker").is_none());
     env.stop().await;
 }
 
 #[tokio::test]
 async fn namespace_admins_are_confined_to_their_namespace() {
-    let seed = Seed::default()
-        .with_namespace("ns2", "rg1")
-        .with_mgmt_user("nsadmin", "pw", &[Role::NamespaceAdmin], Some("ns1"));
+    let seed = Seed::default().with_namespace("ns2", "rg1").with_mgmt_user(
+        "nsadmin",
+        "pw",
+        &[Role::NamespaceAdmin],
+        Some("ns1"),
+    );
     let env = start_with(Sim::builder().seed(seed)).await;
     bucket(&env, "other", "ns2").await;
     let url = env.sim.mgmt_url();
     let token = common::login(&env.http, &url, "nsadmin", "pw").await;
     let call = |method: Method, path: &str, payload: Option<Value>| {
-        let mut request = env.http.request(method, format!("{url}{path}")).header("X-SDS-AUTH-TOKEN", &token).header("Accept", "application/json");
+        let mut request = env
+            .http
+            .request(method, format!("{url}{path}"))
+            .header("X-SDS-AUTH-TOKEN", &token)
+            .header("Accept", "application/json");
         if let Some(payload) = payload {
-            request = request.header("Content-Type", "application/json").body(payload.to_string());
+            request = request
+                .header("Content-Type", "application/json")
+                .body(payload.to_string());
         }
         request.send()
     };
-    assert_eq!(call(Method::POST, "/object/bucket", Some(json!({"name": "mine", "namespace": "ns1"}))).await.unwrap().status(), 200);
-    assert_eq!(call(Method::POST, "/object/bucket", Some(json!({"name": "mine"}))).await.unwrap().status(), 400, "already exists in its own namespace");
-    let (status, error) = read(call(Method::POST, "/object/bucket", Some(json!({"name": "x", "namespace": "ns2"}))).await.unwrap(), Fmt::Json).await;
+    assert_eq!(
+        call(
+            Method::POST,
+            "/object/bucket",
+            Some(json!({"name": "mine", "namespace": "ns1"}))
+        )
+        .await
+        .unwrap()
+        .status(),
+        200
+    );
+    assert_eq!(
+        call(
+            Method::POST,
+            "/object/bucket",
+            Some(json!({"name": "mine"}))
+        )
+        .await
+        .unwrap()
+        .status(),
+        400,
+        "already exists in its own namespace"
+    );
+    let (status, error) = read(
+        call(
+            Method::POST,
+            "/object/bucket",
+            Some(json!({"name": "x", "namespace": "ns2"})),
+        )
+        .await
+        .unwrap(),
+        Fmt::Json,
+    )
+    .await;
     assert_eq!((status, text(&error, "code")), (403, "3000".into()));
-    assert_eq!(call(Method::GET, "/object/bucket/other/info?namespace=ns2", None).await.unwrap().status(), 403);
-    assert_eq!(call(Method::GET, "/object/namespaces", None).await.unwrap().status(), 403);
-    assert_eq!(call(Method::POST, "/object/bucket/mine/deactivate?namespace=ns1", None).await.unwrap().status(), 403, "deletion is SYSTEM_ADMIN only");
-    assert_eq!(call(Method::GET, "/object/billing/namespace/ns1/info", None).await.unwrap().status(), 200);
+    assert_eq!(
+        call(Method::GET, "/object/bucket/other/info?namespace=ns2", None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        call(Method::GET, "/object/namespaces", None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        call(
+            Method::POST,
+            "/object/bucket/mine/deactivate?namespace=ns1",
+            None
+        )
+        .await
+        .unwrap()
+        .status(),
+        403,
+        "deletion is SYSTEM_ADMIN only"
+    );
+    assert_eq!(
+        call(Method::GET, "/object/billing/namespace/ns1/info", None)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     env.stop().await;
 }

@@ -34,39 +34,67 @@ fn new_token() -> String {
 }
 
 /// `GET /login`: checks Basic credentials and the live-token cap, then issues a token.
-pub(crate) async fn login(State(core): State<Arc<Core>>, params: Params, headers: HeaderMap) -> Result<Response, EcsError> {
+pub(crate) async fn login(
+    State(core): State<Arc<Core>>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, EcsError> {
     let (user, password) = basic_credentials(&headers)
         .ok_or_else(|| EcsError::unauthorized("Basic authentication credentials are required"))?;
     let now = core.clock.now_ms();
     let token = {
         let mut state = core.state();
-        let known = state.mgmt_users.get(&user).is_some_and(|known| known.password == password);
+        let known = state
+            .mgmt_users
+            .get(&user)
+            .is_some_and(|known| known.password == password);
         if !known {
             return Err(EcsError::unauthorized("Invalid username or password"));
         }
         core.expire_tokens(&mut state);
         if state.live_tokens(&user) >= core.tokens.max_per_user {
-            return Err(EcsError::unauthorized("Max number of tokens exceeded for this user"));
+            return Err(EcsError::unauthorized(
+                "Max number of tokens exceeded for this user",
+            ));
         }
         let token = new_token();
-        state.tokens.insert(token.clone(), Token { user: user.clone(), created_ms: now, last_used_ms: now });
+        state.tokens.insert(
+            token.clone(),
+            Token {
+                user: user.clone(),
+                created_ms: now,
+                last_used_ms: now,
+            },
+        );
         token
     };
     let mut response = Reply::doc(Doc::new("loggedIn").str("user", user.clone())).into_response();
     let headers = response.headers_mut();
-    let header = |text: &str| HeaderValue::from_str(text).map_err(|_| EcsError::internal("bad header value"));
+    let header = |text: &str| {
+        HeaderValue::from_str(text).map_err(|_| EcsError::internal("bad header value"))
+    };
     headers.insert(TOKEN_HEADER, header(&token)?);
-    headers.insert("X-SDS-AUTH-MAX-AGE", header(&core.tokens.lifetime_secs.to_string())?);
+    headers.insert(
+        "X-SDS-AUTH-MAX-AGE",
+        header(&core.tokens.lifetime_secs.to_string())?,
+    );
     headers.insert("X-SDS-AUTH-USERNAME", header(&user)?);
     if params.flag("using-cookies") {
-        headers.insert(http::header::SET_COOKIE, header(&format!("{TOKEN_HEADER}={token}; Path=/; Secure; HttpOnly"))?);
+        headers.insert(
+            http::header::SET_COOKIE,
+            header(&format!("{TOKEN_HEADER}={token}; Path=/; Secure; HttpOnly"))?,
+        );
     }
     Ok(response)
 }
 
 /// `GET /logout[?force=true][&username=u]`: invalidates the token, all of the user's tokens,
 /// or (system admin) all tokens of another user.
-pub(crate) async fn logout(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
+pub(crate) async fn logout(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    params: Params,
+) -> Answer {
     let target = match params.get("username") {
         Some(other) if other != caller.name => {
             caller.system_admin("log out other users")?;
@@ -89,15 +117,26 @@ pub(crate) async fn logout(State(core): State<Arc<Core>>, caller: Caller, params
 /// `GET /user/whoami`: the calling identity and its roles.
 pub(crate) async fn whoami(State(core): State<Arc<Core>>, caller: Caller) -> Answer {
     let state = core.state();
-    let changed = state.mgmt_users.get(&caller.name).map(|user| user.password_changed_ms).unwrap_or_default();
-    let roles = caller.roles.iter().map(|role| Val::Str(role.as_str().to_owned())).collect();
+    let changed = state
+        .mgmt_users
+        .get(&caller.name)
+        .map(|user| user.password_changed_ms)
+        .unwrap_or_default();
+    let roles = caller
+        .roles
+        .iter()
+        .map(|role| Val::Str(role.as_str().to_owned()))
+        .collect();
     Ok(Reply::doc(
         Doc::new("user")
             .str("common_name", caller.name.clone())
             .str("distinguished_name", "")
             .str("namespace", caller.namespace.clone().unwrap_or_default())
             .list("roles", roles)
-            .str("last_time_password_changed", crate::clock::iso_millis(changed))
+            .str(
+                "last_time_password_changed",
+                crate::clock::iso_millis(changed),
+            )
             .bool("user_must_reset_password", false)
             .bool("user_password_has_expired", false),
     ))

@@ -22,9 +22,18 @@ use crate::state::Bucket;
 
 pub(super) fn routes() -> Router<Arc<Core>> {
     Router::new()
-        .route("/object/billing/buckets/{namespace}/{bucket}/info", get(bucket_info))
-        .route("/object/billing/buckets/{namespace}/info", post(buckets_info))
-        .route("/object/billing/namespace/{namespace}/info", get(namespace_info))
+        .route(
+            "/object/billing/buckets/{namespace}/{bucket}/info",
+            get(bucket_info),
+        )
+        .route(
+            "/object/billing/buckets/{namespace}/info",
+            post(buckets_info),
+        )
+        .route(
+            "/object/billing/namespace/{namespace}/info",
+            get(namespace_info),
+        )
         .route("/object/billing/namespace/info", post(namespaces_info))
 }
 
@@ -58,7 +67,10 @@ impl SizeUnit {
         if self.bytes == 1 {
             return Val::Int(i64::try_from(bytes).unwrap_or(i64::MAX));
         }
-        #[allow(clippy::cast_precision_loss, reason = "billing sizes are approximate by nature")]
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "billing sizes are approximate by nature"
+        )]
         let value = bytes as f64 / self.bytes as f64;
         Val::Float((value * 1e6).round() / 1e6)
     }
@@ -84,11 +96,19 @@ fn bucket_billing(bucket: &Bucket, usage: BucketUsage, unit: SizeUnit, now: i64)
 }
 
 /// The billing rows of `names` in `namespace`, read under one lock; usage asked after.
-fn rows(core: &Core, caller: &Caller, namespace: &str, names: &[String]) -> Result<Vec<Bucket>, EcsError> {
+fn rows(
+    core: &Core,
+    caller: &Caller,
+    namespace: &str,
+    names: &[String],
+) -> Result<Vec<Bucket>, EcsError> {
     let state = core.state();
     state.namespace(namespace)?;
     caller.read(namespace, "read billing")?;
-    names.iter().map(|name| state.bucket(namespace, name).cloned()).collect()
+    names
+        .iter()
+        .map(|name| state.bucket(namespace, name).cloned())
+        .collect()
 }
 
 /// `GET /object/billing/buckets/{namespace}/{bucket}/info[?sizeunit=]`.
@@ -110,8 +130,17 @@ pub(crate) async fn bucket_info(
 
 /// The `id` list of a batch body: JSON `{"id": [...]}` or XML `<bucket_list><id>…</id></bucket_list>`.
 fn ids(body: Input, root: &str) -> Result<Vec<String>, EcsError> {
-    let ids: Vec<String> = body.root(root).list("id").iter().filter_map(Input::as_text).collect();
-    if ids.is_empty() { Err(EcsError::missing("id")) } else { Ok(ids) }
+    let ids: Vec<String> = body
+        .root(root)
+        .list("id")
+        .iter()
+        .filter_map(Input::as_text)
+        .collect();
+    if ids.is_empty() {
+        Err(EcsError::missing("id"))
+    } else {
+        Ok(ids)
+    }
 }
 
 /// `POST /object/billing/buckets/{namespace}/info[?sizeunit=&marker=]`: several buckets at once,
@@ -133,7 +162,10 @@ pub(crate) async fn buckets_info(
         .iter()
         .map(|bucket| {
             let usage = core.usage(&namespace, &bucket.name);
-            (bucket.name.clone(), Val::Obj(bucket_billing(bucket, usage, unit, now)))
+            (
+                bucket.name.clone(),
+                Val::Obj(bucket_billing(bucket, usage, unit, now)),
+            )
         })
         .collect();
     let (items, next) = page(entries, params.get("marker"), Some(PAGE));
@@ -145,19 +177,32 @@ pub(crate) async fn buckets_info(
 }
 
 /// The `namespace_billing_info` of one namespace, with bucket rows when asked.
-fn namespace_billing(core: &Core, caller: &Caller, namespace: &str, unit: SizeUnit, detail: bool, marker: Option<&str>) -> Result<Doc, EcsError> {
+fn namespace_billing(
+    core: &Core,
+    caller: &Caller,
+    namespace: &str,
+    unit: SizeUnit,
+    detail: bool,
+    marker: Option<&str>,
+) -> Result<Doc, EcsError> {
     let buckets: Vec<Bucket> = {
         let state = core.state();
         state.namespace(namespace)?;
         caller.read(namespace, "read billing")?;
-        state.buckets.get(namespace).map(|b| b.values().cloned().collect()).unwrap_or_default()
+        state
+            .buckets
+            .get(namespace)
+            .map(|b| b.values().cloned().collect())
+            .unwrap_or_default()
     };
     let now = core.clock.now_ms();
-    let usages: Vec<(Bucket, BucketUsage)> =
-        buckets.into_iter().map(|bucket| {
+    let usages: Vec<(Bucket, BucketUsage)> = buckets
+        .into_iter()
+        .map(|bucket| {
             let usage = core.usage(namespace, &bucket.name);
             (bucket, usage)
-        }).collect();
+        })
+        .collect();
     let total_bytes = usages.iter().map(|(_, usage)| usage.bytes).sum();
     let total_objects = usages.iter().map(|(_, usage)| usage.objects).sum();
     let total_uploads = usages.iter().map(|(_, usage)| usage.uploads).sum();
@@ -173,7 +218,12 @@ fn namespace_billing(core: &Core, caller: &Caller, namespace: &str, unit: SizeUn
     if detail {
         let entries = usages
             .iter()
-            .map(|(bucket, usage)| (bucket.name.clone(), Val::Obj(bucket_billing(bucket, *usage, unit, now))))
+            .map(|(bucket, usage)| {
+                (
+                    bucket.name.clone(),
+                    Val::Obj(bucket_billing(bucket, *usage, unit, now)),
+                )
+            })
             .collect();
         let (items, next) = page(entries, marker, Some(PAGE));
         doc = doc.list("bucket_billing_info", items);
@@ -185,21 +235,42 @@ fn namespace_billing(core: &Core, caller: &Caller, namespace: &str, unit: SizeUn
 }
 
 /// `GET /object/billing/namespace/{namespace}/info[?sizeunit=&include_bucket_detail=&marker=]`.
-pub(crate) async fn namespace_info(State(core): State<Arc<Core>>, caller: Caller, Path(namespace): Path<String>, params: Params) -> Answer {
+pub(crate) async fn namespace_info(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(namespace): Path<String>,
+    params: Params,
+) -> Answer {
     let unit = SizeUnit::parse(&params)?;
-    let doc = namespace_billing(&core, &caller, &namespace, unit, params.flag("include_bucket_detail"), params.get("marker"))?;
+    let doc = namespace_billing(
+        &core,
+        &caller,
+        &namespace,
+        unit,
+        params.flag("include_bucket_detail"),
+        params.get("marker"),
+    )?;
     Ok(Reply::doc(doc))
 }
 
 /// `POST /object/billing/namespace/info[?sizeunit=]`: several namespaces at once.
-pub(crate) async fn namespaces_info(State(core): State<Arc<Core>>, caller: Caller, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn namespaces_info(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let unit = SizeUnit::parse(&params)?;
     let detail = params.flag("include_bucket_detail");
     let docs = ids(body, "namespace_list")?
         .iter()
-        .map(|namespace| namespace_billing(&core, &caller, namespace, unit, detail, None).map(Val::Obj))
+        .map(|namespace| {
+            namespace_billing(&core, &caller, namespace, unit, detail, None).map(Val::Obj)
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Reply::doc(Doc::new("namespace_billing_infos").list("namespace_billing_info", docs)))
+    Ok(Reply::doc(
+        Doc::new("namespace_billing_infos").list("namespace_billing_info", docs),
+    ))
 }
 
 #[cfg(test)]
@@ -208,7 +279,13 @@ mod tests {
 
     #[test]
     fn units_convert_binary_and_bytes_exactly() {
-        let params = |unit: &str| Params([("sizeunit".to_owned(), unit.to_owned())].into_iter().collect());
+        let params = |unit: &str| {
+            Params(
+                [("sizeunit".to_owned(), unit.to_owned())]
+                    .into_iter()
+                    .collect(),
+            )
+        };
         let kb = SizeUnit::parse(&params("KB")).unwrap();
         assert_eq!(kb.size(1536), Val::Float(1.5));
         let byte = SizeUnit::parse(&params("BYTE")).unwrap();

@@ -21,36 +21,75 @@ use crate::state::{Bucket, Grant};
 
 pub(super) fn routes() -> Router<Arc<Core>> {
     Router::new()
-        .route("/object/bucket/{bucket}/quota", get(get_quota).put(set_quota).delete(delete_quota))
-        .route("/object/bucket/{bucket}/policy", get(get_policy).put(set_policy).delete(delete_policy))
-        .route("/object/bucket/{bucket}/versioning", get(get_versioning).put(set_versioning))
+        .route(
+            "/object/bucket/{bucket}/quota",
+            get(get_quota).put(set_quota).delete(delete_quota),
+        )
+        .route(
+            "/object/bucket/{bucket}/policy",
+            get(get_policy).put(set_policy).delete(delete_policy),
+        )
+        .route(
+            "/object/bucket/{bucket}/versioning",
+            get(get_versioning).put(set_versioning),
+        )
         .route("/object/bucket/{bucket}/owner", post(set_owner))
         .route("/object/bucket/{bucket}/acl", get(get_acl).put(set_acl))
-        .route("/object/bucket/{bucket}/tags", post(add_tags).put(update_tags).delete(delete_tags))
+        .route(
+            "/object/bucket/{bucket}/tags",
+            post(add_tags).put(update_tags).delete(delete_tags),
+        )
         .route("/object/bucket/{bucket}/lock", get(get_lock))
         .route("/object/bucket/{bucket}/lock/{locked}", put(set_lock))
-        .route("/object/bucket/{bucket}/retention", get(get_retention).put(set_retention))
-        .route("/object/bucket/{bucket}/isstaleallowed", post(set_stale_allowed))
-        .route("/object/bucket/{bucket}/object-lock-config", get(get_object_lock).put(set_object_lock))
-        .route("/object/bucket/{bucket}/object-lock-enable", put(enable_object_lock))
+        .route(
+            "/object/bucket/{bucket}/retention",
+            get(get_retention).put(set_retention),
+        )
+        .route(
+            "/object/bucket/{bucket}/isstaleallowed",
+            post(set_stale_allowed),
+        )
+        .route(
+            "/object/bucket/{bucket}/object-lock-config",
+            get(get_object_lock).put(set_object_lock),
+        )
+        .route(
+            "/object/bucket/{bucket}/object-lock-enable",
+            put(enable_object_lock),
+        )
 }
 
 /// The most bucket tags ECS allows.
 const MAX_TAGS: usize = 10;
 
 /// ECS ACL permission ids (`GET /object/bucket/acl/permissions`).
-const PERMISSIONS: &[&str] =
-    &["read", "read_acl", "write", "write_acl", "execute", "full_control", "privileged_write", "delete", "none"];
+const PERMISSIONS: &[&str] = &[
+    "read",
+    "read_acl",
+    "write",
+    "write_acl",
+    "execute",
+    "full_control",
+    "privileged_write",
+    "delete",
+    "none",
+];
 
 fn namespace_hint(params: &Params, body: Option<&Input>) -> Option<String> {
-    params
-        .get("namespace")
-        .map(str::to_owned)
-        .or_else(|| body.and_then(|body| body.str("namespace")).filter(|ns| !ns.is_empty()))
+    params.get("namespace").map(str::to_owned).or_else(|| {
+        body.and_then(|body| body.str("namespace"))
+            .filter(|ns| !ns.is_empty())
+    })
 }
 
 /// Reads a bucket after checking the caller may read it.
-fn read_bucket<T>(core: &Core, caller: &Caller, bucket: &str, namespace: Option<&str>, view: impl FnOnce(&Bucket) -> T) -> Result<T, EcsError> {
+fn read_bucket<T>(
+    core: &Core,
+    caller: &Caller,
+    bucket: &str,
+    namespace: Option<&str>,
+    view: impl FnOnce(&Bucket) -> T,
+) -> Result<T, EcsError> {
     let state = core.state();
     let namespace = readable(&state, caller, bucket, namespace)?;
     Ok(view(state.bucket(&namespace, bucket)?))
@@ -71,7 +110,12 @@ fn change_bucket(
 }
 
 /// `GET /object/bucket/{bucket}/quota`.
-pub(crate) async fn get_quota(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn get_quota(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     let doc = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         Doc::new("bucket_quota_details")
             .str("bucketname", b.name.clone())
@@ -86,32 +130,54 @@ pub(crate) async fn get_quota(State(core): State<Arc<Core>>, caller: Caller, Pat
 
 /// `PUT /object/bucket/{bucket}/quota`: GB values ≥ 1 or -1 (missing = -1), not both -1
 /// (DELETE clears), notification ≤ block.
-pub(crate) async fn set_quota(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_quota(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("bucket_quota_param");
     let block = body.int("blockSize")?.unwrap_or(-1);
     let notification = body.int("notificationSize")?.unwrap_or(-1);
     check_quota_pair(block, notification)?;
     if block == -1 && notification == -1 {
-        return Err(EcsError::invalid("blockSize and notificationSize cannot both be -1; delete the quota instead"));
+        return Err(EcsError::invalid(
+            "blockSize and notificationSize cannot both be -1; delete the quota instead",
+        ));
     }
     let block_count = body.int("blockSizeInCount")?;
     let notification_count = body.int("notificationSizeInCount")?;
-    for (name, value) in [("blockSizeInCount", block_count), ("notificationSizeInCount", notification_count)] {
+    for (name, value) in [
+        ("blockSizeInCount", block_count),
+        ("notificationSizeInCount", notification_count),
+    ] {
         if let Some(value) = value {
             check_quota_value(name, value)?;
         }
     }
-    change_bucket(&core, &caller, &bucket, namespace_hint(&params, Some(&body)).as_deref(), |b| {
-        b.block_size = block;
-        b.notification_size = notification;
-        b.block_size_count = block_count.unwrap_or(b.block_size_count);
-        b.notification_size_count = notification_count.unwrap_or(b.notification_size_count);
-        Ok(())
-    })
+    change_bucket(
+        &core,
+        &caller,
+        &bucket,
+        namespace_hint(&params, Some(&body)).as_deref(),
+        |b| {
+            b.block_size = block;
+            b.notification_size = notification;
+            b.block_size_count = block_count.unwrap_or(b.block_size_count);
+            b.notification_size_count = notification_count.unwrap_or(b.notification_size_count);
+            Ok(())
+        },
+    )
 }
 
 /// `DELETE /object/bucket/{bucket}/quota`: both limits back to -1.
-pub(crate) async fn delete_quota(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn delete_quota(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         b.block_size = -1;
         b.notification_size = -1;
@@ -122,8 +188,15 @@ pub(crate) async fn delete_quota(State(core): State<Arc<Core>>, caller: Caller, 
 }
 
 /// `GET /object/bucket/{bucket}/policy`: the policy JSON, or 200 with an empty body.
-pub(crate) async fn get_policy(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
-    let policy = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| b.policy.clone())?;
+pub(crate) async fn get_policy(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
+    let policy = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+        b.policy.clone()
+    })?;
     Ok(match policy {
         Some(policy) => Reply::Raw(http::StatusCode::OK, "application/json", policy),
         None => Reply::ok(),
@@ -133,7 +206,9 @@ pub(crate) async fn get_policy(State(core): State<Arc<Core>>, caller: Caller, Pa
 /// Validates a policy document: a JSON object with a non-empty `Statement`.
 pub(crate) fn check_policy(input: &Input) -> Result<String, EcsError> {
     let Json::Object(map) = input.json() else {
-        return Err(EcsError::bad_body("The bucket policy must be a JSON object"));
+        return Err(EcsError::bad_body(
+            "The bucket policy must be a JSON object",
+        ));
     };
     match map.get("Statement") {
         Some(Json::Array(statements)) if !statements.is_empty() => {}
@@ -144,7 +219,13 @@ pub(crate) fn check_policy(input: &Input) -> Result<String, EcsError> {
 }
 
 /// `PUT /object/bucket/{bucket}/policy`: a JSON policy that contains `Statement`.
-pub(crate) async fn set_policy(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_policy(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let policy = check_policy(&body)?;
     change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         b.policy = Some(policy);
@@ -153,7 +234,12 @@ pub(crate) async fn set_policy(State(core): State<Arc<Core>>, caller: Caller, Pa
 }
 
 /// `DELETE /object/bucket/{bucket}/policy`.
-pub(crate) async fn delete_policy(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn delete_policy(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         b.policy = None;
         Ok(())
@@ -161,36 +247,67 @@ pub(crate) async fn delete_policy(State(core): State<Arc<Core>>, caller: Caller,
 }
 
 /// `GET /object/bucket/{bucket}/versioning`: `{"Status": …}` (absent when never enabled).
-pub(crate) async fn get_versioning(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
-    let status = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| b.versioning.clone())?;
-    Ok(Reply::doc(Doc::new("VersioningConfiguration").opt_str("Status", status)))
+pub(crate) async fn get_versioning(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
+    let status = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+        b.versioning.clone()
+    })?;
+    Ok(Reply::doc(
+        Doc::new("VersioningConfiguration").opt_str("Status", status),
+    ))
 }
 
 /// `PUT /object/bucket/{bucket}/versioning`: `Status` = `Enabled` | `Suspended`.
-pub(crate) async fn set_versioning(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_versioning(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("VersioningConfiguration");
     let status = body.required("Status")?;
     if status != "Enabled" && status != "Suspended" {
-        return Err(EcsError::invalid(format!("Invalid versioning status {status}")));
+        return Err(EcsError::invalid(format!(
+            "Invalid versioning status {status}"
+        )));
     }
-    change_bucket(&core, &caller, &bucket, namespace_hint(&params, Some(&body)).as_deref(), |b| {
-        if status == "Suspended" && b.object_lock.enabled {
-            return Err(EcsError::cannot_change("Versioning cannot be suspended on a bucket with Object Lock"));
-        }
-        b.versioning = Some(status);
-        Ok(())
-    })
+    change_bucket(
+        &core,
+        &caller,
+        &bucket,
+        namespace_hint(&params, Some(&body)).as_deref(),
+        |b| {
+            if status == "Suspended" && b.object_lock.enabled {
+                return Err(EcsError::cannot_change(
+                    "Versioning cannot be suspended on a bucket with Object Lock",
+                ));
+            }
+            b.versioning = Some(status);
+            Ok(())
+        },
+    )
 }
 
 /// `POST /object/bucket/{bucket}/owner` (SYSTEM_ADMIN): `new_owner` must be an object user.
-pub(crate) async fn set_owner(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_owner(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("object_bucket_update_owner");
     let owner = body.required("new_owner")?;
     let namespace = namespace_hint(&params, Some(&body));
     caller.system_admin("change bucket owners")?;
     let mut state = core.state();
     let namespace = writable(&state, &caller, &bucket, namespace.as_deref())?;
-    if !state.users.get(&owner).is_some_and(|user| user.namespace == namespace) {
+    if !state.user_in(&owner, &namespace) {
         return Err(EcsError::bad_owner(&owner));
     }
     let target = state.bucket_mut(&namespace, &bucket)?;
@@ -204,23 +321,48 @@ fn grants_doc(grants: &[Grant], element: &'static str, key: &'static str) -> Val
         grants
             .iter()
             .map(|grant| {
-                let permissions = grant.permissions.iter().map(|p| Val::Str(p.clone())).collect();
-                Val::Obj(Doc::new(element).str(key, grant.grantee.clone()).list("permission", permissions))
+                let permissions = grant
+                    .permissions
+                    .iter()
+                    .map(|p| Val::Str(p.clone()))
+                    .collect();
+                Val::Obj(
+                    Doc::new(element)
+                        .str(key, grant.grantee.clone())
+                        .list("permission", permissions),
+                )
             })
             .collect(),
     )
 }
 
 /// `GET /object/bucket/{bucket}/acl`: ECS's ACL model.
-pub(crate) async fn get_acl(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn get_acl(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     let doc = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         let acl = Doc::new("acl")
-            .str("owner", b.acl.owner.clone().unwrap_or_else(|| b.owner.clone()))
+            .str(
+                "owner",
+                b.acl.owner.clone().unwrap_or_else(|| b.owner.clone()),
+            )
             .opt_str("default_group", b.acl.default_group.clone())
             .val("user_acl", grants_doc(&b.acl.user_acl, "user_acl", "user"))
-            .val("group_acl", grants_doc(&b.acl.group_acl, "group_acl", "group"))
-            .val("customgroup_acl", grants_doc(&b.acl.customgroup_acl, "customgroup_acl", "customgroup"));
-        Doc::new("bucket_acl").str("bucket", b.name.clone()).str("namespace", b.namespace.clone()).obj("acl", acl)
+            .val(
+                "group_acl",
+                grants_doc(&b.acl.group_acl, "group_acl", "group"),
+            )
+            .val(
+                "customgroup_acl",
+                grants_doc(&b.acl.customgroup_acl, "customgroup_acl", "customgroup"),
+            );
+        Doc::new("bucket_acl")
+            .str("bucket", b.name.clone())
+            .str("namespace", b.namespace.clone())
+            .obj("acl", acl)
     })?;
     Ok(Reply::doc(doc))
 }
@@ -230,30 +372,52 @@ fn parse_grants(acl: &Input, element: &str, key: &str) -> Result<Vec<Grant>, Ecs
         .iter()
         .map(|item| {
             let grantee = item.required(key)?;
-            let permissions: Vec<String> = item.list("permission").iter().filter_map(Input::as_text).collect();
-            if let Some(bad) = permissions.iter().find(|p| !PERMISSIONS.contains(&p.as_str())) {
+            let permissions: Vec<String> = item
+                .list("permission")
+                .iter()
+                .filter_map(Input::as_text)
+                .collect();
+            if let Some(bad) = permissions
+                .iter()
+                .find(|p| !PERMISSIONS.contains(&p.as_str()))
+            {
                 return Err(EcsError::invalid(format!("Invalid permission {bad}")));
             }
-            Ok(Grant { grantee, permissions })
+            Ok(Grant {
+                grantee,
+                permissions,
+            })
         })
         .collect()
 }
 
 /// `PUT /object/bucket/{bucket}/acl`: replaces the whole ACL.
-pub(crate) async fn set_acl(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_acl(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("bucket_acl");
     let acl = body.child("acl").unwrap_or_default();
     let users = parse_grants(&acl, "user_acl", "user")?;
     let groups = parse_grants(&acl, "group_acl", "group")?;
     let custom = parse_grants(&acl, "customgroup_acl", "customgroup")?;
     let default_group = acl.str("default_group").filter(|g| !g.is_empty());
-    change_bucket(&core, &caller, &bucket, namespace_hint(&params, Some(&body)).as_deref(), |b| {
-        b.acl.user_acl = users;
-        b.acl.group_acl = groups;
-        b.acl.customgroup_acl = custom;
-        b.acl.default_group = default_group;
-        Ok(())
-    })
+    change_bucket(
+        &core,
+        &caller,
+        &bucket,
+        namespace_hint(&params, Some(&body)).as_deref(),
+        |b| {
+            b.acl.user_acl = users;
+            b.acl.group_acl = groups;
+            b.acl.customgroup_acl = custom;
+            b.acl.default_group = default_group;
+            Ok(())
+        },
+    )
 }
 
 /// How a tag request changes the `TagSet`.
@@ -264,7 +428,14 @@ enum TagChange {
     Delete,
 }
 
-fn change_tags(core: &Core, caller: &Caller, bucket: &str, params: &Params, body: Input, change: TagChange) -> Answer {
+fn change_tags(
+    core: &Core,
+    caller: &Caller,
+    bucket: &str,
+    params: &Params,
+    body: Input,
+    change: TagChange,
+) -> Answer {
     let root = match change {
         TagChange::Add => "add_bucket_tags",
         TagChange::Update => "update_bucket_tags",
@@ -275,58 +446,93 @@ fn change_tags(core: &Core, caller: &Caller, bucket: &str, params: &Params, body
     if tags.is_empty() {
         return Err(EcsError::missing("TagSet"));
     }
-    change_bucket(core, caller, bucket, namespace_hint(params, Some(&body)).as_deref(), |b| {
-        let has = |key: &str, b: &Bucket| b.tags.iter().any(|(existing, _)| existing == key);
-        match change {
-            TagChange::Add => {
-                let added = tags.iter().filter(|(key, _)| !has(key, b)).count();
-                if b.tags.len() + added > MAX_TAGS {
-                    return Err(EcsError::limit(format!("A bucket may carry at most {MAX_TAGS} tags")));
+    change_bucket(
+        core,
+        caller,
+        bucket,
+        namespace_hint(params, Some(&body)).as_deref(),
+        |b| {
+            let has = |key: &str, b: &Bucket| b.tags.iter().any(|(existing, _)| existing == key);
+            match change {
+                TagChange::Add => {
+                    let added = tags.iter().filter(|(key, _)| !has(key, b)).count();
+                    if b.tags.len() + added > MAX_TAGS {
+                        return Err(EcsError::limit(format!(
+                            "A bucket may carry at most {MAX_TAGS} tags"
+                        )));
+                    }
+                    for (key, value) in tags {
+                        b.tags.retain(|(existing, _)| *existing != key);
+                        b.tags.push((key, value));
+                    }
                 }
-                for (key, value) in tags {
-                    b.tags.retain(|(existing, _)| *existing != key);
-                    b.tags.push((key, value));
-                }
-            }
-            TagChange::Update | TagChange::Delete => {
-                if let Some((missing, _)) = tags.iter().find(|(key, _)| !has(key, b)) {
-                    return Err(EcsError::param_not_found(missing));
-                }
-                for (key, value) in tags {
-                    match change {
-                        TagChange::Delete => b.tags.retain(|(existing, _)| *existing != key),
-                        _ => {
-                            for slot in b.tags.iter_mut().filter(|(existing, _)| *existing == key) {
-                                slot.1 = value.clone();
+                TagChange::Update | TagChange::Delete => {
+                    if let Some((missing, _)) = tags.iter().find(|(key, _)| !has(key, b)) {
+                        return Err(EcsError::param_not_found(missing));
+                    }
+                    for (key, value) in tags {
+                        match change {
+                            TagChange::Delete => b.tags.retain(|(existing, _)| *existing != key),
+                            _ => {
+                                for slot in
+                                    b.tags.iter_mut().filter(|(existing, _)| *existing == key)
+                                {
+                                    slot.1 = value.clone();
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// `POST /object/bucket/{bucket}/tags`: adds tags (at most 10 in all).
-pub(crate) async fn add_tags(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn add_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     change_tags(&core, &caller, &bucket, &params, body, TagChange::Add)
 }
 
 /// `PUT /object/bucket/{bucket}/tags`: changes values of existing tags.
-pub(crate) async fn update_tags(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn update_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     change_tags(&core, &caller, &bucket, &params, body, TagChange::Update)
 }
 
 /// `DELETE /object/bucket/{bucket}/tags`: removes existing tags.
-pub(crate) async fn delete_tags(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn delete_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     change_tags(&core, &caller, &bucket, &params, body, TagChange::Delete)
 }
 
 /// `GET /object/bucket/{bucket}/lock`.
-pub(crate) async fn get_lock(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn get_lock(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     let doc = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
-        Doc::new("bucket_lock").str("bucket_name", b.name.clone()).bool("isLocked", b.locked)
+        Doc::new("bucket_lock")
+            .str("bucket_name", b.name.clone())
+            .bool("isLocked", b.locked)
     })?;
     Ok(Reply::doc(doc))
 }
@@ -345,10 +551,16 @@ pub(crate) async fn set_lock(
         "false" => false,
         _ => return Err(EcsError::invalid(format!("Invalid lock flag {locked}"))),
     };
-    change_bucket(&core, &caller, &bucket, namespace_hint(&params, Some(&body)).as_deref(), |b| {
-        b.locked = locked;
-        Ok(())
-    })
+    change_bucket(
+        &core,
+        &caller,
+        &bucket,
+        namespace_hint(&params, Some(&body)).as_deref(),
+        |b| {
+            b.locked = locked;
+            Ok(())
+        },
+    )
 }
 
 fn governor() -> Doc {
@@ -361,41 +573,91 @@ fn governor() -> Doc {
 }
 
 /// `GET /object/bucket/{bucket}/retention`: the default retention period in seconds.
-pub(crate) async fn get_retention(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
-    let period = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| b.retention)?;
-    Ok(Reply::doc(Doc::new("default_bucket_retention").int("period", period).obj("min_max_governor", governor())))
+pub(crate) async fn get_retention(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
+    let period = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+        b.retention
+    })?;
+    Ok(Reply::doc(
+        Doc::new("default_bucket_retention")
+            .int("period", period)
+            .obj("min_max_governor", governor()),
+    ))
 }
 
 /// `PUT /object/bucket/{bucket}/retention`: `period` in seconds (≥ 0, or -1 for none).
-pub(crate) async fn set_retention(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_retention(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("default_bucket_retention_update");
-    let period = body.int("period")?.ok_or_else(|| EcsError::missing("period"))?;
+    let period = body
+        .int("period")?
+        .ok_or_else(|| EcsError::missing("period"))?;
     if period < -1 {
-        return Err(EcsError::invalid(format!("Invalid retention period {period}")));
+        return Err(EcsError::invalid(format!(
+            "Invalid retention period {period}"
+        )));
     }
-    change_bucket(&core, &caller, &bucket, namespace_hint(&params, Some(&body)).as_deref(), |b| {
-        b.retention = period;
-        Ok(())
-    })
+    change_bucket(
+        &core,
+        &caller,
+        &bucket,
+        namespace_hint(&params, Some(&body)).as_deref(),
+        |b| {
+            b.retention = period;
+            Ok(())
+        },
+    )
 }
 
 /// `POST /object/bucket/{bucket}/isstaleallowed`: the ADO flags.
-pub(crate) async fn set_stale_allowed(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_stale_allowed(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("object_bucket_update_is_stale_allowed");
-    let stale = body.bool("is_stale_allowed")?.ok_or_else(|| EcsError::missing("is_stale_allowed"))?;
+    let stale = body
+        .bool("is_stale_allowed")?
+        .ok_or_else(|| EcsError::missing("is_stale_allowed"))?;
     let tso = body.bool("is_tso_read_only")?;
-    change_bucket(&core, &caller, &bucket, namespace_hint(&params, Some(&body)).as_deref(), |b| {
-        b.stale_allowed = stale;
-        b.tso_read_only = tso.unwrap_or(b.tso_read_only);
-        Ok(())
-    })
+    change_bucket(
+        &core,
+        &caller,
+        &bucket,
+        namespace_hint(&params, Some(&body)).as_deref(),
+        |b| {
+            b.stale_allowed = stale;
+            b.tso_read_only = tso.unwrap_or(b.tso_read_only);
+            Ok(())
+        },
+    )
 }
 
 /// `GET /object/bucket/{bucket}/object-lock-config`.
-pub(crate) async fn get_object_lock(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
-    let lock = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| b.object_lock.clone())?;
+pub(crate) async fn get_object_lock(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
+    let lock = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+        b.object_lock.clone()
+    })?;
     if !lock.enabled {
-        return Err(EcsError::cannot_change(format!("Object Lock is not enabled on bucket {bucket}")));
+        return Err(EcsError::cannot_change(format!(
+            "Object Lock is not enabled on bucket {bucket}"
+        )));
     }
     let mut doc = Doc::new("ObjectLockConfiguration").str("ObjectLockEnabled", "Enabled");
     if let Some(mode) = lock.mode {
@@ -413,28 +675,45 @@ pub(crate) async fn get_object_lock(State(core): State<Arc<Core>>, caller: Calle
 
 /// `PUT /object/bucket/{bucket}/object-lock-config`: default retention `Mode` with `Days` or
 /// `Years` (exactly one, positive); the bucket must have Object Lock enabled.
-pub(crate) async fn set_object_lock(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params, Body(body): Body) -> Answer {
+pub(crate) async fn set_object_lock(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("ObjectLockConfiguration");
-    let retention = body.child("Rule").and_then(|rule| rule.child("DefaultRetention"));
+    let retention = body
+        .child("Rule")
+        .and_then(|rule| rule.child("DefaultRetention"));
     let rule = match retention {
         None => None,
         Some(retention) => {
             let mode = retention.required("Mode")?;
             if mode != "GOVERNANCE" && mode != "COMPLIANCE" {
-                return Err(EcsError::invalid(format!("Invalid Object Lock mode {mode}")));
+                return Err(EcsError::invalid(format!(
+                    "Invalid Object Lock mode {mode}"
+                )));
             }
             let days = retention.int("Days")?;
             let years = retention.int("Years")?;
             match (days, years) {
                 (Some(n), None) | (None, Some(n)) if n > 0 => {}
-                _ => return Err(EcsError::invalid("Give exactly one of Days or Years, greater than zero")),
+                _ => {
+                    return Err(EcsError::invalid(
+                        "Give exactly one of Days or Years, greater than zero",
+                    ));
+                }
             }
             Some((mode, days, years))
         }
     };
     change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         if !b.object_lock.enabled {
-            return Err(EcsError::cannot_change(format!("Object Lock is not enabled on bucket {}", b.name)));
+            return Err(EcsError::cannot_change(format!(
+                "Object Lock is not enabled on bucket {}",
+                b.name
+            )));
         }
         let (mode, days, years) = rule.map_or((None, None, None), |(m, d, y)| (Some(m), d, y));
         b.object_lock.mode = mode;
@@ -445,7 +724,12 @@ pub(crate) async fn set_object_lock(State(core): State<Arc<Core>>, caller: Calle
 }
 
 /// `PUT /object/bucket/{bucket}/object-lock-enable`: enables Object Lock (and versioning).
-pub(crate) async fn enable_object_lock(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn enable_object_lock(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
         b.object_lock.enabled = true;
         b.versioning = Some("Enabled".to_owned());

@@ -21,14 +21,19 @@ pub(super) fn routes() -> Router<Arc<Core>> {
         .route("/object/bucket", post(create).get(list))
         .route("/object/bucket/{bucket}/info", get(info))
         .route("/object/bucket/{bucket}/deactivate", post(deactivate))
-        .route("/object/bucket/{bucket}/empty-bucket-status", get(empty_status))
+        .route(
+            "/object/bucket/{bucket}/empty-bucket-status",
+            get(empty_status),
+        )
 }
 
 /// ECS's bucket naming rules (Administration Guide): 1–255 of `[a-zA-Z0-9._-]`, not starting
 /// or ending with `.`, no `..`, not an IPv4 address.
 pub(crate) fn valid_bucket_name(name: &str) -> bool {
     (1..=255).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         && !name.starts_with('.')
         && !name.ends_with('.')
         && !name.contains("..")
@@ -40,7 +45,9 @@ pub(crate) fn check_quota_value(name: &str, value: i64) -> Result<(), EcsError> 
     if value == -1 || value >= 1 {
         Ok(())
     } else {
-        Err(EcsError::invalid(format!("{name} must be -1 or at least 1, not {value}")))
+        Err(EcsError::invalid(format!(
+            "{name} must be -1 or at least 1, not {value}"
+        )))
     }
 }
 
@@ -72,9 +79,19 @@ pub(crate) fn parse_tag_set(input: &Input) -> Vec<(String, String)> {
 pub(crate) fn tag_set(tags: &[(String, String)], json_key: Option<&'static str>) -> Val {
     let items = tags
         .iter()
-        .map(|(key, value)| Val::Obj(Doc::new("Tag").str("Key", key.clone()).str("Value", value.clone())))
+        .map(|(key, value)| {
+            Val::Obj(
+                Doc::new("Tag")
+                    .str("Key", key.clone())
+                    .str("Value", value.clone()),
+            )
+        })
         .collect();
-    Val::Wrapped { item: "Tag", json_key, items }
+    Val::Wrapped {
+        item: "Tag",
+        json_key,
+        items,
+    }
 }
 
 /// The bucket's namespace: the request's, else the caller's own, else 400/1005.
@@ -86,11 +103,18 @@ fn request_namespace(explicit: Option<String>, caller: &Caller) -> Result<String
 }
 
 /// The settings of a new bucket read from an `object_bucket_create` body.
-fn new_bucket(state: &Model, body: &Input, name: String, namespace: String, caller: &Caller, now: i64) -> Result<Bucket, EcsError> {
+fn new_bucket(
+    state: &Model,
+    body: &Input,
+    name: String,
+    namespace: String,
+    caller: &Caller,
+    now: i64,
+) -> Result<Bucket, EcsError> {
     let ns = state.namespace(&namespace)?;
     let owner = match body.str("owner").filter(|owner| !owner.is_empty()) {
         Some(owner) => {
-            if !state.users.get(&owner).is_some_and(|user| user.namespace == namespace) {
+            if !state.user_in(&owner, &namespace) {
                 return Err(EcsError::bad_owner(&owner));
             }
             owner
@@ -114,15 +138,25 @@ fn new_bucket(state: &Model, body: &Input, name: String, namespace: String, call
         return Err(EcsError::limit("A bucket may carry at most 10 tags"));
     }
     let object_lock = body.bool("is_object_lock_enabled")?.unwrap_or(false);
-    let versioning = match body.str("versioning_status").filter(|status| !status.is_empty()) {
+    let versioning = match body
+        .str("versioning_status")
+        .filter(|status| !status.is_empty())
+    {
         Some(status) if status == "Enabled" || status == "Suspended" => Some(status),
-        Some(status) => return Err(EcsError::invalid(format!("Invalid versioning_status {status}"))),
+        Some(status) => {
+            return Err(EcsError::invalid(format!(
+                "Invalid versioning_status {status}"
+            )));
+        }
         None if object_lock => Some("Enabled".to_owned()),
         None => None,
     };
     let mut bucket = default_bucket(&name, &namespace, &owner, &vpool, now);
-    bucket.head_type =
-        body.str("head_type").filter(|h| !h.is_empty()).unwrap_or_else(|| "s3".to_owned()).to_ascii_lowercase();
+    bucket.head_type = body
+        .str("head_type")
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "s3".to_owned())
+        .to_ascii_lowercase();
     bucket.fs_enabled = body.bool("filesystem_enabled")?.unwrap_or(false);
     bucket.encryption = ns.encryption || body.bool("is_encryption_enabled")?.unwrap_or(false);
     bucket.stale_allowed = body.bool("is_stale_allowed")?.unwrap_or(false);
@@ -161,7 +195,10 @@ fn default_bucket(name: &str, namespace: &str, owner: &str, vpool: &str, now: i6
         tags: Vec::new(),
         acl: Acl {
             owner: Some(owner.to_owned()),
-            user_acl: vec![Grant { grantee: owner.to_owned(), permissions: vec!["full_control".to_owned()] }],
+            user_acl: vec![Grant {
+                grantee: owner.to_owned(),
+                permissions: vec!["full_control".to_owned()],
+            }],
             ..Acl::default()
         },
         locked: false,
@@ -172,14 +209,24 @@ fn default_bucket(name: &str, namespace: &str, owner: &str, vpool: &str, now: i6
 }
 
 /// A bucket created over S3 (`CreateBucket`): the namespace's replication group and defaults.
-pub(crate) fn new_s3_bucket(namespace: &Namespace, name: &str, owner: &str, encryption: bool, now: i64) -> Bucket {
+pub(crate) fn new_s3_bucket(
+    namespace: &Namespace,
+    name: &str,
+    owner: &str,
+    encryption: bool,
+    now: i64,
+) -> Bucket {
     let mut bucket = default_bucket(name, &namespace.name, owner, &namespace.default_vpool, now);
     bucket.encryption = namespace.encryption || encryption;
     bucket
 }
 
 /// `POST /object/bucket`.
-pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(body): Body) -> Answer {
+pub(crate) async fn create(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("object_bucket_create");
     let name = body.required("name")?;
     let namespace = request_namespace(body.str("namespace"), &caller)?;
@@ -195,7 +242,11 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(b
             return Err(EcsError::bucket_exists(&name));
         }
         let bucket = new_bucket(&state, &body, name, namespace, &caller, now)?;
-        state.buckets.entry(bucket.namespace.clone()).or_default().insert(bucket.name.clone(), bucket.clone());
+        state
+            .buckets
+            .entry(bucket.namespace.clone())
+            .or_default()
+            .insert(bucket.name.clone(), bucket.clone());
         bucket
     };
     core.data.bucket_created(&bucket.namespace, &bucket.name);
@@ -210,7 +261,12 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(b
             .bool("remote", false)
             .bool("internal", false)
             .val("TagSet", tag_set(&bucket.tags, None))
-            .obj("metaData", Doc::new("metaData").bool("isEnabled", false).int("maxKeys", 0)),
+            .obj(
+                "metaData",
+                Doc::new("metaData")
+                    .bool("isEnabled", false)
+                    .int("maxKeys", 0),
+            ),
     ))
 }
 
@@ -234,8 +290,14 @@ pub(crate) fn bucket_doc(root: &'static str, bucket: &Bucket) -> Doc {
     if let Some(mode) = &bucket.object_lock.mode {
         doc = doc
             .str("default_object_lock_retention_mode", mode.clone())
-            .int("default_object_lock_retention_years", bucket.object_lock.years.unwrap_or(0))
-            .int("default_object_lock_retention_days", bucket.object_lock.days.unwrap_or(0));
+            .int(
+                "default_object_lock_retention_years",
+                bucket.object_lock.years.unwrap_or(0),
+            )
+            .int(
+                "default_object_lock_retention_days",
+                bucket.object_lock.days.unwrap_or(0),
+            );
     }
     doc = doc
         .str("is_encryption_enabled", bucket.encryption.to_string())
@@ -248,14 +310,27 @@ pub(crate) fn bucket_doc(root: &'static str, bucket: &Bucket) -> Doc {
         .int("auto_commit_period", 0)
         .str("api_type", bucket.head_type.to_ascii_uppercase())
         .val("TagSet", tag_set(&bucket.tags, None));
-    for permission in ["file_read", "file_write", "file_execute", "dir_read", "dir_write", "dir_execute"] {
+    for permission in [
+        "file_read",
+        "file_write",
+        "file_execute",
+        "dir_read",
+        "dir_write",
+        "dir_execute",
+    ] {
         doc = doc.bool(&format!("default_group_{permission}_permission"), false);
     }
     doc = doc
-        .str("default_group", bucket.acl.default_group.clone().unwrap_or_default())
+        .str(
+            "default_group",
+            bucket.acl.default_group.clone().unwrap_or_default(),
+        )
         .obj(
             "search_metadata",
-            Doc::new("search_metadata").bool("isEnabled", false).bool("mdTokens", false).int("maxKeys", 0),
+            Doc::new("search_metadata")
+                .bool("isEnabled", false)
+                .bool("mdTokens", false)
+                .int("maxKeys", 0),
         )
         .obj(
             "min_max_governor",
@@ -291,27 +366,47 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
         .map(|buckets| {
             buckets
                 .values()
-                .filter(|bucket| if exact { bucket.name == prefix } else { bucket.name.starts_with(prefix) })
-                .map(|bucket| (bucket.name.clone(), Val::Obj(bucket_doc("object_bucket", bucket))))
+                .filter(|bucket| {
+                    if exact {
+                        bucket.name == prefix
+                    } else {
+                        bucket.name.starts_with(prefix)
+                    }
+                })
+                .map(|bucket| {
+                    (
+                        bucket.name.clone(),
+                        Val::Obj(bucket_doc("object_bucket", bucket)),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
     let (items, next) = page(buckets, params.get("marker"), limit);
-    let mut doc = Doc::new("object_buckets")
-        .list("object_bucket", items)
-        .str("Filter", format!("namespace={namespace}&name={name_filter}"));
+    let mut doc = Doc::new("object_buckets").list("object_bucket", items).str(
+        "Filter",
+        format!("namespace={namespace}&name={name_filter}"),
+    );
     if let Some(limit) = limit {
         doc = doc.int("MaxBuckets", i64::try_from(limit).unwrap_or(i64::MAX));
     }
     if let Some(next) = next {
-        let link = format!("/object/bucket?namespace={namespace}&marker={next}&limit={}", limit.unwrap_or(0));
+        let link = format!(
+            "/object/bucket?namespace={namespace}&marker={next}&limit={}",
+            limit.unwrap_or(0)
+        );
         doc = doc.str("NextMarker", next).str("NextPageLink", link);
     }
     Ok(Reply::doc(doc))
 }
 
 /// Resolves the bucket of a request and checks the caller may read it; returns its namespace.
-pub(crate) fn readable(state: &Model, caller: &Caller, bucket: &str, namespace: Option<&str>) -> Result<String, EcsError> {
+pub(crate) fn readable(
+    state: &Model,
+    caller: &Caller,
+    bucket: &str,
+    namespace: Option<&str>,
+) -> Result<String, EcsError> {
     let namespace = state.bucket_namespace(bucket, namespace.or(caller.namespace.as_deref()))?;
     state.bucket(&namespace, bucket)?;
     caller.read(&namespace, "read buckets")?;
@@ -319,7 +414,12 @@ pub(crate) fn readable(state: &Model, caller: &Caller, bucket: &str, namespace: 
 }
 
 /// Resolves the bucket of a request and checks the caller may change it; returns its namespace.
-pub(crate) fn writable(state: &Model, caller: &Caller, bucket: &str, namespace: Option<&str>) -> Result<String, EcsError> {
+pub(crate) fn writable(
+    state: &Model,
+    caller: &Caller,
+    bucket: &str,
+    namespace: Option<&str>,
+) -> Result<String, EcsError> {
     let namespace = state.bucket_namespace(bucket, namespace.or(caller.namespace.as_deref()))?;
     state.bucket(&namespace, bucket)?;
     caller.manage(&namespace, "change buckets")?;
@@ -327,10 +427,18 @@ pub(crate) fn writable(state: &Model, caller: &Caller, bucket: &str, namespace: 
 }
 
 /// `GET /object/bucket/{bucket}/info?namespace=`.
-pub(crate) async fn info(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn info(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     let state = core.state();
     let namespace = readable(&state, &caller, &bucket, params.get("namespace"))?;
-    Ok(Reply::doc(bucket_doc("bucket_info", state.bucket(&namespace, &bucket)?)))
+    Ok(Reply::doc(bucket_doc(
+        "bucket_info",
+        state.bucket(&namespace, &bucket)?,
+    )))
 }
 
 /// `POST /object/bucket/{bucket}/deactivate?namespace=[&emptyBucket=true]`.
@@ -338,10 +446,18 @@ pub(crate) async fn info(State(core): State<Arc<Core>>, caller: Caller, Path(buc
 /// A non-empty bucket is refused (400/1012 "… is not empty") unless `emptyBucket=true`, which
 /// empties and removes it and answers 202; the emulator finishes the job before answering, so
 /// `empty-bucket-status` reports `DONE` at once.
-pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn deactivate(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     let namespace = {
         let state = core.state();
-        let namespace = state.bucket_namespace(&bucket, params.get("namespace").or(caller.namespace.as_deref()))?;
+        let namespace = state.bucket_namespace(
+            &bucket,
+            params.get("namespace").or(caller.namespace.as_deref()),
+        )?;
         state.bucket(&namespace, &bucket)?;
         caller.system_admin("delete buckets")?;
         namespace
@@ -360,7 +476,9 @@ pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Pa
             approx_objects: usage.objects + usage.versions,
             approx_bytes: usage.bytes,
         };
-        core.state().empty_status.insert((namespace.clone(), bucket.clone()), status);
+        core.state()
+            .empty_status
+            .insert((namespace.clone(), bucket.clone()), status);
         StatusCode::ACCEPTED
     } else {
         return Err(EcsError::cannot_change(format!(
@@ -380,9 +498,17 @@ pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Pa
 }
 
 /// `GET /object/bucket/{bucket}/empty-bucket-status?namespace=`.
-pub(crate) async fn empty_status(State(core): State<Arc<Core>>, caller: Caller, Path(bucket): Path<String>, params: Params) -> Answer {
+pub(crate) async fn empty_status(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(bucket): Path<String>,
+    params: Params,
+) -> Answer {
     let state = core.state();
-    let namespace = params.get("namespace").or(caller.namespace.as_deref()).map(str::to_owned);
+    let namespace = params
+        .get("namespace")
+        .or(caller.namespace.as_deref())
+        .map(str::to_owned);
     let recorded = namespace
         .as_ref()
         .and_then(|namespace| state.empty_status.get(&(namespace.clone(), bucket.clone())));
@@ -393,17 +519,28 @@ pub(crate) async fn empty_status(State(core): State<Arc<Core>>, caller: Caller, 
                 .str("status", status.status)
                 .int("created", status.created_ms)
                 .int("last_updated", status.updated_ms)
-                .int("entries_deleted", i64::try_from(status.entries_deleted).unwrap_or(i64::MAX))
+                .int(
+                    "entries_deleted",
+                    i64::try_from(status.entries_deleted).unwrap_or(i64::MAX),
+                )
                 .int("failed_to_delete_due_to_retention", 0)
                 .int("failed_to_delete_due_to_other", 0)
-                .int("approx_object_count", i64::try_from(status.approx_objects).unwrap_or(i64::MAX))
-                .int("approx_total_size", i64::try_from(status.approx_bytes).unwrap_or(i64::MAX))
+                .int(
+                    "approx_object_count",
+                    i64::try_from(status.approx_objects).unwrap_or(i64::MAX),
+                )
+                .int(
+                    "approx_total_size",
+                    i64::try_from(status.approx_bytes).unwrap_or(i64::MAX),
+                )
                 .str("approx_total_size_unit_string", "BYTE")
                 .str("message", "Bucket emptied and deleted")
         }
         None => {
             readable(&state, &caller, &bucket, namespace.as_deref())?;
-            Doc::new("empty_bucket_status").str("status", "NOT_FOUND").str("message", "No empty-bucket task for this bucket")
+            Doc::new("empty_bucket_status")
+                .str("status", "NOT_FOUND")
+                .str("message", "No empty-bucket task for this bucket")
         }
     };
     Ok(Reply::doc(doc))
@@ -418,7 +555,16 @@ mod tests {
         for good in ["b", "my-bucket", "My_Bucket.2", "-x", &"a".repeat(255)] {
             assert!(valid_bucket_name(good), "{good}");
         }
-        for bad in ["", ".b", "b.", "a..b", "a/b", "a b", "10.0.0.1", &"a".repeat(256)] {
+        for bad in [
+            "",
+            ".b",
+            "b.",
+            "a..b",
+            "a/b",
+            "a b",
+            "10.0.0.1",
+            &"a".repeat(256),
+        ] {
             assert!(!valid_bucket_name(bad), "{bad}");
         }
     }

@@ -45,7 +45,11 @@ pub(crate) enum Val {
     List(Vec<Val>),
     /// In XML an element (the field's name) holding repeated `item` elements; in JSON an array
     /// under `json_key`, or under the field's name when `None`.
-    Wrapped { item: &'static str, json_key: Option<&'static str>, items: Vec<Val> },
+    Wrapped {
+        item: &'static str,
+        json_key: Option<&'static str>,
+        items: Vec<Val>,
+    },
     /// A `link` with `rel="self"`: attributes in XML, an object in JSON.
     Link(String),
 }
@@ -60,7 +64,10 @@ pub(crate) struct Doc {
 impl Doc {
     /// Starts a document whose XML root element is `root`.
     pub(crate) fn new(root: &'static str) -> Self {
-        Doc { root, fields: Vec::new() }
+        Doc {
+            root,
+            fields: Vec::new(),
+        }
     }
 
     /// Appends a field.
@@ -117,8 +124,7 @@ impl Doc {
 
     /// The XML rendering, with ECS's declaration.
     pub(crate) fn to_xml(&self) -> String {
-        let mut out =
-            String::from(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#);
+        let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#);
         write_element(&mut out, self.root, &Val::Obj(self.clone()));
         out
     }
@@ -128,7 +134,9 @@ impl Doc {
         let mut map = Map::new();
         for (name, value) in &self.fields {
             let (key, json) = match value {
-                Val::Wrapped { json_key, items, .. } => (
+                Val::Wrapped {
+                    json_key, items, ..
+                } => (
                     json_key.map_or_else(|| name.clone(), str::to_owned),
                     Json::Array(items.iter().map(val_json).collect()),
                 ),
@@ -145,7 +153,9 @@ fn val_json(value: &Val) -> Json {
         Val::Str(text) => Json::String(text.clone()),
         Val::Int(number) => Json::from(*number),
         Val::Bool(flag) => Json::Bool(*flag),
-        Val::Float(number) => serde_json::Number::from_f64(*number).map_or(Json::Null, Json::Number),
+        Val::Float(number) => {
+            serde_json::Number::from_f64(*number).map_or(Json::Null, Json::Number)
+        }
         Val::Obj(doc) => doc.to_json(),
         Val::List(items) | Val::Wrapped { items, .. } => {
             Json::Array(items.iter().map(val_json).collect())
@@ -169,7 +179,9 @@ fn write_element(out: &mut String, name: &str, value: &Val) {
             let _ = write!(out, "<{name}>{flag}</{name}>");
         }
         Val::Float(number) => {
-            let text = serde_json::Number::from_f64(*number).map(|n| n.to_string()).unwrap_or_default();
+            let text = serde_json::Number::from_f64(*number)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
             let _ = write!(out, "<{name}>{text}</{name}>");
         }
         Val::Obj(doc) if doc.fields.is_empty() => {
@@ -198,7 +210,11 @@ fn write_element(out: &mut String, name: &str, value: &Val) {
             let _ = write!(out, "</{name}>");
         }
         Val::Link(href) => {
-            let _ = write!(out, r#"<{name} rel="self" href="{}"/>"#, escape(href.as_str()));
+            let _ = write!(
+                out,
+                r#"<{name} rel="self" href="{}"/>"#,
+                escape(href.as_str())
+            );
         }
     }
 }
@@ -212,14 +228,26 @@ mod tests {
             .list(
                 "object_bucket",
                 vec![
-                    Val::Obj(Doc::new("object_bucket").str("name", "a&b").int("block_size", -1)),
-                    Val::Obj(Doc::new("object_bucket").str("name", "c").bool("locked", true)),
+                    Val::Obj(
+                        Doc::new("object_bucket")
+                            .str("name", "a&b")
+                            .int("block_size", -1),
+                    ),
+                    Val::Obj(
+                        Doc::new("object_bucket")
+                            .str("name", "c")
+                            .bool("locked", true),
+                    ),
                 ],
             )
             .link("/object/bucket")
             .val(
                 "tags",
-                Val::Wrapped { item: "tag", json_key: Some("tag"), items: vec![Val::Str("x".into())] },
+                Val::Wrapped {
+                    item: "tag",
+                    json_key: Some("tag"),
+                    items: vec![Val::Str("x".into())],
+                },
             )
             .str("Filter", "")
     }

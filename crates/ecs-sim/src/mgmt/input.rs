@@ -42,7 +42,12 @@ impl Input {
     pub(crate) fn root(self, root: &str) -> Input {
         match self.0 {
             Json::Object(map) if map.len() == 1 && map.get(root).is_some_and(Json::is_object) => {
-                Input(map.into_iter().next().map(|(_, inner)| inner).unwrap_or_default())
+                Input(
+                    map.into_iter()
+                        .next()
+                        .map(|(_, inner)| inner)
+                        .unwrap_or_default(),
+                )
             }
             other => Input(other),
         }
@@ -100,7 +105,10 @@ impl Input {
 
     /// A nested object field.
     pub(crate) fn child(&self, key: &str) -> Option<Input> {
-        self.get(key).filter(|value| value.is_object()).cloned().map(Input)
+        self.get(key)
+            .filter(|value| value.is_object())
+            .cloned()
+            .map(Input)
     }
 
     /// A repeated field: an array's items, a single value as one item, nothing when absent or
@@ -157,11 +165,13 @@ impl Element {
 }
 
 fn parse_xml(bytes: &[u8]) -> Result<Json, EcsError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| EcsError::bad_body("Request body is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| EcsError::bad_body("Request body is not UTF-8"))?;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut stack: Vec<(String, Element)> = Vec::new();
-    let bad = |error: &dyn std::fmt::Display| EcsError::bad_body(format!("Unable to parse XML body: {error}"));
+    let bad = |error: &dyn std::fmt::Display| {
+        EcsError::bad_body(format!("Unable to parse XML body: {error}"))
+    };
     loop {
         match reader.read_event().map_err(|error| bad(&error))? {
             Event::Start(start) => {
@@ -177,7 +187,8 @@ fn parse_xml(bytes: &[u8]) -> Result<Json, EcsError> {
             }
             Event::Text(content) => {
                 let decoded = content.decode().map_err(|error| bad(&error))?;
-                let unescaped = quick_xml::escape::unescape(&decoded).map_err(|error| bad(&error))?;
+                let unescaped =
+                    quick_xml::escape::unescape(&decoded).map_err(|error| bad(&error))?;
                 if let Some((_, element)) = stack.last_mut() {
                     element.text.push_str(&unescaped);
                 }
@@ -244,8 +255,7 @@ mod tests {
 
     #[test]
     fn json_root_wrapper_is_optional() {
-        let wrapped =
-            Input::parse(None, br#"{"bucket_quota_param": {"blockSize": "5"}}"#).unwrap();
+        let wrapped = Input::parse(None, br#"{"bucket_quota_param": {"blockSize": "5"}}"#).unwrap();
         let input = wrapped.root("bucket_quota_param");
         assert_eq!(input.int("blockSize").unwrap(), Some(5));
         assert!(input.int("notificationSize").unwrap().is_none());

@@ -19,13 +19,23 @@ const MAX_KEYS: usize = 2;
 
 /// A generated secret: 40 characters like ECS's (`rTuCD7wLu3lhC1Z79N3MOD86kl/wKCB1GCNZwgXa`).
 fn generate_secret() -> String {
-    rand::rng().sample_iter(Alphanumeric).take(40).map(char::from).collect()
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect()
 }
 
 /// Checks a caller-supplied secret: 1 to 128 printable ASCII characters.
 fn check_secret(secret: &str) -> Result<(), EcsError> {
     let valid = (1..=128).contains(&secret.len()) && secret.chars().all(|c| c.is_ascii_graphic());
-    if valid { Ok(()) } else { Err(EcsError::invalid("The secret key must be 1 to 128 printable characters")) }
+    if valid {
+        Ok(())
+    } else {
+        Err(EcsError::invalid(
+            "The secret key must be 1 to 128 printable characters",
+        ))
+    }
 }
 
 /// The user in the URL, checked against an optional namespace and the caller's right to manage it.
@@ -36,7 +46,9 @@ fn user_mut<'a>(
     namespace: Option<&str>,
     read_only: bool,
 ) -> Result<&'a mut ObjectUser, EcsError> {
-    let user = users.get_mut(uid).ok_or_else(|| EcsError::url_entity_not_found(uid))?;
+    let user = users
+        .get_mut(uid)
+        .ok_or_else(|| EcsError::url_entity_not_found(uid))?;
     if namespace.is_some_and(|namespace| namespace != user.namespace) {
         return Err(EcsError::url_entity_not_found(uid));
     }
@@ -49,13 +61,23 @@ fn user_mut<'a>(
 }
 
 /// `POST /object/user-secret-keys/{uid}`.
-pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn create(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("user_secret_key_create");
     let expiry_mins = body.int("existing_key_expiry_time_mins")?;
     if expiry_mins.is_some_and(|mins| mins < 0) {
-        return Err(EcsError::invalid("existing_key_expiry_time_mins must not be negative"));
+        return Err(EcsError::invalid(
+            "existing_key_expiry_time_mins must not be negative",
+        ));
     }
-    let supplied = body.str("secretkey").or_else(|| body.str("secret_key")).filter(|s| !s.is_empty());
+    let supplied = body
+        .str("secretkey")
+        .or_else(|| body.str("secret_key"))
+        .filter(|s| !s.is_empty());
     if let Some(secret) = &supplied {
         check_secret(secret)?;
     }
@@ -67,16 +89,26 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Path(u
         let user = user_mut(&mut state.users, &caller, &uid, None, false)?;
         user.prune_keys(now);
         if user.keys.len() >= MAX_KEYS {
-            return Err(EcsError::limit(format!("User {uid} already has {MAX_KEYS} valid keys")));
+            return Err(EcsError::limit(format!(
+                "User {uid} already has {MAX_KEYS} valid keys"
+            )));
         }
         if let Some(mins) = expiry_mins {
             let expires = now.saturating_add(mins.saturating_mul(60_000));
-            for key in user.keys.iter_mut().filter(|key| key.expires_ms.is_none_or(|at| at > expires)) {
+            for key in user
+                .keys
+                .iter_mut()
+                .filter(|key| key.expires_ms.is_none_or(|at| at > expires))
+            {
                 key.expires_ms = Some(expires);
             }
             user.prune_keys(now);
         }
-        let key = SecretKey { secret: supplied.unwrap_or_else(generate_secret), created_ms: now, expires_ms: None };
+        let key = SecretKey {
+            secret: supplied.unwrap_or_else(generate_secret),
+            created_ms: now,
+            expires_ms: None,
+        };
         user.keys.push(key.clone());
         key
     };
@@ -94,9 +126,18 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Path(u
 /// The `user_secret_keys` document; `reveal = false` blanks the values (the `exist` form).
 fn keys_doc(user: &ObjectUser, reveal: bool) -> Doc {
     let slot = |index: usize| user.keys.get(index);
-    let text = |key: Option<&SecretKey>, f: &dyn Fn(&SecretKey) -> String| key.map(f).unwrap_or_default();
-    let secret = |key: Option<&SecretKey>| if reveal { text(key, &|key| key.secret.clone()) } else { String::new() };
-    let expiry = |key: Option<&SecretKey>| text(key, &|key| key.expires_ms.map(key_time).unwrap_or_default());
+    let text =
+        |key: Option<&SecretKey>, f: &dyn Fn(&SecretKey) -> String| key.map(f).unwrap_or_default();
+    let secret = |key: Option<&SecretKey>| {
+        if reveal {
+            text(key, &|key| key.secret.clone())
+        } else {
+            String::new()
+        }
+    };
+    let expiry = |key: Option<&SecretKey>| {
+        text(key, &|key| key.expires_ms.map(key_time).unwrap_or_default())
+    };
     let created = |key: Option<&SecretKey>| text(key, &|key| key_time(key.created_ms));
     let id = |key: Option<&SecretKey>| text(key, &SecretKey::id);
     Doc::new("user_secret_keys")
@@ -113,7 +154,13 @@ fn keys_doc(user: &ObjectUser, reveal: bool) -> Doc {
         .str("secret_key_2_id", id(slot(1)))
 }
 
-fn read_keys(core: &Core, caller: &Caller, uid: &str, namespace: Option<&str>, reveal: bool) -> Answer {
+fn read_keys(
+    core: &Core,
+    caller: &Caller,
+    uid: &str,
+    namespace: Option<&str>,
+    reveal: bool,
+) -> Answer {
     let now = core.clock.now_ms();
     let mut state = core.state();
     let user = user_mut(&mut state.users, caller, uid, namespace, true)?;
@@ -122,7 +169,11 @@ fn read_keys(core: &Core, caller: &Caller, uid: &str, namespace: Option<&str>, r
 }
 
 /// `GET /object/user-secret-keys/{uid}`.
-pub(crate) async fn get(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>) -> Answer {
+pub(crate) async fn get(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+) -> Answer {
     read_keys(&core, &caller, &uid, None, true)
 }
 
@@ -146,9 +197,17 @@ pub(crate) async fn exist(
 
 /// `POST /object/user-secret-keys/{uid}/deactivate`: deletes the named key (by value or id), or
 /// both keys when none is named; a remaining second key moves to slot 1.
-pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn deactivate(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("user_secret_key_delete");
-    let secret = body.str("secret_key").or_else(|| body.str("secretkey")).filter(|s| !s.is_empty());
+    let secret = body
+        .str("secret_key")
+        .or_else(|| body.str("secretkey"))
+        .filter(|s| !s.is_empty());
     let secret_id = body.str("secret_key_id").filter(|s| !s.is_empty());
     let now = core.clock.now_ms();
     let mut state = core.state();
@@ -158,7 +217,8 @@ pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Pa
         (None, None) => user.keys.clear(),
         (secret, secret_id) => {
             let position = user.keys.iter().position(|key| {
-                secret.as_deref().is_some_and(|s| s == key.secret) || secret_id.as_deref().is_some_and(|id| id == key.id())
+                secret.as_deref().is_some_and(|s| s == key.secret)
+                    || secret_id.as_deref().is_some_and(|id| id == key.id())
             });
             let index = position.ok_or_else(|| EcsError::param_not_found("secret_key"))?;
             user.keys.remove(index);

@@ -102,12 +102,16 @@ pub(crate) struct Params(pub(crate) HashMap<String, String>);
 impl Params {
     /// A parameter, `None` when absent or empty.
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str).filter(|value| !value.is_empty())
+        self.0
+            .get(key)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
     }
 
     /// A `true`/`false` parameter; absent is `false`.
     pub(crate) fn flag(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|value| value.eq_ignore_ascii_case("true"))
+        self.get(key)
+            .is_some_and(|value| value.eq_ignore_ascii_case("true"))
     }
 
     /// A positive integer parameter (`limit`), or 400/1008.
@@ -168,7 +172,11 @@ pub(crate) struct Caller {
 pub(crate) const TOKEN_HEADER: &str = "X-SDS-AUTH-TOKEN";
 
 fn token_of(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(TOKEN_HEADER).and_then(|value| value.to_str().ok()) {
+    if let Some(value) = parts
+        .headers
+        .get(TOKEN_HEADER)
+        .and_then(|value| value.to_str().ok())
+    {
         return Some(value.trim().to_owned());
     }
     parts
@@ -185,24 +193,31 @@ fn token_of(parts: &Parts) -> Option<String> {
 impl FromRequestParts<Arc<Core>> for Caller {
     type Rejection = EcsError;
 
-    async fn from_request_parts(parts: &mut Parts, core: &Arc<Core>) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        core: &Arc<Core>,
+    ) -> Result<Self, Self::Rejection> {
         let token = token_of(parts)
             .filter(|token| !token.is_empty())
             .ok_or_else(|| EcsError::unauthorized("No authentication token provided"))?;
         let now = core.clock.now_ms();
         let mut state = core.state();
         core.expire_tokens(&mut state);
-        let session = state
-            .tokens
-            .get_mut(&token)
-            .ok_or_else(|| EcsError::unauthorized("The authentication token is invalid or has expired"))?;
+        let session = state.tokens.get_mut(&token).ok_or_else(|| {
+            EcsError::unauthorized("The authentication token is invalid or has expired")
+        })?;
         session.last_used_ms = now;
         let name = session.user.clone();
         let user = state
             .mgmt_users
             .get(&name)
             .ok_or_else(|| EcsError::unauthorized("The token's user no longer exists"))?;
-        Ok(Caller { name, roles: user.roles.clone(), namespace: user.namespace.clone(), token })
+        Ok(Caller {
+            name,
+            roles: user.roles.clone(),
+            namespace: user.namespace.clone(),
+            token,
+        })
     }
 }
 
@@ -221,7 +236,11 @@ impl Caller {
 
     /// SYSTEM_ADMIN only (bucket deletion, owner change, namespace management).
     pub(crate) fn system_admin(&self, what: &str) -> Result<(), EcsError> {
-        if self.has(Role::SystemAdmin) { Ok(()) } else { Err(self.denied(what)) }
+        if self.has(Role::SystemAdmin) {
+            Ok(())
+        } else {
+            Err(self.denied(what))
+        }
     }
 
     /// Change something in `namespace`: SYSTEM_ADMIN or its NAMESPACE_ADMIN.
@@ -255,9 +274,15 @@ impl Caller {
 /// Pages a sorted list by an exclusive `marker` (the last name returned) and a `limit`.
 ///
 /// Returns the page and the next marker when more remain.
-pub(crate) fn page<T>(items: Vec<(String, T)>, marker: Option<&str>, limit: Option<usize>) -> (Vec<T>, Option<String>) {
+pub(crate) fn page<T>(
+    items: Vec<(String, T)>,
+    marker: Option<&str>,
+    limit: Option<usize>,
+) -> (Vec<T>, Option<String>) {
     let limit = limit.unwrap_or(usize::MAX);
-    let mut rest = items.into_iter().filter(|(key, _)| marker.is_none_or(|marker| key.as_str() > marker));
+    let mut rest = items
+        .into_iter()
+        .filter(|(key, _)| marker.is_none_or(|marker| key.as_str() > marker));
     let mut page = Vec::new();
     let mut last = None;
     for (key, item) in rest.by_ref() {
@@ -293,17 +318,35 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .route("/object/users/query", get(users::query))
         .route("/object/users/lock", put(users::set_lock))
         .route("/object/users/lock/{uid}", get(users::get_lock))
-        .route("/object/users/lock/{uid}/{namespace}", get(users::get_lock_ns))
+        .route(
+            "/object/users/lock/{uid}/{namespace}",
+            get(users::get_lock_ns),
+        )
         .route("/object/users/{namespace}", get(users::list_namespace))
         .route("/object/users/{uid}/info", get(users::info))
         .route(
             "/object/users/{uid}/tags",
-            get(users::get_tags).post(users::add_tags).put(users::replace_tags).delete(users::delete_tags),
+            get(users::get_tags)
+                .post(users::add_tags)
+                .put(users::replace_tags)
+                .delete(users::delete_tags),
         )
-        .route("/object/user-secret-keys/{uid}", get(keys::get).post(keys::create))
-        .route("/object/user-secret-keys/{uid}/deactivate", post(keys::deactivate))
-        .route("/object/user-secret-keys/{uid}/{namespace}", get(keys::get_ns))
-        .route("/object/user-secret-keys/exist/{uid}/{namespace}", get(keys::exist))
+        .route(
+            "/object/user-secret-keys/{uid}",
+            get(keys::get).post(keys::create),
+        )
+        .route(
+            "/object/user-secret-keys/{uid}/deactivate",
+            post(keys::deactivate),
+        )
+        .route(
+            "/object/user-secret-keys/{uid}/{namespace}",
+            get(keys::get_ns),
+        )
+        .route(
+            "/object/user-secret-keys/exist/{uid}/{namespace}",
+            get(keys::exist),
+        )
         .merge(buckets::routes())
         .merge(bucket_settings::routes())
         .merge(namespaces::routes())

@@ -17,13 +17,22 @@ pub(super) fn routes() -> Router<Arc<Core>> {
     Router::new()
         .route("/object/namespaces", get(list))
         .route("/object/namespaces/namespace", post(create))
-        .route("/object/namespaces/namespace/{namespace}", get(info).put(update))
-        .route("/object/namespaces/namespace/{namespace}/deactivate", post(deactivate))
+        .route(
+            "/object/namespaces/namespace/{namespace}",
+            get(info).put(update),
+        )
+        .route(
+            "/object/namespaces/namespace/{namespace}/deactivate",
+            post(deactivate),
+        )
         .route(
             "/object/namespaces/namespace/{namespace}/quota",
             get(get_quota).put(set_quota).delete(delete_quota),
         )
-        .route("/object/namespaces/namespace/{namespace}/retention", get(list_retention).post(create_retention))
+        .route(
+            "/object/namespaces/namespace/{namespace}/retention",
+            get(list_retention).post(create_retention),
+        )
         .route(
             "/object/namespaces/namespace/{namespace}/retention/{class}",
             get(get_retention).put(update_retention),
@@ -34,7 +43,13 @@ fn namespace_doc(namespace: &Namespace) -> Doc {
     let classes = namespace
         .retention_classes
         .iter()
-        .map(|(name, period)| Val::Obj(Doc::new("retention_class").str("name", name.clone()).int("period", *period)))
+        .map(|(name, period)| {
+            Val::Obj(
+                Doc::new("retention_class")
+                    .str("name", name.clone())
+                    .int("period", *period),
+            )
+        })
         .collect();
     Doc::new("namespace")
         .str("id", namespace.name.clone())
@@ -45,19 +60,31 @@ fn namespace_doc(namespace: &Namespace) -> Doc {
         .bool("global", false)
         .bool("remote", false)
         .bool("internal", false)
-        .str("default_data_services_vpool", namespace.default_vpool.clone())
-        .list("allowed_vpools_list", vec![Val::Str(namespace.default_vpool.clone())])
+        .str(
+            "default_data_services_vpool",
+            namespace.default_vpool.clone(),
+        )
+        .list(
+            "allowed_vpools_list",
+            vec![Val::Str(namespace.default_vpool.clone())],
+        )
         .list("disallowed_vpools_list", Vec::new())
         .str("namespace_admins", namespace.admins.clone())
         .str("is_encryption_enabled", namespace.encryption.to_string())
-        .int("default_bucket_block_size", namespace.default_bucket_block_size)
+        .int(
+            "default_bucket_block_size",
+            namespace.default_bucket_block_size,
+        )
         .str("external_group_admins", "")
         .bool("is_stale_allowed", false)
         .bool("is_object_lock_with_ado_allowed", false)
         .bool("is_compliance_enabled", false)
         .int("blockSize", namespace.quota_block)
         .int("notificationSize", namespace.quota_notification)
-        .obj("retention_classes", Doc::new("retention_classes").list("retention_class", classes))
+        .obj(
+            "retention_classes",
+            Doc::new("retention_classes").list("retention_class", classes),
+        )
 }
 
 /// `GET /object/namespaces[?name=prefix*&marker=&limit=]`: full details per namespace, as newer
@@ -75,7 +102,9 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
         .map(|namespace| (namespace.name.clone(), Val::Obj(namespace_doc(namespace))))
         .collect();
     let (items, next) = page(entries, params.get("marker"), limit);
-    let mut doc = Doc::new("namespaces").list("namespace", items).str("Filter", format!("name={filter}"));
+    let mut doc = Doc::new("namespaces")
+        .list("namespace", items)
+        .str("Filter", format!("name={filter}"));
     if let Some(limit) = limit {
         doc = doc.int("MaxNamespaces", i64::try_from(limit).unwrap_or(i64::MAX));
     }
@@ -86,7 +115,11 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
 }
 
 /// `GET /object/namespaces/namespace/{namespace}`.
-pub(crate) async fn info(State(core): State<Arc<Core>>, caller: Caller, Path(namespace): Path<String>) -> Answer {
+pub(crate) async fn info(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(namespace): Path<String>,
+) -> Answer {
     let state = core.state();
     let found = state.namespace(&namespace)?;
     caller.read(&namespace, "read namespaces")?;
@@ -104,22 +137,39 @@ fn vpool_id(state: &Model, given: &str) -> Result<String, EcsError> {
 }
 
 /// `POST /object/namespaces/namespace` (SYSTEM_ADMIN): creates a namespace.
-pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(body): Body) -> Answer {
+pub(crate) async fn create(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Body(body): Body,
+) -> Answer {
     caller.system_admin("create namespaces")?;
     let body = body.root("namespace_create");
     let name = body.required("namespace")?;
-    let valid = name.len() <= 255 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid = name.len() <= 255
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
         return Err(EcsError::invalid(format!("Invalid namespace name {name}")));
     }
     let now = core.clock.now_ms();
     let mut state = core.state();
     if state.namespaces.contains_key(&name) {
-        return Err(EcsError::already_exists(format!("Namespace {name} already exists")));
+        return Err(EcsError::already_exists(format!(
+            "Namespace {name} already exists"
+        )));
     }
-    let vpool = match body.str("default_data_services_vpool").filter(|v| !v.is_empty()) {
+    let vpool = match body
+        .str("default_data_services_vpool")
+        .filter(|v| !v.is_empty())
+    {
         Some(given) => vpool_id(&state, &given)?,
-        None => state.replication_groups.keys().next().cloned().ok_or_else(|| EcsError::missing("default_data_services_vpool"))?,
+        None => state
+            .replication_groups
+            .keys()
+            .next()
+            .cloned()
+            .ok_or_else(|| EcsError::missing("default_data_services_vpool"))?,
     };
     let mut namespace = Namespace::new(&name, &vpool, now);
     namespace.encryption = body.bool("is_encryption_enabled")?.unwrap_or(false);
@@ -132,18 +182,29 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(b
 
 /// `PUT /object/namespaces/namespace/{namespace}` (SYSTEM_ADMIN): updates settings and answers
 /// the namespace document (as the broker fixtures record).
-pub(crate) async fn update(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn update(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("namespace_update");
     let mut state = core.state();
     state.namespace(&name)?;
     caller.system_admin("update namespaces")?;
-    let vpool = match body.str("default_data_services_vpool").filter(|v| !v.is_empty()) {
+    let vpool = match body
+        .str("default_data_services_vpool")
+        .filter(|v| !v.is_empty())
+    {
         Some(given) => Some(vpool_id(&state, &given)?),
         None => None,
     };
     let encryption = body.bool("is_encryption_enabled")?;
     let block = body.int("default_bucket_block_size")?;
-    let namespace = state.namespaces.get_mut(&name).ok_or_else(|| EcsError::param_not_found(&name))?;
+    let namespace = state
+        .namespaces
+        .get_mut(&name)
+        .ok_or_else(|| EcsError::param_not_found(&name))?;
     if let Some(vpool) = vpool {
         namespace.default_vpool = vpool;
     }
@@ -161,12 +222,20 @@ pub(crate) async fn update(State(core): State<Arc<Core>>, caller: Caller, Path(n
 
 /// `POST /object/namespaces/namespace/{namespace}/deactivate` (SYSTEM_ADMIN): deletes an unused
 /// namespace; one still holding buckets or users is refused with 400/1020.
-pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+pub(crate) async fn deactivate(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Answer {
     let mut state = core.state();
     state.namespace(&name)?;
     caller.system_admin("delete namespaces")?;
     let buckets = state.buckets.get(&name).map_or(0, |buckets| buckets.len());
-    let users = state.users.values().filter(|user| user.namespace == name).count();
+    let users = state
+        .users
+        .values()
+        .filter(|user| user.namespace == name)
+        .count();
     if buckets > 0 || users > 0 {
         return Err(EcsError::referenced(format!(
             "Namespace {name} still has {buckets} buckets and {users} object users"
@@ -178,7 +247,11 @@ pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Pa
 }
 
 /// `GET .../{namespace}/quota`.
-pub(crate) async fn get_quota(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+pub(crate) async fn get_quota(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Answer {
     let state = core.state();
     let namespace = state.namespace(&name)?;
     caller.read(&name, "read namespace quotas")?;
@@ -193,13 +266,20 @@ pub(crate) async fn get_quota(State(core): State<Arc<Core>>, caller: Caller, Pat
 }
 
 /// `PUT .../{namespace}/quota`: both sizes in GB, ≥ 1 or -1, not both -1.
-pub(crate) async fn set_quota(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn set_quota(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("namespace_quota_details");
     let block = body.int("blockSize")?.unwrap_or(-1);
     let notification = body.int("notificationSize")?.unwrap_or(-1);
     check_quota_pair(block, notification)?;
     if block == -1 && notification == -1 {
-        return Err(EcsError::invalid("blockSize and notificationSize cannot both be -1; delete the quota instead"));
+        return Err(EcsError::invalid(
+            "blockSize and notificationSize cannot both be -1; delete the quota instead",
+        ));
     }
     let mut state = core.state();
     state.namespace(&name)?;
@@ -212,7 +292,11 @@ pub(crate) async fn set_quota(State(core): State<Arc<Core>>, caller: Caller, Pat
 }
 
 /// `DELETE .../{namespace}/quota`.
-pub(crate) async fn delete_quota(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+pub(crate) async fn delete_quota(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Answer {
     let mut state = core.state();
     state.namespace(&name)?;
     caller.system_admin("delete namespace quotas")?;
@@ -224,29 +308,53 @@ pub(crate) async fn delete_quota(State(core): State<Arc<Core>>, caller: Caller, 
 }
 
 /// `GET .../{namespace}/retention`.
-pub(crate) async fn list_retention(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>) -> Answer {
+pub(crate) async fn list_retention(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Answer {
     let state = core.state();
     let namespace = state.namespace(&name)?;
     caller.read(&name, "read retention classes")?;
     let classes = namespace
         .retention_classes
         .iter()
-        .map(|(class, period)| Val::Obj(Doc::new("retention_class").str("name", class.clone()).int("period", *period)))
+        .map(|(class, period)| {
+            Val::Obj(
+                Doc::new("retention_class")
+                    .str("name", class.clone())
+                    .int("period", *period),
+            )
+        })
         .collect();
-    Ok(Reply::doc(Doc::new("retention_classes").list("retention_class", classes)))
+    Ok(Reply::doc(
+        Doc::new("retention_classes").list("retention_class", classes),
+    ))
 }
 
 /// `POST .../{namespace}/retention`: `{name, period}`.
-pub(crate) async fn create_retention(State(core): State<Arc<Core>>, caller: Caller, Path(name): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn create_retention(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("retention_class_create");
     let class = body.required("name")?;
-    let period = body.int("period")?.ok_or_else(|| EcsError::missing("period"))?;
+    let period = body
+        .int("period")?
+        .ok_or_else(|| EcsError::missing("period"))?;
     let mut state = core.state();
     state.namespace(&name)?;
     caller.manage(&name, "create retention classes")?;
-    let namespace = state.namespaces.get_mut(&name).ok_or_else(|| EcsError::param_not_found(&name))?;
+    let namespace = state
+        .namespaces
+        .get_mut(&name)
+        .ok_or_else(|| EcsError::param_not_found(&name))?;
     if namespace.retention_classes.contains_key(&class) {
-        return Err(EcsError::already_exists(format!("Retention class {class} already exists")));
+        return Err(EcsError::already_exists(format!(
+            "Retention class {class} already exists"
+        )));
     }
     namespace.retention_classes.insert(class, period);
     Ok(Reply::ok())
@@ -261,8 +369,15 @@ pub(crate) async fn get_retention(
     let state = core.state();
     let namespace = state.namespace(&name)?;
     caller.read(&name, "read retention classes")?;
-    let period = namespace.retention_classes.get(&class).ok_or_else(|| EcsError::param_not_found(&class))?;
-    Ok(Reply::doc(Doc::new("retention_class").str("name", class.clone()).int("period", *period)))
+    let period = namespace
+        .retention_classes
+        .get(&class)
+        .ok_or_else(|| EcsError::param_not_found(&class))?;
+    Ok(Reply::doc(
+        Doc::new("retention_class")
+            .str("name", class.clone())
+            .int("period", *period),
+    ))
 }
 
 /// `PUT .../{namespace}/retention/{class}`: `{period}`.
@@ -273,12 +388,20 @@ pub(crate) async fn update_retention(
     Body(body): Body,
 ) -> Answer {
     let body = body.root("retention_class_update");
-    let period = body.int("period")?.ok_or_else(|| EcsError::missing("period"))?;
+    let period = body
+        .int("period")?
+        .ok_or_else(|| EcsError::missing("period"))?;
     let mut state = core.state();
     state.namespace(&name)?;
     caller.manage(&name, "update retention classes")?;
-    let namespace = state.namespaces.get_mut(&name).ok_or_else(|| EcsError::param_not_found(&name))?;
-    let slot = namespace.retention_classes.get_mut(&class).ok_or_else(|| EcsError::param_not_found(&class))?;
+    let namespace = state
+        .namespaces
+        .get_mut(&name)
+        .ok_or_else(|| EcsError::param_not_found(&name))?;
+    let slot = namespace
+        .retention_classes
+        .get_mut(&class)
+        .ok_or_else(|| EcsError::param_not_found(&class))?;
     *slot = period;
     Ok(Reply::ok())
 }

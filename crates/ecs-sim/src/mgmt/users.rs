@@ -20,13 +20,24 @@ fn parse_tags(input: &Input) -> Vec<Tag> {
     };
     items
         .iter()
-        .filter_map(|item| Some(Tag { name: item.str("name")?, value: item.str("value").unwrap_or_default() }))
+        .filter_map(|item| {
+            Some(Tag {
+                name: item.str("name")?,
+                value: item.str("value").unwrap_or_default(),
+            })
+        })
         .collect()
 }
 
 fn tag_vals(tags: &[Tag]) -> Vec<Val> {
     tags.iter()
-        .map(|tag| Val::Obj(Doc::new("tag").str("name", tag.name.clone()).str("value", tag.value.clone())))
+        .map(|tag| {
+            Val::Obj(
+                Doc::new("tag")
+                    .str("name", tag.name.clone())
+                    .str("value", tag.value.clone()),
+            )
+        })
         .collect()
 }
 
@@ -34,12 +45,22 @@ fn tag_vals(tags: &[Tag]) -> Vec<Val> {
 fn check_uid(uid: &str) -> Result<(), EcsError> {
     let valid = !uid.is_empty()
         && uid.chars().count() <= 255
-        && !uid.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/');
-    if valid { Ok(()) } else { Err(EcsError::invalid(format!("Invalid user id {uid}"))) }
+        && !uid
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '/');
+    if valid {
+        Ok(())
+    } else {
+        Err(EcsError::invalid(format!("Invalid user id {uid}")))
+    }
 }
 
 /// `POST /object/users`: creates a user without a key (answers a key-less `user_secret_key`).
-pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(body): Body) -> Answer {
+pub(crate) async fn create(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("user_create_param");
     let uid = body.required("user")?;
     let namespace = body.required("namespace")?;
@@ -51,11 +72,20 @@ pub(crate) async fn create(State(core): State<Arc<Core>>, caller: Caller, Body(b
         state.namespace(&namespace)?;
         caller.manage(&namespace, "create object users")?;
         if state.users.contains_key(&uid) {
-            return Err(EcsError::already_exists(format!("Object user {uid} already exists")));
+            return Err(EcsError::already_exists(format!(
+                "Object user {uid} already exists"
+            )));
         }
         state.users.insert(
             uid.clone(),
-            ObjectUser { uid: uid.clone(), namespace, created_ms: now, locked: false, tags, keys: Vec::new() },
+            ObjectUser {
+                uid: uid.clone(),
+                namespace,
+                created_ms: now,
+                locked: false,
+                tags,
+                keys: Vec::new(),
+            },
         );
     }
     tracing::info!(%uid, "object user created");
@@ -74,12 +104,16 @@ fn user_list(users: Vec<&ObjectUser>, filter: String, params: &Params) -> Answer
     let entries = users
         .into_iter()
         .map(|user| {
-            let entry = Doc::new("blobuser").str("userid", user.uid.clone()).str("namespace", user.namespace.clone());
+            let entry = Doc::new("blobuser")
+                .str("userid", user.uid.clone())
+                .str("namespace", user.namespace.clone());
             (user.uid.clone(), Val::Obj(entry))
         })
         .collect();
     let (items, next) = page(entries, params.get("marker"), limit);
-    let mut doc = Doc::new("users").list("blobuser", items).str("Filter", filter);
+    let mut doc = Doc::new("users")
+        .list("blobuser", items)
+        .str("Filter", filter);
     if let Some(limit) = limit {
         doc = doc.int("MaxUsers", i64::try_from(limit).unwrap_or(i64::MAX));
     }
@@ -90,11 +124,19 @@ fn user_list(users: Vec<&ObjectUser>, filter: String, params: &Params) -> Answer
 }
 
 fn visible<'a>(state: &'a Model, caller: &Caller) -> Vec<&'a ObjectUser> {
-    state.users.values().filter(|user| caller.read(&user.namespace, "").is_ok()).collect()
+    state
+        .users
+        .values()
+        .filter(|user| caller.read(&user.namespace, "").is_ok())
+        .collect()
 }
 
 /// `GET /object/users[?userid=..&namespace=..]`: all users the caller may see.
-pub(crate) async fn list_all(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
+pub(crate) async fn list_all(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    params: Params,
+) -> Answer {
     let state = core.state();
     let userid = params.get("userid");
     let namespace = params.get("namespace");
@@ -116,7 +158,11 @@ pub(crate) async fn list_namespace(
     let state = core.state();
     state.namespace(&namespace)?;
     caller.read(&namespace, "list object users")?;
-    let users = state.users.values().filter(|user| user.namespace == namespace).collect();
+    let users = state
+        .users
+        .values()
+        .filter(|user| user.namespace == namespace)
+        .collect();
     user_list(users, format!("namespace={namespace}&userid=*"), &params)
 }
 
@@ -132,13 +178,22 @@ pub(crate) async fn query(State(core): State<Arc<Core>>, caller: Caller, params:
     let users = visible(&state, &caller)
         .into_iter()
         .filter(|user| namespace.is_none_or(|wanted| user.namespace == wanted))
-        .filter(|user| user.tags.iter().any(|t| t.name == tag && value.is_none_or(|v| t.value == v)))
+        .filter(|user| {
+            user.tags
+                .iter()
+                .any(|t| t.name == tag && value.is_none_or(|v| t.value == v))
+        })
         .collect();
     user_list(users, format!("tag={tag}"), &params)
 }
 
 /// The user named in the URL, checked against an optional `namespace` and the caller's rights.
-fn user_for<'a>(state: &'a Model, caller: &Caller, uid: &str, namespace: Option<&str>) -> Result<&'a ObjectUser, EcsError> {
+fn user_for<'a>(
+    state: &'a Model,
+    caller: &Caller,
+    uid: &str,
+    namespace: Option<&str>,
+) -> Result<&'a ObjectUser, EcsError> {
     let user = state.user(uid)?;
     if namespace.is_some_and(|namespace| namespace != user.namespace) {
         return Err(EcsError::url_entity_not_found(uid));
@@ -148,7 +203,12 @@ fn user_for<'a>(state: &'a Model, caller: &Caller, uid: &str, namespace: Option<
 }
 
 /// `GET /object/users/{uid}/info[?namespace=]`.
-pub(crate) async fn info(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, params: Params) -> Answer {
+pub(crate) async fn info(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    params: Params,
+) -> Answer {
     let state = core.state();
     let user = user_for(&state, &caller, &uid, params.get("namespace"))?;
     Ok(Reply::doc(
@@ -157,19 +217,33 @@ pub(crate) async fn info(State(core): State<Arc<Core>>, caller: Caller, Path(uid
             .str("name", user.uid.clone())
             .bool("locked", user.locked)
             .str("created", java_date(user.created_ms))
-            .val("tags", Val::Wrapped { item: "tag", json_key: Some("tag"), items: tag_vals(&user.tags) })
+            .val(
+                "tags",
+                Val::Wrapped {
+                    item: "tag",
+                    json_key: Some("tag"),
+                    items: tag_vals(&user.tags),
+                },
+            )
             .str("centerapassword", "")
             .str("swiftpassword", ""),
     ))
 }
 
 /// `POST /object/users/deactivate`: deletes a user and its keys (buckets keep their owner).
-pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Body(body): Body) -> Answer {
+pub(crate) async fn deactivate(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("user_delete_param");
     let uid = body.required("user")?;
     let namespace = body.str("namespace").filter(|ns| !ns.is_empty());
     let mut state = core.state();
-    let user = state.users.get(&uid).ok_or_else(|| EcsError::param_not_found(&uid))?;
+    let user = state
+        .users
+        .get(&uid)
+        .ok_or_else(|| EcsError::param_not_found(&uid))?;
     if namespace.as_deref().is_some_and(|ns| ns != user.namespace) {
         return Err(EcsError::param_not_found(&uid));
     }
@@ -180,12 +254,21 @@ pub(crate) async fn deactivate(State(core): State<Arc<Core>>, caller: Caller, Bo
 }
 
 /// `PUT /object/users/lock`: locks or unlocks a user.
-pub(crate) async fn set_lock(State(core): State<Arc<Core>>, caller: Caller, Body(body): Body) -> Answer {
+pub(crate) async fn set_lock(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("user_lock_param");
     let uid = body.required("user")?;
-    let locked = body.bool("isLocked")?.ok_or_else(|| EcsError::missing("isLocked"))?;
+    let locked = body
+        .bool("isLocked")?
+        .ok_or_else(|| EcsError::missing("isLocked"))?;
     let mut state = core.state();
-    let user = state.users.get_mut(&uid).ok_or_else(|| EcsError::param_not_found(&uid))?;
+    let user = state
+        .users
+        .get_mut(&uid)
+        .ok_or_else(|| EcsError::param_not_found(&uid))?;
     caller.manage(&user.namespace, "lock object users")?;
     user.locked = locked;
     Ok(Reply::ok())
@@ -193,11 +276,19 @@ pub(crate) async fn set_lock(State(core): State<Arc<Core>>, caller: Caller, Body
 
 fn lock_doc(state: &Model, caller: &Caller, uid: &str, namespace: Option<&str>) -> Answer {
     let user = user_for(state, caller, uid, namespace)?;
-    Ok(Reply::doc(Doc::new("user_lock").str("user_name", user.uid.clone()).bool("isLocked", user.locked)))
+    Ok(Reply::doc(
+        Doc::new("user_lock")
+            .str("user_name", user.uid.clone())
+            .bool("isLocked", user.locked),
+    ))
 }
 
 /// `GET /object/users/lock/{uid}`.
-pub(crate) async fn get_lock(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>) -> Answer {
+pub(crate) async fn get_lock(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+) -> Answer {
     lock_doc(&core.state(), &caller, &uid, None)
 }
 
@@ -211,13 +302,25 @@ pub(crate) async fn get_lock_ns(
 }
 
 /// `GET /object/users/{uid}/tags`.
-pub(crate) async fn get_tags(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, params: Params) -> Answer {
+pub(crate) async fn get_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    params: Params,
+) -> Answer {
     let state = core.state();
     let user = user_for(&state, &caller, &uid, params.get("namespace"))?;
     Ok(Reply::doc(
         Doc::new("object_user_tag")
             .str("user_name", user.uid.clone())
-            .val("tags", Val::Wrapped { item: "tag", json_key: None, items: tag_vals(&user.tags) }),
+            .val(
+                "tags",
+                Val::Wrapped {
+                    item: "tag",
+                    json_key: None,
+                    items: tag_vals(&user.tags),
+                },
+            ),
     ))
 }
 
@@ -244,26 +347,45 @@ fn change_tags(core: &Core, caller: &Caller, uid: &str, body: Input, change: Tag
         }
         TagChange::Replace => user.tags = tags,
         TagChange::Delete => {
-            if let Some(missing) = tags.iter().find(|tag| !user.tags.iter().any(|t| t.name == tag.name)) {
+            if let Some(missing) = tags
+                .iter()
+                .find(|tag| !user.tags.iter().any(|t| t.name == tag.name))
+            {
                 return Err(EcsError::param_not_found(&missing.name));
             }
-            user.tags.retain(|existing| !tags.iter().any(|tag| tag.name == existing.name));
+            user.tags
+                .retain(|existing| !tags.iter().any(|tag| tag.name == existing.name));
         }
     }
     Ok(Reply::ok())
 }
 
 /// `POST /object/users/{uid}/tags`: adds (or overwrites) tags.
-pub(crate) async fn add_tags(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn add_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    Body(body): Body,
+) -> Answer {
     change_tags(&core, &caller, &uid, body, TagChange::Add)
 }
 
 /// `PUT /object/users/{uid}/tags`: replaces all tags.
-pub(crate) async fn replace_tags(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn replace_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    Body(body): Body,
+) -> Answer {
     change_tags(&core, &caller, &uid, body, TagChange::Replace)
 }
 
 /// `DELETE /object/users/{uid}/tags`: removes the named tags.
-pub(crate) async fn delete_tags(State(core): State<Arc<Core>>, caller: Caller, Path(uid): Path<String>, Body(body): Body) -> Answer {
+pub(crate) async fn delete_tags(
+    State(core): State<Arc<Core>>,
+    caller: Caller,
+    Path(uid): Path<String>,
+    Body(body): Body,
+) -> Answer {
     change_tags(&core, &caller, &uid, body, TagChange::Delete)
 }

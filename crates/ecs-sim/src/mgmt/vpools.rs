@@ -35,13 +35,26 @@ fn vpool_doc(group: &ReplicationGroup) -> Doc {
 /// `GET /vdc/data-service/vpools`: every group (any management role).
 pub(crate) async fn list(State(core): State<Arc<Core>>, _caller: Caller) -> Answer {
     let state = core.state();
-    let groups = state.replication_groups.values().map(|group| Val::Obj(vpool_doc(group))).collect();
-    Ok(Reply::doc(Doc::new("data_service_vpools").list("data_service_vpool", groups)))
+    let groups = state
+        .replication_groups
+        .values()
+        .map(|group| Val::Obj(vpool_doc(group)))
+        .collect();
+    Ok(Reply::doc(
+        Doc::new("data_service_vpools").list("data_service_vpool", groups),
+    ))
 }
 
 /// `GET /vdc/data-service/vpools/{id}`: one group, or 400/1004.
-pub(crate) async fn get(State(core): State<Arc<Core>>, _caller: Caller, Path(id): Path<String>) -> Answer {
+pub(crate) async fn get(
+    State(core): State<Arc<Core>>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Answer {
     let state = core.state();
-    let group = state.replication_groups.get(&id).ok_or_else(|| EcsError::param_not_found(&id))?;
+    let group = state
+        .replication_groups
+        .get(&id)
+        .ok_or_else(|| EcsError::param_not_found(&id))?;
     Ok(Reply::doc(vpool_doc(group)))
 }

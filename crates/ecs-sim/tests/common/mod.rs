@@ -52,7 +52,10 @@ pub async fn login(http: &Client, url: &str, user: &str, password: &str) -> Stri
         .await
         .expect("login request");
     assert_eq!(response.status(), 200, "login as {user}");
-    response.headers()["X-SDS-AUTH-TOKEN"].to_str().expect("token").to_owned()
+    response.headers()["X-SDS-AUTH-TOKEN"]
+        .to_str()
+        .expect("token")
+        .to_owned()
 }
 
 impl Env {
@@ -69,12 +72,22 @@ impl Env {
     }
 
     /// A request with a body in `fmt` (JSON value given; XML rendered by the caller as text).
-    pub async fn send(&self, method: Method, path: &str, fmt: Fmt, body: Option<Body<'_>>) -> Response {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        fmt: Fmt,
+        body: Option<Body<'_>>,
+    ) -> Response {
         let mut request = self.req(method, path, fmt);
         if let Some(body) = body {
             request = match fmt {
-                Fmt::Json => request.header("Content-Type", "application/json").body(body.json.to_string()),
-                Fmt::Xml => request.header("Content-Type", "application/xml").body(body.xml.to_owned()),
+                Fmt::Json => request
+                    .header("Content-Type", "application/json")
+                    .body(body.json.to_string()),
+                Fmt::Xml => request
+                    .header("Content-Type", "application/xml")
+                    .body(body.xml.to_owned()),
             };
         }
         request.send().await.expect("request sent")
@@ -104,7 +117,10 @@ pub async fn read(response: Response, fmt: Fmt) -> (u16, Value) {
         return (status, Value::Null);
     }
     match fmt {
-        Fmt::Json => (status, serde_json::from_str(&text).unwrap_or(Value::String(text))),
+        Fmt::Json => (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        ),
         Fmt::Xml => (status, xml_to_json(&text)),
     }
 }
@@ -113,7 +129,8 @@ pub async fn read(response: Response, fmt: Fmt) -> (u16, Value) {
 pub fn xml_to_json(text: &str) -> Value {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<(String, Vec<(String, Value)>, String)> = vec![("#doc".into(), Vec::new(), String::new())];
+    let mut stack: Vec<(String, Vec<(String, Value)>, String)> =
+        vec![("#doc".into(), Vec::new(), String::new())];
     loop {
         match reader.read_event().expect("well-formed XML") {
             Event::Start(start) => {
@@ -128,7 +145,11 @@ pub fn xml_to_json(text: &str) -> Value {
                     let value = attr.unescape_value().expect("attr").into_owned();
                     attrs.insert(key, Value::String(value));
                 }
-                let value = if attrs.is_empty() { Value::String(String::new()) } else { Value::Object(attrs) };
+                let value = if attrs.is_empty() {
+                    Value::String(String::new())
+                } else {
+                    Value::Object(attrs)
+                };
                 stack.last_mut().expect("parent").1.push((name, value));
             }
             Event::Text(t) => {
@@ -137,7 +158,13 @@ pub fn xml_to_json(text: &str) -> Value {
             }
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(&r).into_owned();
-                let c = match name.as_str() { "amp" => "&", "lt" => "<", "gt" => ">", "quot" => "\"", _ => "'" };
+                let c = match name.as_str() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    _ => "'",
+                };
                 stack.last_mut().expect("parent").2.push_str(c);
             }
             Event::End(_) => {
@@ -165,7 +192,11 @@ fn fold(children: Vec<(String, Value)>, text: String) -> Value {
     }
     for (name, value) in children {
         if counts[&name] > 1 {
-            map.entry(name).or_insert_with(|| Value::Array(Vec::new())).as_array_mut().expect("array").push(value);
+            map.entry(name)
+                .or_insert_with(|| Value::Array(Vec::new()))
+                .as_array_mut()
+                .expect("array")
+                .push(value);
         } else {
             map.insert(name, value);
         }
