@@ -503,3 +503,30 @@ async fn a_closed_store_refuses_calls_and_logs_out() {
     assert_eq!(err.kind(), ErrorKind::Closed);
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn usage_asks_billing_in_batches_of_one_hundred() {
+    let env = common::start().await;
+    let admin = common::admin(&env.sim);
+    for n in 0..150 {
+        let create = ecs_mgmt::BucketCreate::new(format!("many-{n:03}"), "ns1");
+        admin.buckets().create(&create).await.unwrap();
+    }
+    env.sim
+        .control()
+        .set_bucket_usage("ns1", "many-149", 149, 1);
+    env.store.list_buckets().await.unwrap();
+    env.clear_log();
+    let usage = env.store.usage().await.unwrap();
+    assert_eq!(usage.len(), 150);
+    assert_eq!(usage.get("many-149"), Some(&149));
+    assert_eq!(
+        env.mgmt_requests(),
+        [
+            "GET /object/bucket?namespace=ns1",
+            "POST /object/billing/buckets/ns1/info?sizeunit=BYTE",
+            "POST /object/billing/buckets/ns1/info?sizeunit=BYTE",
+        ]
+    );
+    env.stop().await;
+}
