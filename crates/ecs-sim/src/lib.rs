@@ -24,5 +24,7 @@ mod tls;
 
 pub use control::{Api, Control, FaultRule, RequestRecord};
 pub use data::BucketUsage;
-pub use seed::{MgmtUserSeed, NamespaceSeed, ObjectUserSeed, ReplicationGroupSeed, Role, Seed, TokenSettings};
+pub use seed::{
+    MgmtUserSeed, NamespaceSeed, ObjectUserSeed, ReplicationGroupSeed, Role, Seed, TokenSettings,
+};
 pub use sim::{Sim, SimBuilder};
