@@ -73,19 +73,27 @@ pub(crate) fn new_optional_string<'local>(
 }
 
 /// Builds a Java array of `class` from `items`, converting each with `make`.
+///
+/// Each element is made in its own local frame, so a long listing holds only the array and one
+/// element's temporaries at a time, never a local reference per string it made.
 pub(crate) fn object_array<'local, T>(
     env: &mut Env<'local>,
     class: &jni::objects::Global<jni::objects::JClass<'static>>,
     items: &[T],
-    mut make: impl FnMut(&mut Env<'local>, &T) -> BridgeResult<JObject<'local>>,
+    mut make: impl for<'frame> FnMut(&mut Env<'frame>, &T) -> BridgeResult<JObject<'frame>>,
 ) -> BridgeResult<JObjectArray<'local>> {
     let len = i32::try_from(items.len())
         .map_err(|_| ecs_common::Error::internal("too many items for a Java array"))?;
     let array = env.new_object_array(len, class, JObject::null())?;
     for (index, item) in items.iter().enumerate() {
-        let element = make(env, item)?;
-        array.set_element(env, index, &element)?;
-        env.delete_local_ref(element);
+        env.with_local_frame(ELEMENT_FRAME_CAPACITY, |env| -> BridgeResult<()> {
+            let element = make(env, item)?;
+            array.set_element(env, index, &element)?;
+            Ok(())
+        })?;
     }
     Ok(array)
 }
+
+/// Local references one element needs: its strings and nested objects, and the element itself.
+const ELEMENT_FRAME_CAPACITY: usize = 8;

@@ -162,6 +162,26 @@ class EcsObjectStoreLiveTest {
     }
 
     @Test
+    void longListingsCrossTheBridgeWhole() {
+        String account = account();
+        String name = bucketName("many");
+        AccountCredentials keys = store.createBucket(BucketSpec.builder(name, account).build()).credentials();
+        int count = 120;
+        for (int i = 0; i < count; i++) {
+            store.putObject(keys, name, String.format("k%03d", i), new byte[] {(byte) i});
+        }
+        List<ObjectEntry> listed = store.listObjects(keys, name, null);
+        assertEquals(count, listed.size());
+        assertEquals("k000", listed.get(0).key());
+        assertEquals("k119", listed.get(count - 1).key());
+        assertEquals(count, store.listVersions(keys, name, "k").size());
+        for (ObjectEntry entry : listed) {
+            store.deleteObject(keys, name, entry.key());
+        }
+        store.deleteBucket(name);
+    }
+
+    @Test
     void failuresArriveAsEcsExceptionsWithTheirCodes() {
         String account = account();
         EcsException lock = assertThrows(EcsException.class,
