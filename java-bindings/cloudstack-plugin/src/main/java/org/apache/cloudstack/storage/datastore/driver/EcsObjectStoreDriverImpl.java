@@ -67,6 +67,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
     EcsObjectStore store(long storeId) {
         ObjectStoreVO store = _storeDao.findById(storeId);
         if (store == null) {
+            stores.evict(storeId);
             throw new CloudRuntimeException("ECS: object store " + storeId + " not found");
         }
         Map<String, String> details = StoreDetails.effective(_storeDetailsDao.getDetails(storeId), store.getUrl());
@@ -124,8 +125,11 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
 
         BucketVO row = _bucketDao.findById(bucket.getId());
         if (row == null) {
+            // CloudStack cleans up only after createBucket returns: remove what we made ourselves.
+            EcsCalls.run("remove bucket '" + bucket.getName() + "' whose row vanished",
+                    () -> store(storeId).deleteBucket(bucket.getName()));
             throw new CloudRuntimeException("ECS: bucket '" + bucket.getName() + "' was created but its row "
-                    + bucket.getId() + " is gone");
+                    + bucket.getId() + " is gone; the bucket was removed again");
         }
         row.setBucketURL(created.url());
         row.setAccessKey(created.credentials().userId());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.cloud.storage.BucketVO;
 import com.cloud.user.AccountVO;
+import com.cloud.utils.exception.CloudRuntimeException;
 import io.ecscloudstack.ecs.AccountCredentials;
 import io.ecscloudstack.ecs.EcsObjectStore;
 import io.ecscloudstack.ecs.ObjectEntry;
@@ -45,6 +47,7 @@ class EcsPluginLiveTest {
     private static EcsObjectStore direct;
 
     private CloudStackHarness cs;
+    private EcsObjectStoreProviderImpl provider;
     private long storeId;
     private AccountVO owner;
 
@@ -66,7 +69,8 @@ class EcsPluginLiveTest {
 
     @BeforeEach
     void addStore() {
-        cs = CloudStackHarness.start(new EcsObjectStoreProviderImpl());
+        provider = new EcsObjectStoreProviderImpl();
+        cs = CloudStackHarness.start(provider);
         StepReport<ObjectStoreVO> added = cs.addObjectStore("ECS", "ecs-" + System.nanoTime(), sim.mgmtUrl(),
                 sim.details());
         assertTrue(added.succeeded(), added.summary());
@@ -200,6 +204,19 @@ class EcsPluginLiveTest {
         StepReport<Boolean> r = cs.deleteBucket(row.getId());
         assertTrue(r.succeeded(), r.summary());
         assertTrue(r.after().bucket(name).isEmpty());
+    }
+
+    @Test
+    void aBucketWhoseRowVanishedIsRemovedFromEcsAgain() {
+        String name = unique("orphan");
+        EcsObjectStoreDriverImpl driver = (EcsObjectStoreDriverImpl) provider.getDataStoreDriver();
+        assertTrue(driver.createUser(owner.getId(), storeId));
+        BucketVO row = cs.bucketDao().persist(new BucketVO(owner.getId(), 1L, storeId, name, null, false, false,
+                false, null));
+        cs.bucketDao().remove(row.getId());
+        CloudRuntimeException e = assertThrows(CloudRuntimeException.class, () -> driver.createBucket(row, false));
+        assertTrue(e.getMessage().contains("the bucket was removed again"), e.getMessage());
+        assertFalse(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
     }
 
     @Test
