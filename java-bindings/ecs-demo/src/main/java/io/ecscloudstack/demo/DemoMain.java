@@ -69,6 +69,17 @@ public final class DemoMain {
         details.put("sa_password", options.getOrDefault("sa-password", "ChangeMe"));
         details.put("namespace", options.getOrDefault("namespace", "ns1"));
         details.put("s3_public_url", require(options, "s3-url"));
+        // The native runtime's worker threads stay attached to the JVM; end it explicitly.
+        System.exit(runDemo(details));
+    }
+
+    /**
+     * Runs the whole flow against the store the details describe, printing on stdout.
+     *
+     * @param details the store details (the management URL's {@code /_sim/log} counts requests)
+     * @return 0 when every step passed, 1 when one failed (named on stderr)
+     */
+    static int runDemo(Map<String, String> details) {
         System.out.println("CloudStack object storage on ECS, step by step (" + PATH + ")");
         System.out.println("ECS management " + details.get("mgmt_url") + ", S3 " + details.get("s3_public_url")
                 + ", namespace " + details.get("namespace") + "\n");
@@ -77,15 +88,14 @@ public final class DemoMain {
             demo.run();
         } catch (Steps.StepFailed e) {
             System.err.println(e.getMessage());
-            System.exit(1);
+            return 1;
         } finally {
             if (demo.direct != null) {
                 demo.direct.close();
             }
         }
         demo.steps.summary(PATH);
-        // The native runtime's worker threads stay attached to the JVM; end it explicitly.
-        System.exit(0);
+        return 0;
     }
 
     private void run() throws Steps.StepFailed {

@@ -1,0 +1,93 @@
+package io.ecscloudstack.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo's Java path end to end: DemoMain against a live ecs-sim (the binary named by
+ * {@code -Decs.sim.path}, with its control plane on), through the plug-in, JNI and the Rust driver.
+ */
+class DemoMainTest {
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(Process sim, int port) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!sim.isAlive()) {
+                throw new IOException("ecs-sim exited with " + sim.exitValue());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("ecs-sim did not listen on " + port);
+    }
+
+    @Test
+    void everyStepPassesAndCountsItsRequests() throws Exception {
+        String path = System.getProperty("ecs.sim.path");
+        Assumptions.assumeTrue(path != null && !path.isBlank() && !path.contains("${"),
+                "set -Decs.sim.path to the ecs-sim binary to run the demo test");
+        File binary = new File(path);
+        Assumptions.assumeTrue(binary.canExecute(), "ecs-sim binary not found at " + binary.getAbsolutePath());
+        int mgmt = freePort();
+        int s3 = freePort();
+        Process sim = new ProcessBuilder(List.of(binary.getAbsolutePath(), "--mgmt-addr", "127.0.0.1:" + mgmt,
+                "--s3-addr", "127.0.0.1:" + s3, "--control", "--log", "warn"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            awaitPort(sim, mgmt);
+            awaitPort(sim, s3);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("mgmt_url", "http://127.0.0.1:" + mgmt);
+            details.put("sa_user", "root");
+            details.put("sa_password", "ChangeMe");
+            details.put("namespace", "ns1");
+            details.put("s3_public_url", "http://127.0.0.1:" + s3);
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int code = DemoMain.runDemo(details);
+            System.setOut(stdout);
+            String output = captured.toString(StandardCharsets.UTF_8);
+            stdout.print(output);
+            assertEquals(0, code, output);
+            assertTrue(output.contains("[ 1/13] add the store (with its check report)"), output);
+            assertTrue(output.contains("refused: ") && output.contains("[UNSUPPORTED]"), output);
+            assertTrue(output.contains("[NOT_EMPTY]"), output);
+            assertTrue(output.contains("13 steps passed"), output);
+            assertTrue(output.contains("ok: 3 ECS requests (0 mgmt, 3 S3)"), "one PUT per uploaded object: " + output);
+        } finally {
+            System.setOut(stdout);
+            sim.destroy();
+            if (!sim.waitFor(10, TimeUnit.SECONDS)) {
+                sim.destroyForcibly();
+            }
+        }
+    }
+}
