@@ -26,7 +26,7 @@ impl EcsS3Client {
         match self.sdk().head_bucket().bucket(bucket).send().await {
             Ok(_) => Ok(true),
             Err(err) => {
-                let err = from_sdk("head bucket", err);
+                let err = from_sdk("head bucket", bucket, err);
                 if err.kind() == ErrorKind::NotFound {
                     Ok(false)
                 } else {
@@ -44,7 +44,7 @@ impl EcsS3Client {
             .bucket(bucket)
             .send()
             .await
-            .map_err(|err| from_sdk("create bucket", err))?;
+            .map_err(|err| from_sdk("create bucket", bucket, err))?;
         Ok(())
     }
 
@@ -55,7 +55,7 @@ impl EcsS3Client {
             .bucket(bucket)
             .send()
             .await
-            .map_err(|err| from_sdk("delete bucket", err))?;
+            .map_err(|err| from_sdk("delete bucket", bucket, err))?;
         Ok(())
     }
 
@@ -67,7 +67,7 @@ impl EcsS3Client {
             .bucket(bucket)
             .send()
             .await
-            .map_err(|err| from_sdk("get bucket versioning", err))?;
+            .map_err(|err| from_sdk("get bucket versioning", bucket, err))?;
         Ok(match output.status() {
             Some(BucketVersioningStatus::Enabled) => Versioning::Enabled,
             Some(BucketVersioningStatus::Suspended) => Versioning::Suspended,
@@ -94,7 +94,7 @@ impl EcsS3Client {
             .versioning_configuration(configuration)
             .send()
             .await
-            .map_err(|err| from_sdk("set bucket versioning", err))?;
+            .map_err(|err| from_sdk("set bucket versioning", bucket, err))?;
         Ok(())
     }
 
@@ -103,7 +103,7 @@ impl EcsS3Client {
         match self.sdk().get_bucket_policy().bucket(bucket).send().await {
             Ok(output) => Ok(output.policy().map(str::to_owned)),
             Err(err) => {
-                let err = from_sdk("get bucket policy", err);
+                let err = from_sdk("get bucket policy", bucket, err);
                 if err.remote_code() == Some("NoSuchBucketPolicy") {
                     Ok(None)
                 } else {
@@ -121,7 +121,7 @@ impl EcsS3Client {
             .policy(policy)
             .send()
             .await
-            .map_err(|err| from_sdk("put bucket policy", err))?;
+            .map_err(|err| from_sdk("put bucket policy", bucket, err))?;
         Ok(())
     }
 
@@ -132,7 +132,7 @@ impl EcsS3Client {
             .bucket(bucket)
             .send()
             .await
-            .map_err(|err| from_sdk("delete bucket policy", err))?;
+            .map_err(|err| from_sdk("delete bucket policy", bucket, err))?;
         Ok(())
     }
 }

@@ -9,7 +9,6 @@ use crate::error::from_sdk;
 
 /// One CORS rule of a bucket.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct CorsRule {
     /// Origins allowed to call, e.g. `https://cloudstack.example.com` or `*`.
     pub allowed_origins: Vec<String>,
@@ -66,7 +65,7 @@ impl EcsS3Client {
         match self.sdk().get_bucket_cors().bucket(bucket).send().await {
             Ok(output) => Ok(output.cors_rules().iter().map(from_sdk_rule).collect()),
             Err(err) => {
-                let err = from_sdk("get bucket cors", err);
+                let err = from_sdk("get bucket cors", bucket, err);
                 if err.remote_code() == Some("NoSuchCORSConfiguration") {
                     Ok(Vec::new())
                 } else {
@@ -89,7 +88,7 @@ impl EcsS3Client {
             .cors_configuration(configuration)
             .send()
             .await
-            .map_err(|err| from_sdk("put bucket cors", err))?;
+            .map_err(|err| from_sdk("put bucket cors", bucket, err))?;
         Ok(())
     }
 
@@ -100,7 +99,7 @@ impl EcsS3Client {
             .bucket(bucket)
             .send()
             .await
-            .map_err(|err| from_sdk("delete bucket cors", err))?;
+            .map_err(|err| from_sdk("delete bucket cors", bucket, err))?;
         Ok(())
     }
 }

@@ -115,7 +115,7 @@ impl EcsS3Client {
             .set_version_id(version_id.map(str::to_owned))
             .send()
             .await
-            .map_err(|err| from_sdk("delete object", err))?;
+            .map_err(|err| from_sdk("delete object", &format!("{bucket}/{key}"), err))?;
         Ok(DeleteResult {
             version_id: output.version_id().map(str::to_owned),
             delete_marker: output.delete_marker().unwrap_or(false),
@@ -160,7 +160,7 @@ impl EcsS3Client {
             .delete(delete)
             .send()
             .await
-            .map_err(|err| from_sdk("delete objects", err))?;
+            .map_err(|err| from_sdk("delete objects", bucket, err))?;
         let failed: Vec<DeleteFailure> = output
             .errors()
             .iter()
@@ -287,7 +287,7 @@ impl EcsS3Client {
                 .bucket(bucket)
                 .send()
                 .await
-                .map_err(|err| from_sdk("list multipart uploads", err));
+                .map_err(|err| from_sdk("list multipart uploads", bucket, err));
             let output = match listed {
                 Ok(output) => output,
                 Err(err) if err.kind() == ErrorKind::Unsupported => return Ok(aborted),
@@ -308,11 +308,13 @@ impl EcsS3Client {
                     self.sdk()
                         .abort_multipart_upload()
                         .bucket(bucket)
-                        .key(key)
-                        .upload_id(upload_id)
+                        .key(&key)
+                        .upload_id(&upload_id)
                         .send()
                         .await
-                        .map_err(|err| from_sdk("abort multipart upload", err))
+                        .map_err(|err| {
+                            from_sdk("abort multipart upload", &format!("{bucket}/{key}"), err)
+                        })
                 })
                 .buffer_unordered(4)
                 .try_collect()

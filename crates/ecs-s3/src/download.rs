@@ -105,7 +105,7 @@ impl EcsS3Client {
             .set_range(range.map(ByteRange::header))
             .send()
             .await
-            .map_err(|err| from_sdk("get object", err))?;
+            .map_err(|err| from_sdk("get object", &format!("{bucket}/{key}"), err))?;
         let info = ObjectInfo {
             content_length: length(output.content_length()),
             etag: output.e_tag().map(str::to_owned),
@@ -173,7 +173,7 @@ impl EcsS3Client {
             .set_version_id(version_id.map(str::to_owned))
             .send()
             .await
-            .map_err(|err| from_sdk("head object", err))?;
+            .map_err(|err| from_sdk("head object", &format!("{bucket}/{key}"), err))?;
         Ok(ObjectInfo {
             content_length: length(output.content_length()),
             etag: output.e_tag().map(str::to_owned),

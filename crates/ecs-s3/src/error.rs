@@ -11,8 +11,13 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::DispatchFailure;
 use ecs_common::{Error, ErrorKind, RemoteError};
 
-/// Converts an SDK error of `operation` (`"put object"`) into our error model.
-pub(crate) fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Error
+/// Converts an SDK error of `operation` (`"put object"`) on `target` (a bucket name or
+/// `bucket/key`) into our error model.
+pub(crate) fn from_sdk<E>(
+    operation: &'static str,
+    target: &str,
+    err: SdkError<E, HttpResponse>,
+) -> Error
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
@@ -27,7 +32,7 @@ where
         }
         SdkError::ServiceError(service) => {
             let status = service.raw().status().as_u16();
-            service_error(service.err(), status)
+            service_error(service.err(), status, target)
         }
         _ => Error::new(ErrorKind::Internal, "unexpected SDK failure"),
     };
@@ -53,7 +58,7 @@ fn dispatch_error(failure: &DispatchFailure) -> Error {
 }
 
 /// Classifies an S3 error response.
-fn service_error<E: ProvideErrorMetadata>(err: &E, status: u16) -> Error {
+fn service_error<E: ProvideErrorMetadata>(err: &E, status: u16, target: &str) -> Error {
     let code = err.code().map(str::to_owned);
     let kind = code
         .as_deref()
@@ -64,7 +69,7 @@ fn service_error<E: ProvideErrorMetadata>(err: &E, status: u16) -> Error {
         _ => format!("the server answered HTTP {status}"),
     };
     let retryable = kind.is_retryable_by_default() || status >= 500;
-    Error::new(kind, kind.description())
+    Error::new(kind, format!("{target}: {}", kind.description()))
         .with_status(status)
         .with_retryable(retryable)
         .with_remote(RemoteError {

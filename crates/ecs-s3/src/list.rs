@@ -12,7 +12,6 @@ use crate::error::from_sdk;
 
 /// What to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ListOptions {
     /// Only keys starting with this prefix.
     pub prefix: Option<String>,
@@ -132,7 +131,7 @@ impl EcsS3Client {
             .set_continuation_token(token)
             .send()
             .await
-            .map_err(|err| from_sdk("list objects", err))?;
+            .map_err(|err| from_sdk("list objects", bucket, err))?;
         let objects = output.contents().iter().map(object_entry);
         let prefixes = output
             .common_prefixes()
@@ -201,7 +200,7 @@ impl EcsS3Client {
             .set_version_id_marker(marker.version_id)
             .send()
             .await
-            .map_err(|err| from_sdk("list object versions", err))?;
+            .map_err(|err| from_sdk("list object versions", bucket, err))?;
         let mut entries: Vec<VersionEntry> = output
             .versions()
             .iter()

@@ -29,7 +29,7 @@ impl EcsS3Client {
             .key(key)
             .presigned(presigning(expires_in)?)
             .await
-            .map_err(|err| from_sdk("presign get", err))?;
+            .map_err(|err| from_sdk("presign get", &format!("{bucket}/{key}"), err))?;
         Ok(request.uri().to_owned())
     }
 
@@ -47,7 +47,7 @@ impl EcsS3Client {
             .key(key)
             .presigned(presigning(expires_in)?)
             .await
-            .map_err(|err| from_sdk("presign put", err))?;
+            .map_err(|err| from_sdk("presign put", &format!("{bucket}/{key}"), err))?;
         Ok(request.uri().to_owned())
     }
 }

@@ -14,6 +14,9 @@ use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use crate::client::EcsS3Client;
 use crate::error::from_sdk;
 
+/// The most a stream upload reserves up front while it finds out whether it needs multipart.
+const MAX_HEAD_PREALLOCATION: u64 = 64 * 1024 * 1024;
+
 /// S3 allows at most this many parts per upload.
 const MAX_PARTS: u64 = 10_000;
 
@@ -66,7 +69,6 @@ impl fmt::Debug for Body {
 
 /// Optional settings of an upload.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct PutOptions {
     /// The `Content-Type` stored with the object.
     pub content_type: Option<String>,
@@ -163,7 +165,12 @@ impl EcsS3Client {
         options: &PutOptions,
     ) -> Result<PutResult> {
         let threshold = self.transfer().multipart_threshold;
-        let mut head = BytesMut::new();
+        // Sized once (threshold plus a chunk), so that growing it rarely doubles it.
+        let capacity = threshold
+            .saturating_add(1 << 20)
+            .min(MAX_HEAD_PREALLOCATION);
+        let capacity = usize::try_from(capacity).unwrap_or(0);
+        let mut head = BytesMut::with_capacity(capacity);
         while (head.len() as u64) <= threshold {
             match stream.next().await {
                 Some(chunk) => head.extend_from_slice(&chunk.map_err(stream_error)?),
@@ -193,7 +200,7 @@ impl EcsS3Client {
             .body(body)
             .send()
             .await
-            .map_err(|err| from_sdk("put object", err))?;
+            .map_err(|err| from_sdk("put object", &format!("{bucket}/{key}"), err))?;
         Ok(PutResult {
             etag: output.e_tag().map(str::to_owned),
             version_id: output.version_id().map(str::to_owned),
@@ -216,7 +223,7 @@ impl EcsS3Client {
             .set_content_type(options.content_type.clone())
             .send()
             .await
-            .map_err(|err| from_sdk("create multipart upload", err))?;
+            .map_err(|err| from_sdk("create multipart upload", &format!("{bucket}/{key}"), err))?;
         let upload_id = created
             .upload_id()
             .ok_or_else(|| Error::new(ErrorKind::Protocol, "the server sent no upload id"))?
@@ -253,7 +260,7 @@ impl EcsS3Client {
             .body(part.body)
             .send()
             .await
-            .map_err(|err| from_sdk("upload part", err))?;
+            .map_err(|err| from_sdk("upload part", &format!("{bucket}/{key}"), err))?;
         Ok(CompletedPart::builder()
             .part_number(part.number)
             .set_e_tag(output.e_tag().map(str::to_owned))
@@ -281,7 +288,9 @@ impl EcsS3Client {
             )
             .send()
             .await
-            .map_err(|err| from_sdk("complete multipart upload", err))?;
+            .map_err(|err| {
+                from_sdk("complete multipart upload", &format!("{bucket}/{key}"), err)
+            })?;
         Ok(PutResult {
             etag: output.e_tag().map(str::to_owned),
             version_id: output.version_id().map(str::to_owned),
@@ -301,7 +310,7 @@ impl EcsS3Client {
             .send()
             .await;
         if let Err(err) = aborted {
-            let err = from_sdk("abort multipart upload", err);
+            let err = from_sdk("abort multipart upload", &format!("{bucket}/{key}"), err);
             tracing::warn!(bucket, key, error = %err, "could not abort a failed multipart upload");
         }
     }

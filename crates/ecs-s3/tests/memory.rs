@@ -71,6 +71,29 @@ async fn large_file_round_trip_stays_small() {
         added_mib < LIMIT_MIB,
         "a {mib} MiB round trip added {added_mib} MiB of RSS"
     );
+
+    // A stream of unknown length is buffered one part per part in flight, plus the head.
+    let stream_mib = mib.min(256);
+    static ZEROS: [u8; 1 << 20] = [0; 1 << 20];
+    let chunks = (0..stream_mib).map(|_| Ok(bytes::Bytes::from_static(&ZEROS)));
+    let put = s3
+        .put_object(
+            &bucket,
+            "streamed",
+            Body::from_stream(futures::stream::iter(chunks)),
+        )
+        .await
+        .unwrap();
+    let peak = status_kib("VmHWM:");
+    let added_mib = peak.saturating_sub(baseline) / 1024;
+    eprintln!(
+        "{stream_mib} MiB stream in {} parts: peak +{added_mib} MiB",
+        put.parts
+    );
+    assert!(
+        added_mib < LIMIT_MIB,
+        "a {stream_mib} MiB stream upload added {added_mib} MiB of RSS"
+    );
     server.stop().await;
 }
 

@@ -361,6 +361,11 @@ mod cases {
         let err = s3.get_object(&bucket, "nope", None).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotFound);
         assert_eq!(err.remote_code(), Some("NoSuchKey"));
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("get object: {bucket}/nope: not found")),
+            "{text}"
+        );
         let err = s3.head_object(&bucket, "nope", None).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotFound);
         let err = s3
