@@ -1174,3 +1174,37 @@ async fn disk_storage_streams_objects_through_files() {
     assert_eq!(left, 0, "file removed with the object");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn objects_survive_a_restart_with_state_file_and_data_dir() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (state, data) = (dir.path().join("state.json"), dir.path().join("data"));
+    let builder = || Sim::builder().state_file(&state).data_dir(&data);
+
+    let sim = builder().start().await.expect("first start");
+    let mgmt = Mgmt::login(&sim).await;
+    let secret = mgmt.user("u1").await;
+    mgmt.bucket("keep", "u1", json!({})).await;
+    put(
+        &client(&sim, "u1", &secret),
+        "keep",
+        "note.txt",
+        b"still here",
+    )
+    .await;
+    sim.shutdown().await;
+
+    let sim = builder().start().await.expect("second start");
+    assert_eq!(
+        get_text(&client(&sim, "u1", &secret), "keep", "note.txt").await,
+        "still here"
+    );
+    let billing = Mgmt::login(&sim)
+        .await
+        .get(&format!(
+            "/object/billing/buckets/{NS}/keep/info?sizeunit=BYTE"
+        ))
+        .await;
+    assert_eq!(billing["total_objects"].as_i64(), Some(1), "{billing}");
+    sim.shutdown().await;
+}

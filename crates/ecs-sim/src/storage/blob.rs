@@ -9,6 +9,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
@@ -28,8 +29,12 @@ const READ_AHEAD: usize = 4;
 pub(crate) enum Backend {
     /// Bodies live in memory.
     Memory,
-    /// Bodies are files in this directory.
-    Disk(PathBuf),
+    /// Bodies are files in `dir`; `retain` (set when the storage shuts down) keeps files whose
+    /// last holder drops afterwards, so they outlive the process for the next start.
+    Disk {
+        dir: PathBuf,
+        retain: Arc<AtomicBool>,
+    },
 }
 
 impl Backend {
@@ -37,20 +42,60 @@ impl Backend {
     pub(crate) fn disk(dir: &Path) -> io::Result<Self> {
         let blobs = dir.join("blobs");
         std::fs::create_dir_all(&blobs)?;
-        Ok(Self::Disk(blobs))
+        Ok(Self::Disk {
+            dir: blobs,
+            retain: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Keeps every file from now on (the storage is shutting down, not deleting).
+    pub(crate) fn retain_files(&self) {
+        if let Self::Disk { retain, .. } = self {
+            retain.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// The blob file `name` of this backend's directory (for reloading an index).
+    pub(crate) fn existing_file(&self, name: &str) -> Option<FileRef> {
+        match self {
+            Self::Memory => None,
+            Self::Disk { dir, retain } => {
+                let path = dir.join(name);
+                path.is_file().then(|| {
+                    FileRef(Arc::new(BlobFile {
+                        path,
+                        retain: retain.clone(),
+                    }))
+                })
+            }
+        }
     }
 }
 
-/// A file holding one segment; removed when the last holder drops it.
+/// A file holding one segment; removed when the last holder drops it (unless retained).
 struct BlobFile {
     path: PathBuf,
+    retain: Arc<AtomicBool>,
 }
 
 impl Drop for BlobFile {
     fn drop(&mut self) {
+        if self.retain.load(Ordering::SeqCst) {
+            return;
+        }
         if let Err(err) = std::fs::remove_file(&self.path) {
             tracing::warn!(path = %self.path.display(), %err, "could not remove blob file");
         }
+    }
+}
+
+/// A shared handle on a blob file, for rebuilding blobs from a saved index.
+#[derive(Clone)]
+pub(crate) struct FileRef(Arc<BlobFile>);
+
+impl fmt::Debug for FileRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FileRef").field(&self.0.path).finish()
     }
 }
 
@@ -100,6 +145,31 @@ impl Blob {
         out
     }
 
+    /// The blob's files as (file name, length), or `None` if any part lives in memory.
+    pub(crate) fn file_segments(&self) -> Option<Vec<(String, u64)>> {
+        self.segments
+            .iter()
+            .map(|(segment, len)| match segment {
+                Segment::File(file) => {
+                    Some((file.path.file_name()?.to_string_lossy().into_owned(), *len))
+                }
+                Segment::Memory(_) => None,
+            })
+            .collect()
+    }
+
+    /// A blob made of these files (as saved by [`Blob::file_segments`]).
+    pub(crate) fn from_files(files: Vec<(FileRef, u64)>) -> Blob {
+        let len = files.iter().map(|(_, l)| l).sum();
+        Blob {
+            segments: files
+                .into_iter()
+                .map(|(f, l)| (Segment::File(f.0), l))
+                .collect(),
+            len,
+        }
+    }
+
     /// Streams `body` into a new blob, refusing it once it grows past `limit` bytes.
     pub(crate) async fn write<S, E>(
         backend: &Backend,
@@ -112,7 +182,7 @@ impl Blob {
     {
         match backend {
             Backend::Memory => write_memory(body, limit).await,
-            Backend::Disk(dir) => write_file(dir, body, limit).await,
+            Backend::Disk { dir, retain } => write_file(dir, retain, body, limit).await,
         }
     }
 
@@ -255,6 +325,7 @@ where
 
 async fn write_file<S, E>(
     dir: &Path,
+    retain: &Arc<AtomicBool>,
     mut body: S,
     limit: Option<u64>,
 ) -> Result<Written, StorageError>
@@ -265,7 +336,10 @@ where
     let path = dir.join(uuid::Uuid::new_v4().simple().to_string());
     let mut f = tokio::fs::File::create(&path).await?;
     // From here on the guard removes the file on every early return.
-    let file = Arc::new(BlobFile { path });
+    let file = Arc::new(BlobFile {
+        path,
+        retain: retain.clone(),
+    });
     let mut hasher = Md5::new();
     let mut len = 0u64;
     while let Some(chunk) = body.next().await {

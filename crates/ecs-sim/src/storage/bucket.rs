@@ -27,7 +27,7 @@ pub(crate) enum Versioning {
 }
 
 /// Headers stored with an object and returned on GET/HEAD.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ObjectMeta {
     pub(crate) content_type: Option<String>,
     pub(crate) content_encoding: Option<String>,

@@ -9,11 +9,12 @@ mod blob;
 mod bucket;
 mod list;
 mod multipart;
+mod persist;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use bytes::Bytes;
@@ -139,6 +140,17 @@ pub(crate) struct Storage {
     /// Set once the emulator's clock exists; wall time until then.
     clock: OnceLock<Clock>,
     buckets: Mutex<HashMap<BucketKey, Arc<Mutex<BucketStore>>>>,
+    /// Where the object index is saved (`--data-dir`), if anywhere.
+    index_dir: Option<PathBuf>,
+    /// Serializes index writes.
+    saving: Mutex<()>,
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        // Shutting down is not deleting: the files stay for the next start.
+        self.backend.retain_files();
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -156,9 +168,28 @@ impl Storage {
         Self::with_backend(Backend::Memory)
     }
 
-    /// Storage keeping bodies as files under `dir` (object metadata stays in memory).
+    /// Storage keeping bodies as files under `dir/blobs` and the object index in
+    /// `dir/index.json`, reloading what a previous run left there.
     pub(crate) fn on_disk(dir: &Path) -> io::Result<Self> {
-        Ok(Self::with_backend(Backend::disk(dir)?))
+        let mut storage = Self::with_backend(Backend::disk(dir)?);
+        storage.index_dir = Some(dir.to_owned());
+        let index = persist::Index::load(dir)?.unwrap_or_default();
+        let persist::Restored {
+            buckets,
+            files: used,
+        } = index.restore(&storage.backend);
+        for entry in std::fs::read_dir(dir.join("blobs"))? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if !used.contains(&name) {
+                let _ = std::fs::remove_file(dir.join("blobs").join(name));
+            }
+        }
+        let map = buckets
+            .into_iter()
+            .map(|(key, store)| (key, Arc::new(Mutex::new(store))))
+            .collect();
+        storage.buckets = Mutex::new(map);
+        Ok(storage)
     }
 
     fn with_backend(backend: Backend) -> Self {
@@ -166,6 +197,25 @@ impl Storage {
             backend,
             clock: OnceLock::new(),
             buckets: Mutex::new(HashMap::new()),
+            index_dir: None,
+            saving: Mutex::new(()),
+        }
+    }
+
+    /// Saves the object index when storing under a data directory (errors are logged).
+    fn persist(&self) {
+        let Some(dir) = &self.index_dir else { return };
+        let _saving = lock(&self.saving);
+        let buckets: Vec<(BucketKey, Arc<Mutex<BucketStore>>)> = lock(&self.buckets)
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut index = persist::Index::default();
+        for ((ns, bucket), store) in &buckets {
+            index.add(ns, bucket, &lock(store));
+        }
+        if let Err(error) = index.save(dir) {
+            tracing::error!(%error, dir = %dir.display(), "cannot save the object index");
         }
     }
 
@@ -185,6 +235,13 @@ impl Storage {
             .entry((ns.to_owned(), bucket.to_owned()))
             .or_default()
             .clone()
+    }
+
+    /// Like [`Self::with_bucket`] for a change, saving the index afterwards.
+    fn changing<R>(&self, ns: &str, bucket: &str, f: impl FnOnce(&mut BucketStore) -> R) -> R {
+        let result = self.with_bucket(ns, bucket, f);
+        self.persist();
+        result
     }
 
     fn with_bucket<R>(&self, ns: &str, bucket: &str, f: impl FnOnce(&mut BucketStore) -> R) -> R {
@@ -262,7 +319,7 @@ impl Storage {
     ) -> Result<Written, StorageError> {
         let now = self.now();
         let (etag, size) = (data.etag.clone(), data.size());
-        self.with_bucket(ns, bucket, |store| {
+        self.changing(ns, bucket, |store| {
             Self::check_quota(store, size, opts)?;
             let version_id = store.put(key, data, opts.versioning, now);
             Ok(Written {
@@ -313,7 +370,7 @@ impl Storage {
         versioning: Versioning,
     ) -> Deleted {
         let now = self.now();
-        self.with_bucket(ns, bucket, |store| {
+        self.changing(ns, bucket, |store| {
             store.delete(key, version_id, versioning, now)
         })
     }
@@ -353,7 +410,7 @@ impl Storage {
     ) -> String {
         let upload = Upload::new(key, meta, self.now());
         let id = upload.upload_id.clone();
-        self.with_bucket(ns, bucket, |store| store.uploads.insert(id.clone(), upload));
+        self.changing(ns, bucket, |store| store.uploads.insert(id.clone(), upload));
         id
     }
 
@@ -402,7 +459,7 @@ impl Storage {
             last_modified: self.now(),
         };
         let etag = part.etag();
-        self.with_bucket(ns, bucket, |store| {
+        self.changing(ns, bucket, |store| {
             let replaced = store
                 .uploads
                 .get(upload_id)
@@ -457,7 +514,7 @@ impl Storage {
         versioning: Versioning,
     ) -> Result<Written, StorageError> {
         let now = self.now();
-        self.with_bucket(ns, bucket, |store| {
+        self.changing(ns, bucket, |store| {
             let upload = match store.uploads.get(upload_id) {
                 Some(up) if up.key == key => up,
                 _ => return Err(StorageError::NoSuchUpload),
@@ -483,7 +540,7 @@ impl Storage {
         key: &str,
         upload_id: &str,
     ) -> Result<(), StorageError> {
-        self.with_bucket(ns, bucket, |store| match store.uploads.get(upload_id) {
+        self.changing(ns, bucket, |store| match store.uploads.get(upload_id) {
             Some(up) if up.key == key => {
                 store.uploads.remove(upload_id);
                 Ok(())
@@ -503,10 +560,12 @@ impl BucketData for Storage {
         // A new bucket starts empty, even if an old one of the same name left something behind.
         let fresh = Arc::new(Mutex::new(BucketStore::default()));
         lock(&self.buckets).insert((namespace.to_owned(), bucket.to_owned()), fresh);
+        self.persist();
     }
 
     fn bucket_removed(&self, namespace: &str, bucket: &str) {
         lock(&self.buckets).remove(&(namespace.to_owned(), bucket.to_owned()));
+        self.persist();
     }
 
     fn usage(&self, namespace: &str, bucket: &str) -> BucketUsage {
@@ -520,7 +579,9 @@ impl BucketData for Storage {
         let store = lock(&self.buckets)
             .get(&(namespace.to_owned(), bucket.to_owned()))
             .cloned();
-        store.map_or(0, |s| lock(&s).clear())
+        let removed = store.map_or(0, |s| lock(&s).clear());
+        self.persist();
+        removed
     }
 }
 
@@ -726,5 +787,89 @@ mod tests {
             .expect("put");
         s.bucket_removed("ns", "b");
         assert!(BucketData::usage(&s, "ns", "b").is_empty());
+    }
+
+    #[tokio::test]
+    async fn disk_storage_reloads_its_index_after_a_restart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (v1, upload_id) = {
+            let s = Storage::on_disk(dir.path()).expect("storage");
+            let versioned = WriteOptions {
+                versioning: Versioning::Enabled,
+                ..Default::default()
+            };
+            let v1 = s
+                .put_object("ns", "b", "k", body(b"one"), versioned.clone())
+                .await
+                .expect("v1")
+                .version_id;
+            s.put_object("ns", "b", "k", body(b"two"), versioned)
+                .await
+                .expect("v2");
+            s.copy_object(
+                ("ns", "b", "k", None),
+                ("ns", "b", "copy"),
+                false,
+                WriteOptions::default(),
+            )
+            .expect("copy");
+            s.delete_object("ns", "b", "gone", None, Versioning::Enabled);
+            let id = s.create_upload("ns", "b", "mp", ObjectMeta::default());
+            let up = UploadRef {
+                ns: "ns",
+                bucket: "b",
+                key: "mp",
+                upload_id: &id,
+            };
+            s.upload_part(up, 1, body(b"part"), WriteOptions::default())
+                .await
+                .expect("part");
+            (v1, id)
+        };
+        std::fs::write(dir.path().join("blobs").join("orphan"), b"x").expect("orphan");
+
+        let s = Storage::on_disk(dir.path()).expect("reopen");
+        let usage = BucketData::usage(&s, "ns", "b");
+        assert_eq!((usage.objects, usage.versions, usage.uploads), (2, 2, 1));
+        let current = s.get_object("ns", "b", "k", None).expect("current");
+        assert_eq!(
+            read_all(&s, current.data.as_ref().expect("data")).await,
+            b"two"
+        );
+        let old = s
+            .get_object("ns", "b", "k", Some(&v1))
+            .expect("old version");
+        assert_eq!(read_all(&s, old.data.as_ref().expect("data")).await, b"one");
+        let copy = s.get_object("ns", "b", "copy", None).expect("copy");
+        assert_eq!(
+            read_all(&s, copy.data.as_ref().expect("data")).await,
+            b"two"
+        );
+        assert_eq!(
+            s.get_upload("ns", "b", "mp", &upload_id)
+                .expect("upload")
+                .parts
+                .len(),
+            1
+        );
+        assert!(
+            !dir.path().join("blobs").join("orphan").exists(),
+            "unreferenced files are cleaned up"
+        );
+
+        // Deleting for real still removes the files (once nobody holds the versions).
+        drop((current, old, copy));
+        s.empty("ns", "b");
+        for _ in 0..100 {
+            if std::fs::read_dir(dir.path().join("blobs"))
+                .expect("dir")
+                .count()
+                == 0
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("emptied bucket left files behind");
     }
 }
