@@ -13,11 +13,19 @@ impl flags::Ci {
         let cargo = cargo();
         // One build profile (dev) serves clippy's check, the tests and the Java suite.
         cmd!(sh, "{cargo} fmt --all --check").run()?;
-        cmd!(sh, "{cargo} clippy --workspace --all-targets --locked -- -D warnings").run()?;
+        cmd!(
+            sh,
+            "{cargo} clippy --workspace --all-targets --locked -- -D warnings"
+        )
+        .run()?;
 
         let weed = install::weed_path();
         let _weed = sh.push_env("ECS_TEST_WEED", &weed);
-        cmd!(sh, "{cargo} nextest run --workspace --locked --no-fail-fast").run()?;
+        cmd!(
+            sh,
+            "{cargo} nextest run --workspace --locked --no-fail-fast"
+        )
+        .run()?;
         cmd!(sh, "{cargo} test --workspace --locked --doc").run()?;
         java_tests(sh)?;
         Ok(())
@@ -63,4 +71,37 @@ fn check_no_jni_warnings(sh: &Shell, bindings: &std::path::Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway `java-bindings`-like tree with one report holding `text`.
+    fn tree_with_report(name: &str, text: &str) -> std::path::PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-ci-{name}-{}", std::process::id()));
+        let reports = root.join("ecs-java/target/surefire-reports");
+        std::fs::create_dir_all(&reports).expect("create the report directory");
+        std::fs::write(reports.join("TEST-x.xml"), text).expect("write a report");
+        root
+    }
+
+    #[test]
+    fn jni_warnings_in_any_report_fail_the_java_step() {
+        let sh = Shell::new().expect("shell");
+        let clean = tree_with_report("clean", "<testsuite tests=\"3\"/>");
+        assert!(check_no_jni_warnings(&sh, &clean).is_ok());
+        let warned = tree_with_report(
+            "warned",
+            "WARNING in native method: JNI call made without checking exceptions",
+        );
+        let error = check_no_jni_warnings(&sh, &warned).expect_err("the warning is found");
+        assert!(
+            error.to_string().contains("WARNING in native method"),
+            "{error}"
+        );
+        for root in [clean, warned] {
+            std::fs::remove_dir_all(root).expect("remove the tree");
+        }
+    }
 }
