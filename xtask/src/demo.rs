@@ -94,8 +94,8 @@ fn choose_path(sh: &Shell, flags: &flags::Demo) -> Result<Route> {
     }
 }
 
-/// Installs the Java toolchain if it is missing (`cargo xtask install`), then packages the
-/// plug-in, the harness and the demo module.
+/// Packages the plug-in, the harness and the demo module; when Java, Maven or Debian's Maven
+/// plug-ins are missing, runs `cargo xtask install` first (or once after a failed build).
 fn build_java(sh: &Shell) -> Result<()> {
     let has = |tool: &str| {
         cmd!(sh, "{tool} -version")
@@ -105,14 +105,30 @@ fn build_java(sh: &Shell) -> Result<()> {
             .run()
             .is_ok()
     };
+    let mut installed = false;
     if !has("java") || !has("mvn") {
         eprintln!("demo: java or mvn is missing: running cargo xtask install");
         flags::Install {}
             .run(sh)
             .context("cargo xtask install failed")?;
+        installed = true;
     }
     let cargo = cargo();
     cmd!(sh, "{cargo} build --quiet -p ecs-jni").run()?;
+    if package_demo(sh).is_ok() {
+        return Ok(());
+    }
+    if installed {
+        bail!("mvn package failed");
+    }
+    eprintln!("demo: mvn package failed: running cargo xtask install, then trying once more");
+    flags::Install {}
+        .run(sh)
+        .context("cargo xtask install failed")?;
+    package_demo(sh)
+}
+
+fn package_demo(sh: &Shell) -> Result<()> {
     let _dir = sh.push_dir(project_root().join("java-bindings"));
     cmd!(sh, "mvn --quiet -DskipTests -pl {JAVA_MODULE} -am package")
         .run()
