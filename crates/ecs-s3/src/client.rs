@@ -160,3 +160,34 @@ impl Intercept for NamespaceHeader {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_and_clones_share() {
+        let client = EcsS3Client::builder()
+            .endpoint("https://ecs.example.com:9021")
+            .credentials("alice", "very-secret-key".into())
+            .namespace(Some("ns1".into()))
+            .build()
+            .unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("very-secret-key"), "{debug}");
+        assert!(debug.contains("ns1"), "{debug}");
+        assert!(client.clone().same_client(&client));
+        assert_eq!(client.config().endpoint(), "https://ecs.example.com:9021");
+    }
+
+    #[test]
+    fn namespaces_with_spaces_are_refused() {
+        let err = EcsS3Client::builder()
+            .endpoint("http://ecs:9020")
+            .credentials("alice", "secret".into())
+            .namespace(Some("bad ns".into()))
+            .build_config()
+            .unwrap_err();
+        assert_eq!(err.kind(), ecs_common::ErrorKind::InvalidInput);
+    }
+}
