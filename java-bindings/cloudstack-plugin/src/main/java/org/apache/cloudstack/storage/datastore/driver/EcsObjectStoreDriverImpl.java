@@ -185,6 +185,10 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
         return policy;
     }
 
+    /**
+     * Makes the bucket private: the driver removes the public grants and keeps any other
+     * statements of the policy (CloudStack core never calls this method).
+     */
     @Override
     public void deleteBucketPolicy(BucketTO bucket, long storeId) {
         EcsCalls.run("remove the policy of bucket '" + bucket.getName() + "'",
