@@ -112,11 +112,8 @@ impl Index {
         }
     }
 
-    /// Rebuilds the buckets, sharing one handle per file; returns them with the file names used.
-    pub(crate) fn restore(
-        self,
-        backend: &Backend,
-    ) -> (Vec<((String, String), BucketStore)>, HashSet<String>) {
+    /// Rebuilds the buckets, sharing one handle per file.
+    pub(crate) fn restore(self, backend: &Backend) -> Restored {
         let mut files = Files {
             backend,
             cache: HashMap::new(),
