@@ -188,6 +188,30 @@ async fn doctor_is_all_green_for_a_good_configuration() {
             .unwrap()
             .contains("certificate verified")
     );
+
+    // Another UI origin: the configuration and the live bucket both refuse it.
+    let other = "https://other.example.com";
+    let report = ecsctl(args(&[
+        "doctor",
+        "--details",
+        &file,
+        "--ui-origin",
+        other,
+        "--json",
+    ]))
+    .await
+    .json();
+    assert_eq!(report["ok"], false);
+    let config = finding(&report, "cors.config");
+    assert_eq!(config["verdict"], "fail");
+    assert!(
+        config["fix"]
+            .as_str()
+            .unwrap()
+            .contains("add https://other.example.com to cors_origins"),
+        "{config:#}"
+    );
+    assert_eq!(finding(&report, "cors.bucket")["verdict"], "warn");
     sim.shutdown().await;
 }
 

@@ -175,3 +175,39 @@ impl Runner {
 fn millis(elapsed: Duration) -> String {
     format!("{} ms", elapsed.as_millis())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_step_is_named_and_stops_the_count() {
+        let mut runner = Runner::new(None, 2, true);
+        let value = runner
+            .step("first", async { Ok(Told::new(7, vec!["did it".into()])) })
+            .await
+            .unwrap();
+        assert_eq!(value, 7);
+        let err = runner
+            .step("second", async {
+                Err::<Told<()>, _>(anyhow!("ECS said no"))
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "demo failed at step 2 (second): ECS said no"
+        );
+        let summary = runner.summary("test");
+        assert_eq!(
+            summary["steps"].as_array().unwrap().len(),
+            1,
+            "only passed steps are summed up"
+        );
+        assert_eq!(
+            summary["steps"][0]["requests"],
+            serde_json::Value::Null,
+            "not counted without the emulator"
+        );
+    }
+}
