@@ -1208,3 +1208,68 @@ async fn objects_survive_a_restart_with_state_file_and_data_dir() {
     assert_eq!(billing["total_objects"].as_i64(), Some(1), "{billing}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn namespaces_come_from_the_header_else_the_user() {
+    let mut seed = ecs_sim::Seed::default();
+    seed.namespaces.push(ecs_sim::NamespaceSeed {
+        name: "ns2".into(),
+        default_replication_group: "rg1".into(),
+        encryption: false,
+    });
+    for (uid, ns) in [("alice", "ns1"), ("bob", "ns2")] {
+        seed.object_users.push(ecs_sim::ObjectUserSeed {
+            uid: uid.into(),
+            namespace: ns.into(),
+            secret: Some(format!("{uid}-secret")),
+        });
+    }
+    let sim = Sim::builder()
+        .seed(seed)
+        .start()
+        .await
+        .expect("emulator starts");
+    let (alice, bob) = (
+        client(&sim, "alice", "alice-secret"),
+        client(&sim, "bob", "bob-secret"),
+    );
+    // The same bucket name in two namespaces: each user lands in their own.
+    alice
+        .create_bucket()
+        .bucket("same")
+        .send()
+        .await
+        .expect("alice creates in ns1");
+    bob.create_bucket()
+        .bucket("same")
+        .send()
+        .await
+        .expect("bob creates in ns2");
+    put(&alice, "same", "who", b"ns1 data").await;
+    put(&bob, "same", "who", b"ns2 data").await;
+    let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::same/*"}]});
+    for s3 in [&alice, &bob] {
+        s3.put_bucket_policy()
+            .bucket("same")
+            .policy(public.to_string())
+            .send()
+            .await
+            .expect("policy");
+    }
+
+    let anon = reqwest::Client::new();
+    let url = format!("{}/same/who", sim.s3_url());
+    for (ns, expected) in [("ns1", "ns1 data"), ("ns2", "ns2 data")] {
+        let response = anon
+            .get(&url)
+            .header("x-emc-namespace", ns)
+            .send()
+            .await
+            .expect("anon get");
+        assert_eq!(response.status(), 200, "namespace {ns}");
+        assert_eq!(response.text().await.expect("text"), expected);
+    }
+    // Without the header the name is ambiguous for an anonymous caller.
+    assert_eq!(anon.get(&url).send().await.expect("anon get").status(), 404);
+    sim.shutdown().await;
+}
