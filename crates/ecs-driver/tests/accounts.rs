@@ -1,5 +1,6 @@
 //! Account users against the emulator: provisioning, reuse, the first-bucket race, rotation
 //! and removal.
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Bad input never reaches ECS: every case is a typed error and the request log stays empty.
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
 mod common;
 

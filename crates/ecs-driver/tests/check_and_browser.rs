@@ -1,4 +1,5 @@
 //! The "add object storage" check, and the bucket browser with the owner's keys.
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! CloudStack's call sequences (`BucketApiServiceImpl`) replayed against the emulator, with
 //! the exact ECS requests asserted from the emulator's request log.
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
 mod common;
 

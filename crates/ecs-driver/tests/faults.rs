@@ -1,5 +1,6 @@
 //! Faults injected in the middle of bucket creation: the half-made bucket is rolled back, and
 //! nothing is left behind.
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
 mod common;
 

@@ -247,13 +247,19 @@ fn creation_error(bucket: &str, err: Error) -> Error {
 }
 
 fn step_error(step: &'static str, err: Error) -> Error {
-    Error::new(
+    let mut error = Error::new(
         err.kind(),
         format!("bucket created but could not {step}: {}", err.message()),
     )
     .with_retryable(err.is_retryable())
-    .with_operation("create bucket")
-    .with_source(err)
+    .with_operation("create bucket");
+    if let Some(status) = err.status() {
+        error = error.with_status(status);
+    }
+    if let Some(remote) = err.remote() {
+        error = error.with_remote(remote.clone());
+    }
+    error.with_source(err)
 }
 
 fn creation_settings(spec: &BucketSpec, quota: Option<u64>) -> Vec<Setting> {
