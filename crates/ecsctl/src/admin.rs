@@ -12,9 +12,11 @@ use serde_json::json;
 use crate::details::Details;
 use crate::output::{Output, table, yes_no};
 
+mod empty;
 mod usage;
 mod users;
 
+pub(crate) use empty::buckets_empty;
 pub(crate) use usage::buckets_usage;
 pub(crate) use users::users_list;
 

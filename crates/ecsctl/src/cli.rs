@@ -101,6 +101,17 @@ pub(crate) enum BucketsCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Deletes every object, version and delete marker of a bucket (with its owner's keys), so
+    /// that CloudStack can delete it. Asks for --yes.
+    Empty {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The bucket.
+        bucket: String,
+        /// Confirm that every object and version goes for good.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `ecsctl users ...`

@@ -73,6 +73,9 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
         Command::Buckets {
             command: BucketsCommand::Usage { store },
         } => admin::buckets_usage(&store.details()?).await,
+        Command::Buckets {
+            command: BucketsCommand::Empty { store, bucket, yes },
+        } => admin::buckets_empty(&store.details()?, &bucket, yes).await,
         Command::Users {
             command: UsersCommand::List { store },
         } => admin::users_list(&store.details()?).await,

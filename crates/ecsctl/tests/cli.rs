@@ -592,3 +592,52 @@ async fn demo_runs_the_cloudstack_flow_and_counts_requests() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buckets_empty_asks_for_confirmation_then_removes_every_version() {
+    let sim = start_sim(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = details(&sim, &[]);
+    populate(&pairs).await;
+    let store = store_for(&pairs);
+    let credentials = store.ensure_account_user(ACCOUNT, None).await.unwrap();
+    let browser = store.browser(&credentials).unwrap();
+    browser
+        .upload(
+            "alpha",
+            "data.bin",
+            Body::Bytes(b"second version".to_vec().into()),
+        )
+        .await
+        .unwrap();
+    browser.delete("alpha", "data.bin", None).await.unwrap();
+    let file = details_file(dir.path(), &pairs);
+
+    let run = ecsctl(args(&["buckets", "empty", "alpha", "--details", &file])).await;
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("add --yes"), "{}", run.stderr);
+    assert_eq!(
+        browser.versions("alpha", None).await.unwrap().len(),
+        3,
+        "nothing deleted without --yes"
+    );
+
+    let run = ecsctl(args(&[
+        "buckets",
+        "empty",
+        "alpha",
+        "--yes",
+        "--details",
+        &file,
+        "--json",
+    ]))
+    .await;
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.json()["deleted"], 3, "two versions and a delete marker");
+    store
+        .delete_bucket("alpha")
+        .await
+        .expect("an empty bucket can be deleted");
+    store.close().await;
+    sim.shutdown().await;
+}
