@@ -595,6 +595,18 @@ mod cases {
             403
         );
 
+        let short = s3
+            .presign_get(&bucket, "up.txt", Duration::from_secs(1))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        let expired = http.get(&short).send().await.unwrap();
+        assert_eq!(
+            expired.status().as_u16(),
+            403,
+            "an expired link still works"
+        );
+
         let err = s3
             .presign_get(&bucket, "x", Duration::from_secs(8 * 24 * 3600))
             .await
@@ -645,6 +657,14 @@ mod cases {
         assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
         assert_eq!(err.remote_code(), Some("AccessDenied"));
         assert!(!err.is_retryable());
+        // Someone else's bucket is not "missing": ECS answers 403 to HEAD.
+        let err = bob.bucket_exists(&bucket).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden, "{err:?}");
+        // Unversioned objects are listed as versions with the id "null".
+        let versions: Vec<_> = s3.list_versions(&bucket, None).try_collect().await.unwrap();
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].version_id, "null");
+        assert!(versions[0].is_latest);
     }
 
     pub(crate) async fn namespace_header_is_signed(server: &Server) {
