@@ -1273,3 +1273,61 @@ async fn namespaces_come_from_the_header_else_the_user() {
     assert_eq!(anon.get(&url).send().await.expect("anon get").status(), 404);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn s3_over_tls_with_presigned_urls() {
+    let mut seed = ecs_sim::Seed::default();
+    seed.object_users.push(ecs_sim::ObjectUserSeed {
+        uid: "tls-user".into(),
+        namespace: NS.into(),
+        secret: Some("tls-secret".into()),
+    });
+    let sim = Sim::builder()
+        .seed(seed)
+        .s3_tls(true)
+        .start()
+        .await
+        .expect("emulator starts");
+    assert!(sim.s3_url().starts_with("https://"));
+    let ca = reqwest::Certificate::from_pem(sim.ca_pem().expect("CA").as_bytes()).expect("CA pem");
+    let https = reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .expect("client");
+    // Presigning needs no connection, so the SDK client need not trust the emulator's CA.
+    let s3 = client(&sim, "tls-user", "tls-secret");
+    let config = PresigningConfig::expires_in(Duration::from_secs(300)).expect("config");
+
+    Mgmt::login(&sim)
+        .await
+        .bucket("secure", "tls-user", json!({}))
+        .await;
+    let put = s3
+        .put_object()
+        .bucket("secure")
+        .key("k")
+        .presigned(config.clone())
+        .await
+        .expect("presign put");
+    assert_eq!(
+        https
+            .put(put.uri())
+            .body("over tls")
+            .send()
+            .await
+            .expect("put")
+            .status(),
+        200
+    );
+    let get = s3
+        .get_object()
+        .bucket("secure")
+        .key("k")
+        .presigned(config)
+        .await
+        .expect("presign get");
+    let response = https.get(get.uri()).send().await.expect("get");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.expect("text"), "over tls");
+    sim.shutdown().await;
+}
