@@ -156,6 +156,11 @@ impl Control {
         self.core.faults.add(rule);
     }
 
+    /// The fault rules in force (with their remaining `times`).
+    pub fn fault_rules(&self) -> Vec<FaultRule> {
+        self.core.faults.rules()
+    }
+
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         self.core.faults.clear();
@@ -179,12 +184,5 @@ impl Control {
     /// The usage the management side sees for a bucket.
     pub fn bucket_usage(&self, namespace: &str, bucket: &str) -> BucketUsage {
         self.core.usage(namespace, bucket)
-    }
-}
-
-impl Control {
-    /// The fault rules in force (with their remaining `times`).
-    pub fn fault_rules(&self) -> Vec<FaultRule> {
-        self.core.faults.rules()
     }
 }

@@ -1,5 +1,10 @@
 //! Authentication over real HTTP: login, whoami, logout, token cap, expiry, revocation, roles.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use std::time::Duration;
@@ -274,5 +279,62 @@ async fn monitors_may_read_but_not_write_403_3000() {
         .unwrap();
     let (status, body) = read(response, Fmt::Json).await;
     assert_eq!((status, body["code"].as_i64()), (403, Some(3000)));
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn cookie_login_and_logout_of_another_user() {
+    let seed = Seed::default().with_mgmt_user("monitor", "pw", &[Role::SystemMonitor], None);
+    let env = start_with(Sim::builder().seed(seed)).await;
+    let url = env.sim.mgmt_url();
+    let response = env
+        .http
+        .get(format!("{url}/login?using-cookies=true"))
+        .basic_auth("monitor", Some("pw"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("X-SDS-AUTH-TOKEN="), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let response = env
+        .http
+        .get(format!("{url}/user/whoami"))
+        .header("Cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the cookie authenticates");
+    let monitor_token = login(&env.http, &url, "monitor", "pw").await;
+    assert_eq!(env.sim.control().live_tokens("monitor"), 2);
+    let response = env
+        .http
+        .get(format!("{url}/logout?username=root"))
+        .header("X-SDS-AUTH-TOKEN", &monitor_token)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(response, Fmt::Xml).await;
+    assert_eq!(
+        (status, text(&body, "code")),
+        (403, "3000".into()),
+        "only a system admin logs out others"
+    );
+    let (status, body) = read(
+        env.send(Method::GET, "/logout?username=monitor", Fmt::Json, None)
+            .await,
+        Fmt::Json,
+    )
+    .await;
+    assert_eq!((status, text(&body, "user")), (200, "monitor".into()));
+    assert_eq!(env.sim.control().live_tokens("monitor"), 0);
+    assert_eq!(
+        env.sim.control().live_tokens("root"),
+        1,
+        "root's own token survives"
+    );
     env.stop().await;
 }

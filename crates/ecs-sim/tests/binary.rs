@@ -1,6 +1,11 @@
 //! The `ecs-sim` binary: `--help` documents every flag, `--smoke` passes, and a served emulator
 //! stops cleanly on SIGTERM, saving its `--state` file.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -1,5 +1,10 @@
 //! Buckets and their settings over real HTTP, in XML and JSON, with their error cases.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use common::{Env, Fmt, body, items, read, start, text};

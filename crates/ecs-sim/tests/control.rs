@@ -1,6 +1,11 @@
 //! The control surface over real HTTP: `/_sim/`, fault injection (deterministic under a seed),
 //! the request log, TLS with the generated CA, state persistence, routing errors.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use std::time::Duration;

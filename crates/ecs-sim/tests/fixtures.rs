@@ -11,6 +11,11 @@
 //! newer releases do), except the documented version differences in [`RENAMED`]. Skipped
 //! fixtures are listed, with reasons, in [`SKIP_CFSB`] and [`SKIP_VCR`].
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use std::collections::BTreeSet;

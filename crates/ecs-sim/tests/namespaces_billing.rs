@@ -1,5 +1,10 @@
 //! Namespaces, replication groups and billing over real HTTP, in XML and JSON.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use common::{Env, Fmt, body, items, read, start, start_with, text};

@@ -2,11 +2,16 @@
 //! Dell's OpenAPI file (`<repo>/../shared/reference/ecs-management-openapi-4.1.json`), and
 //! declares no field the schema does not know (bar the documented exceptions below).
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use std::path::PathBuf;
 
-use common::{Env, Fmt, body, start};
+use common::{Env, Fmt, start};
 use reqwest::Method;
 use serde_json::{Value, json};
 

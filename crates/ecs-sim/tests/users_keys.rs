@@ -1,5 +1,10 @@
 //! Object users and secret keys over real HTTP, in XML and JSON, with their error cases.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on the first surprise"
+)]
+
 mod common;
 
 use std::time::Duration;

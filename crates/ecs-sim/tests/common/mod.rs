@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: a started emulator and a logged-in reqwest client.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use ecs_sim::Sim;
 use reqwest::{Client, Method, RequestBuilder, Response};
@@ -125,12 +125,14 @@ pub async fn read(response: Response, fmt: Fmt) -> (u16, Value) {
     }
 }
 
+/// An element being read: name, children so far, text so far.
+type OpenElement = (String, Vec<(String, Value)>, String);
+
 /// Minimal XML → JSON for assertions (elements only; attributes of `link` become rel/href).
 pub fn xml_to_json(text: &str) -> Value {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<(String, Vec<(String, Value)>, String)> =
-        vec![("#doc".into(), Vec::new(), String::new())];
+    let mut stack: Vec<OpenElement> = vec![("#doc".into(), Vec::new(), String::new())];
     loop {
         match reader.read_event().expect("well-formed XML") {
             Event::Start(start) => {
