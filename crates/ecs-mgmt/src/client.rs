@@ -1,28 +1,25 @@
-//! [`EcsMgmtClient`]: the builder, the session (login, single-flight token, one re-login and
-//! replay on 401, logout on close and drop) and the one thin layer that sends requests, with
-//! bounded retries. The `api` modules build requests; only this module touches the network.
+//! [`EcsMgmtClient`]: the session (login, single-flight token, one re-login and replay on 401,
+//! logout on close and drop) and the one thin layer that sends requests, with bounded retries.
+//! The `api` modules build requests; only this module and [`crate::transport`] do IO.
 
-use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use bytes::Bytes;
-use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString, TlsOptions};
-use http::{HeaderMap, HeaderValue};
+use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString};
+use http::HeaderValue;
 use serde::de::DeserializeOwned;
 
 use crate::api;
+use crate::builder::EcsMgmtClientBuilder;
 use crate::error::{self, EcsErrorBody, Endpoint};
 use crate::request::{ApiRequest, TOKEN_HEADER};
 use crate::retry::{Backoff, Failure, RetryConfig, should_retry};
 use crate::token::{Token, TokenCache, TokenPolicy};
+use crate::transport::{self, Response, error_chain, header_text};
 use crate::wire::{self, Format};
-
-/// The `User-Agent` sent unless [`EcsMgmtClientBuilder::user_agent`] says otherwise.
-pub const DEFAULT_USER_AGENT: &str = concat!("ecs-mgmt/", env!("CARGO_PKG_VERSION"));
 
 /// A client for one ECS management endpoint and one management user.
 ///
@@ -34,20 +31,26 @@ pub struct EcsMgmtClient {
     inner: Arc<Inner>,
 }
 
+/// What [`crate::EcsMgmtClientBuilder`] decided; fixed for the client's life.
+pub(crate) struct Settings {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) username: String,
+    pub(crate) password: SecretString,
+    pub(crate) format: Format,
+    pub(crate) override_header: bool,
+    pub(crate) retry: RetryConfig,
+    pub(crate) token_policy: TokenPolicy,
+    pub(crate) empty_bucket_timeout: Duration,
+    pub(crate) page_size: Option<u32>,
+}
+
 struct Inner {
-    http: reqwest::Client,
-    base: String,
-    username: String,
-    password: SecretString,
-    format: Format,
-    override_header: bool,
-    retry: RetryConfig,
+    settings: Settings,
     tokens: TokenCache,
     generation: AtomicU64,
     counters: Counters,
     closed: AtomicBool,
-    empty_bucket_timeout: Duration,
-    page_size: Option<u32>,
 }
 
 /// Round trips and session events of a client (all clones together), for benchmarks, tests and
@@ -92,14 +95,6 @@ impl Counters {
     }
 }
 
-/// A response with any status, body read in full.
-#[derive(Debug)]
-pub(crate) struct Response {
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-}
-
 /// How a request authenticates.
 #[derive(Clone, Copy)]
 enum Auth<'a> {
@@ -130,6 +125,18 @@ impl EcsMgmtClient {
     /// Starts configuring a client.
     pub fn builder() -> EcsMgmtClientBuilder {
         EcsMgmtClientBuilder::default()
+    }
+
+    pub(crate) fn new(settings: Settings) -> Self {
+        EcsMgmtClient {
+            inner: Arc::new(Inner {
+                tokens: TokenCache::new(settings.token_policy),
+                settings,
+                generation: AtomicU64::new(0),
+                counters: Counters::default(),
+                closed: AtomicBool::new(false),
+            }),
+        }
     }
 
     /// Object users (`/object/users`).
@@ -202,21 +209,24 @@ impl EcsMgmtClient {
 
     /// The body format this client uses.
     pub fn format(&self) -> Format {
-        self.inner.format
+        self.inner.settings.format
     }
 
     /// The endpoint, such as `https://ecs:4443`.
     pub fn endpoint(&self) -> &str {
-        &self.inner.base
+        &self.inner.settings.base
     }
 
     pub(crate) fn empty_bucket_timeout(&self) -> Duration {
-        self.inner.empty_bucket_timeout
+        self.inner.settings.empty_bucket_timeout
     }
 
     /// Adds the configured page size (`limit`) to a listing request.
     pub(crate) fn paged(&self, request: ApiRequest) -> ApiRequest {
-        request.query_opt("limit", self.inner.page_size.map(|size| size.to_string()))
+        request.query_opt(
+            "limit",
+            self.inner.settings.page_size.map(|size| size.to_string()),
+        )
     }
 
     fn ensure_open(&self) -> Result<()> {
@@ -313,7 +323,7 @@ impl EcsMgmtClient {
             .and_then(|age| age.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
-        tracing::debug!(user = %self.inner.username, generation, "logged in to ECS");
+        tracing::debug!(user = %self.inner.settings.username, generation, "logged in to ECS");
         Ok(Token::new(
             SecretString::from(value),
             max_age,
@@ -336,7 +346,7 @@ impl EcsMgmtClient {
     /// Sends one request with bounded retries; any HTTP answer is `Ok`.
     async fn send(&self, request: &ApiRequest, auth: Auth<'_>) -> Result<Response, CallError> {
         let prepared = self.prepare(request, auth).map_err(CallError::Failed)?;
-        let retry = &self.inner.retry;
+        let retry = &self.inner.settings.retry;
         let started = Instant::now();
         let mut backoff = Backoff::new(retry);
         let mut retries = 0;
@@ -345,7 +355,7 @@ impl EcsMgmtClient {
                 CallError::Failed(Error::internal("a request body cannot be repeated"))
             })?;
             Counters::bump(&self.inner.counters.requests);
-            let outcome = self.attempt(attempt).await;
+            let outcome = transport::attempt(&self.inner.settings.http, attempt).await;
             let failure = match &outcome {
                 Ok(response) if response.status < 400 => {
                     return outcome.map_err(|(_, err)| CallError::Failed(err));
@@ -386,13 +396,16 @@ impl EcsMgmtClient {
     }
 
     fn prepare(&self, request: &ApiRequest, auth: Auth<'_>) -> Result<reqwest::Request> {
-        let mut http = request.to_http(&self.inner.base, self.inner.override_header)?;
+        let mut http = request.to_http(
+            &self.inner.settings.base,
+            self.inner.settings.override_header,
+        )?;
         let header = match auth {
             Auth::Basic => {
                 let pair = format!(
                     "{}:{}",
-                    self.inner.username,
-                    self.inner.password.expose_secret()
+                    self.inner.settings.username,
+                    self.inner.settings.password.expose_secret()
                 );
                 (
                     http::header::AUTHORIZATION.as_str(),
@@ -417,26 +430,6 @@ impl EcsMgmtClient {
             ))
         })
     }
-
-    async fn attempt(&self, request: reqwest::Request) -> Result<Response, (Failure, Error)> {
-        let response = self
-            .inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|err| transport_failure(&err))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| (Failure::MaybeSent, transport_error(&err)))?;
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
-    }
 }
 
 fn is_token_refusal(response: &Response) -> bool {
@@ -444,13 +437,6 @@ fn is_token_refusal(response: &Response) -> bool {
         || (response.status == 302
             && header_text(&response.headers, "location")
                 .is_some_and(|location| location.contains("/login")))
-}
-
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
 }
 
 fn parse_error_body(response: &Response) -> Option<EcsErrorBody> {
@@ -468,84 +454,13 @@ pub(crate) fn response_error(response: &Response, request: &ApiRequest) -> Error
     )
 }
 
-fn transport_failure(err: &reqwest::Error) -> (Failure, Error) {
-    let error = transport_error(err);
-    let failure = match error.kind() {
-        // A certificate problem does not go away by trying again.
-        ErrorKind::Tls => Failure::Status {
-            status: 0,
-            flagged: false,
-        },
-        ErrorKind::Connect => Failure::NotSent,
-        _ => Failure::MaybeSent,
-    };
-    (failure, error)
-}
-
-/// A transport error as a crate error; the reqwest error is flattened into the message so it
-/// never surfaces as a public type.
-fn transport_error(err: &reqwest::Error) -> Error {
-    let chain = error_chain(err);
-    if is_tls_failure(err) {
-        return Error::new(
-            ErrorKind::Tls,
-            format!("the TLS handshake with ECS failed: {chain}"),
-        );
-    }
-    if err.is_timeout() {
-        return Error::new(
-            ErrorKind::Timeout,
-            format!("the ECS request timed out: {chain}"),
-        );
-    }
-    if err.is_connect() {
-        return Error::new(
-            ErrorKind::Connect,
-            format!("cannot connect to ECS: {chain}"),
-        );
-    }
-    Error::new(
-        ErrorKind::Unavailable,
-        format!("the connection to ECS failed: {chain}"),
-    )
-}
-
-fn is_tls_failure(err: &(dyn StdError + 'static)) -> bool {
-    let mut current = Some(err);
-    while let Some(err) = current {
-        if err.is::<rustls::Error>() {
-            return true;
-        }
-        // `io::Error::source` skips the wrapped error itself, so step into it explicitly.
-        current = match err.downcast_ref::<std::io::Error>() {
-            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
-            None => err.source(),
-        };
-    }
-    false
-}
-
-fn error_chain(err: &(dyn StdError + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut current = err.source();
-    while let Some(cause) = current {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        current = cause.source();
-    }
-    text
-}
-
 impl fmt::Debug for EcsMgmtClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EcsMgmtClient")
-            .field("endpoint", &self.inner.base)
-            .field("username", &self.inner.username)
+            .field("endpoint", &self.inner.settings.base)
+            .field("username", &self.inner.settings.username)
             .field("password", &"** redacted **")
-            .field("format", &self.inner.format)
+            .field("format", &self.inner.settings.format)
             .field("closed", &self.is_closed())
             .finish_non_exhaustive()
     }
@@ -566,8 +481,9 @@ impl Drop for Inner {
             return;
         };
         let request = self
+            .settings
             .http
-            .get(format!("{}/logout", self.base))
+            .get(format!("{}/logout", self.settings.base))
             .header(TOKEN_HEADER, token.expose())
             .timeout(Duration::from_secs(5));
         runtime.spawn(async move {
@@ -578,296 +494,9 @@ impl Drop for Inner {
     }
 }
 
-/// Configures an [`EcsMgmtClient`].
-///
-/// ```
-/// use std::time::Duration;
-/// use ecs_mgmt::{EcsMgmtClient, RetryConfig};
-///
-/// let client = EcsMgmtClient::builder()
-///     .endpoint("https://ecs.example.com:4443")?
-///     .credentials("svc-cloudstack", "secret".into())
-///     .connect_timeout(Duration::from_secs(5))
-///     .retry(RetryConfig::default().with_max_retries(2))
-///     .build()?;
-/// assert_eq!(client.endpoint(), "https://ecs.example.com:4443");
-/// # Ok::<(), ecs_common::Error>(())
-/// ```
-pub struct EcsMgmtClientBuilder {
-    endpoint: Option<String>,
-    username: Option<String>,
-    password: Option<SecretString>,
-    tls: TlsOptions,
-    connect_timeout: Duration,
-    request_timeout: Duration,
-    retry: RetryConfig,
-    override_header: bool,
-    user_agent: String,
-    format: Format,
-    token_policy: TokenPolicy,
-    empty_bucket_timeout: Duration,
-    page_size: Option<u32>,
-}
-
-impl Default for EcsMgmtClientBuilder {
-    fn default() -> Self {
-        EcsMgmtClientBuilder {
-            endpoint: None,
-            username: None,
-            password: None,
-            tls: TlsOptions::default(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(60),
-            retry: RetryConfig::default(),
-            override_header: false,
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            format: Format::default(),
-            token_policy: TokenPolicy::default(),
-            empty_bucket_timeout: Duration::from_secs(30 * 60),
-            page_size: None,
-        }
-    }
-}
-
-impl EcsMgmtClientBuilder {
-    /// The management endpoint, such as `https://ecs.example.com:4443` (http or https, no
-    /// query; a trailing `/` is ignored).
-    pub fn endpoint(mut self, url: &str) -> Result<Self> {
-        self.endpoint = Some(normalize_endpoint(url)?);
-        Ok(self)
-    }
-
-    /// The management user and its password.
-    #[must_use]
-    pub fn credentials(mut self, username: impl Into<String>, password: SecretString) -> Self {
-        self.username = Some(username.into());
-        self.password = Some(password);
-        self
-    }
-
-    /// How the server certificate is verified (system roots by default).
-    #[must_use]
-    pub fn tls(mut self, tls: TlsOptions) -> Self {
-        self.tls = tls;
-        self
-    }
-
-    /// The limit for establishing a connection (default 10 s).
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The limit for one attempt of one request, body included (default 60 s).
-    #[must_use]
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    /// The retry policy (see [`RetryConfig`]).
-    #[must_use]
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Sends `X-EMC-Override: true`, which ECS Flex and early ObjectScale need for user and
-    /// key management (off by default).
-    #[must_use]
-    pub fn override_header(mut self, enabled: bool) -> Self {
-        self.override_header = enabled;
-        self
-    }
-
-    /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// The body format (JSON by default; both are fully supported).
-    #[must_use]
-    pub fn format(mut self, format: Format) -> Self {
-        self.format = format;
-        self
-    }
-
-    /// How long before its announced end a token is replaced (default 60 s).
-    #[must_use]
-    pub fn token_refresh_skew(mut self, skew: Duration) -> Self {
-        self.token_policy.skew = skew;
-        self
-    }
-
-    /// ECS's idle expiry of tokens (default 2 hours, ECS's default).
-    #[must_use]
-    pub fn token_idle_timeout(mut self, idle: Duration) -> Self {
-        self.token_policy.idle_timeout = idle;
-        self
-    }
-
-    /// How long bucket deletion with `emptyBucket` waits for ECS to finish (default 30 min).
-    #[must_use]
-    pub fn empty_bucket_timeout(mut self, timeout: Duration) -> Self {
-        self.empty_bucket_timeout = timeout;
-        self
-    }
-
-    /// Items per page of listings (`limit`); by default ECS chooses.
-    #[must_use]
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = Some(size.max(1));
-        self
-    }
-
-    /// Builds the client; fails with [`ErrorKind::InvalidInput`] when the endpoint or the
-    /// credentials are missing, or [`ErrorKind::Tls`] when the TLS options cannot be used.
-    pub fn build(self) -> Result<EcsMgmtClient> {
-        let base = self
-            .endpoint
-            .ok_or_else(|| Error::invalid_input("the management endpoint is not set"))?;
-        let (Some(username), Some(password)) = (self.username, self.password) else {
-            return Err(Error::invalid_input(
-                "the management credentials are not set",
-            ));
-        };
-        if username.trim().is_empty() {
-            return Err(Error::invalid_input("the management user name is empty"));
-        }
-        let tls = self.tls.rustls_client_config()?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.request_timeout)
-            .user_agent(self.user_agent)
-            .no_proxy()
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|err| {
-                Error::new(
-                    ErrorKind::Tls,
-                    format!("cannot build the HTTP client: {}", error_chain(&err)),
-                )
-            })?;
-        Ok(EcsMgmtClient {
-            inner: Arc::new(Inner {
-                http,
-                base,
-                username,
-                password,
-                format: self.format,
-                override_header: self.override_header,
-                retry: self.retry,
-                tokens: TokenCache::new(self.token_policy),
-                generation: AtomicU64::new(0),
-                counters: Counters::default(),
-                closed: AtomicBool::new(false),
-                empty_bucket_timeout: self.empty_bucket_timeout,
-                page_size: self.page_size,
-            }),
-        })
-    }
-}
-
-fn normalize_endpoint(text: &str) -> Result<String> {
-    let url = url::Url::parse(text.trim()).map_err(|err| {
-        Error::invalid_input(format!(
-            "the management endpoint `{text}` is not a URL: {err}"
-        ))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(Error::invalid_input(format!(
-            "the management endpoint `{text}` must be an http(s) URL with a host"
-        )));
-    }
-    if url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(Error::invalid_input(
-            "the management endpoint must not carry a query, fragment or credentials",
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-impl fmt::Debug for EcsMgmtClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EcsMgmtClientBuilder")
-            .field("endpoint", &self.endpoint)
-            .field("username", &self.username)
-            .field("password", &ecs_common::redacted(self.password.as_ref()))
-            .field("tls", &self.tls)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
-            .field("retry", &self.retry)
-            .field("override_header", &self.override_header)
-            .field("format", &self.format)
-            .finish_non_exhaustive()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn endpoints_are_validated_and_normalized() {
-        assert_eq!(
-            normalize_endpoint("https://ecs:4443/").unwrap(),
-            "https://ecs:4443"
-        );
-        assert_eq!(
-            normalize_endpoint("http://127.0.0.1:80").unwrap(),
-            "http://127.0.0.1"
-        );
-        for bad in [
-            "ecs:4443",
-            "ftp://ecs",
-            "https://ecs:4443/?a=b",
-            "https://u:p@ecs",
-            "not a url",
-        ] {
-            assert_eq!(
-                normalize_endpoint(bad).unwrap_err().kind(),
-                ErrorKind::InvalidInput,
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn build_requires_endpoint_and_credentials() {
-        let missing = EcsMgmtClient::builder()
-            .credentials("u", "p".into())
-            .build()
-            .unwrap_err();
-        assert_eq!(missing.kind(), ErrorKind::InvalidInput);
-        let anonymous = EcsMgmtClient::builder()
-            .endpoint("https://ecs")
-            .unwrap()
-            .build()
-            .unwrap_err();
-        assert_eq!(anonymous.kind(), ErrorKind::InvalidInput);
-    }
-
-    #[test]
-    fn debug_output_never_shows_the_password() {
-        let builder = EcsMgmtClient::builder()
-            .endpoint("https://ecs:4443")
-            .unwrap()
-            .credentials("root", "ChangeMe-secret".into());
-        assert!(!format!("{builder:?}").contains("ChangeMe-secret"));
-        let client = builder.build().unwrap();
-        let shown = format!("{client:?}");
-        assert!(!shown.contains("ChangeMe-secret"));
-        assert!(shown.contains("root"));
-    }
 
     #[tokio::test]
     async fn closed_clients_refuse_calls_without_sending() {

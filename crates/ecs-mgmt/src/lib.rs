@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod builder;
 mod client;
 mod error;
 #[cfg(test)]
@@ -12,6 +13,7 @@ mod request;
 mod retry;
 mod time_format;
 mod token;
+mod transport;
 mod wire;
 
 pub use api::auth::WhoAmI;
@@ -24,7 +26,8 @@ pub use api::namespaces::{NamespaceEntry, NamespaceInfo, Namespaces};
 pub use api::object_users::{ObjectUser, ObjectUserInfo, ObjectUsers, UserTag};
 pub use api::replication_groups::{ReplicationGroup, ReplicationGroups, VarrayMapping};
 pub use api::secret_keys::{KeySlot, SecretKey, SecretKeyCreate, SecretKeys, UserSecretKeys};
-pub use client::{ClientStats, DEFAULT_USER_AGENT, EcsMgmtClient, EcsMgmtClientBuilder};
+pub use builder::{DEFAULT_USER_AGENT, EcsMgmtClientBuilder};
+pub use client::{ClientStats, EcsMgmtClient};
 pub use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString, TlsOptions};
 pub use pagination::{ItemStream, Page};
 pub use retry::RetryConfig;

@@ -3,11 +3,11 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ecs_common::{ExposeSecret, Result, SecretString};
+use ecs_common::{Error, ExposeSecret, Result, SecretString};
 use tokio::sync::RwLock;
 
 /// When a cached token stops being used.
@@ -87,6 +87,21 @@ impl Token {
     }
 }
 
+/// A copy of an error for every caller that waited on the failed refresh.
+fn copy_error(error: &Error) -> Error {
+    let mut copy = Error::new(error.kind(), error.message()).with_retryable(error.is_retryable());
+    if let Some(status) = error.status() {
+        copy = copy.with_status(status);
+    }
+    if let Some(remote) = error.remote() {
+        copy = copy.with_remote(remote.clone());
+    }
+    if let Some(operation) = error.operation() {
+        copy = copy.with_operation(operation);
+    }
+    copy
+}
+
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
@@ -102,6 +117,10 @@ impl fmt::Debug for Token {
 pub(crate) struct TokenCache {
     slot: RwLock<Option<Arc<Token>>>,
     policy: TokenPolicy,
+    /// Finished refresh attempts; a caller that waited through someone else's attempt sees it.
+    attempts: AtomicU64,
+    /// The error of the latest attempt, if it failed, shared with the callers that waited.
+    failure: Mutex<Option<Error>>,
 }
 
 impl TokenCache {
@@ -109,6 +128,8 @@ impl TokenCache {
         TokenCache {
             slot: RwLock::new(None),
             policy,
+            attempts: AtomicU64::new(0),
+            failure: Mutex::new(None),
         }
     }
 
@@ -125,6 +146,7 @@ impl TokenCache {
         F: FnOnce(Option<Arc<Token>>) -> Fut,
         Fut: Future<Output = Result<Token>>,
     {
+        let seen = self.attempts.load(Ordering::SeqCst);
         if let Some(token) = self.fresh().await {
             return Ok(token);
         }
@@ -135,8 +157,24 @@ impl TokenCache {
         {
             return Ok(Arc::clone(token));
         }
+        // Someone refreshed while this caller waited and failed: share that answer rather
+        // than sending one more login per waiting caller.
+        if self.attempts.load(Ordering::SeqCst) != seen
+            && let Some(failure) = self
+                .failure
+                .lock()
+                .ok()
+                .and_then(|f| f.as_ref().map(copy_error))
+        {
+            return Err(failure);
+        }
         let stale = slot.take();
-        let token = Arc::new(refresh(stale).await?);
+        let outcome = refresh(stale).await;
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut failure) = self.failure.lock() {
+            *failure = outcome.as_ref().err().map(copy_error);
+        }
+        let token = Arc::new(outcome?);
         *slot = Some(Arc::clone(&token));
         Ok(token)
     }
@@ -171,7 +209,6 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
 
     fn token(max_age: Duration, generation: u64) -> Token {
         Token::new(
@@ -228,6 +265,41 @@ mod tests {
             assert_eq!(task.await.unwrap(), 1);
         }
         assert_eq!(logins.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn waiting_callers_share_a_failed_refresh() {
+        let cache = Arc::new(TokenCache::new(TokenPolicy::default()));
+        let attempts = Arc::new(AtomicU64::new(0));
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let (cache, attempts) = (Arc::clone(&cache), Arc::clone(&attempts));
+                tokio::spawn(async move {
+                    cache
+                        .get_or_refresh(|_| async {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            attempts.fetch_add(1, Ordering::SeqCst);
+                            Err(Error::new(ecs_common::ErrorKind::Unauthorized, "refused")
+                                .with_status(401))
+                        })
+                        .await
+                        .unwrap_err()
+                })
+            })
+            .collect();
+        for task in tasks {
+            let err = task.await.unwrap();
+            assert_eq!(
+                (err.kind(), err.status()),
+                (ecs_common::ErrorKind::Unauthorized, Some(401))
+            );
+        }
+        assert_eq!(attempts.load(Ordering::SeqCst), 1);
+        // A later call tries again.
+        let later = cache
+            .get_or_refresh(|_| async { Ok(token(Duration::from_secs(3600), 9)) })
+            .await;
+        assert_eq!(later.unwrap().generation(), 9);
     }
 
     #[tokio::test]

@@ -1,6 +1,9 @@
 //! Every call of the client against `ecs-sim` over HTTP, in JSON and in XML, with the round
 //! trips checked against the emulator's request log.
 
+// Helpers outside `#[test]` functions unwrap just like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{NS, client, logins, mgmt_log, start};
@@ -397,5 +400,12 @@ async fn wrong_credentials_are_unauthorized() {
     );
     assert!(!format!("{err:?}").contains("wrong"));
     assert_eq!(client.stats().retries, 0, "a refused login is not retried");
+    // Callers waiting on a login share its refusal instead of each sending their own.
+    sim.control().clear_request_log();
+    let waiting: Vec<_> = (0..16).map(|_| client.whoami()).collect();
+    for result in futures::future::join_all(waiting).await {
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::Unauthorized);
+    }
+    assert_eq!(logins(&sim), 1);
     sim.shutdown().await;
 }

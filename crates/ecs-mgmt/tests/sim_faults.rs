@@ -2,6 +2,9 @@
 //! and 500s of idempotent calls), what is not (a 500 of a creation), how a creation whose
 //! answer was lost is resolved by reading back, and that retries are bounded.
 
+// Helpers outside `#[test]` functions unwrap just like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{NS, client, mgmt_log, start};

@@ -2,6 +2,9 @@
 //! replay when ECS expires or revokes the token, logout on close and on drop, and the
 //! 100-token cap never approached. Every count comes from the emulator's request log.
 
+// Helpers outside `#[test]` functions unwrap just like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::Duration;
@@ -178,5 +181,47 @@ async fn explicit_login_is_shared_and_idempotent() {
     client.login().await.unwrap();
     assert_eq!(logins(&sim), 1);
     client.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_full_token_cap_at_relogin_is_token_limit() {
+    let tokens = ecs_sim::TokenSettings {
+        max_per_user: 2,
+        ..ecs_sim::TokenSettings::default()
+    };
+    let sim = ecs_sim::Sim::builder()
+        .tokens(tokens)
+        .start()
+        .await
+        .unwrap();
+    let ours = client(&sim, Format::Json);
+    ours.whoami().await.unwrap();
+    sim.control().revoke_tokens(USER);
+    // Two other clients of the same user take every token ECS allows.
+    let others = [client(&sim, Format::Json), client(&sim, Format::Xml)];
+    for other in &others {
+        other.whoami().await.unwrap();
+    }
+    let err = ours.whoami().await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.status()),
+        (ErrorKind::TokenLimit, Some(401)),
+        "{err}"
+    );
+    assert_eq!(err.remote_code(), Some("4000"));
+    // A client that never got in cannot tell the cap from a wrong password: ECS answers both
+    // with 401/4000, so it reports Unauthorized.
+    let newcomer = client(&sim, Format::Json);
+    assert_eq!(
+        newcomer.whoami().await.unwrap_err().kind(),
+        ErrorKind::Unauthorized
+    );
+    for other in &others {
+        other.close().await;
+    }
+    ours.whoami().await.unwrap();
+    assert_eq!(sim.control().live_tokens(USER), 1);
+    ours.close().await;
     sim.shutdown().await;
 }

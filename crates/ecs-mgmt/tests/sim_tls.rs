@@ -1,6 +1,9 @@
 //! TLS against `ecs-sim`'s self-signed certificate: refused by default, trusted with the CA,
 //! accepted with the explicit insecure switch; a certificate failure is not retried.
 
+// Helpers outside `#[test]` functions unwrap just like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{PASSWORD, USER, mgmt_log};
