@@ -205,6 +205,34 @@ mod tests {
     }
 
     #[test]
+    fn service_errors_keep_code_message_and_target() {
+        let meta = aws_smithy_types::error::ErrorMetadata::builder()
+            .code("NoSuchKey")
+            .message("The specified key does not exist.")
+            .build();
+        let err = service_error(&meta, 404, "b1/k1");
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        assert_eq!(err.status(), Some(404));
+        assert_eq!(err.remote_code(), Some("NoSuchKey"));
+        assert!(!err.is_retryable());
+        assert_eq!(
+            err.to_string(),
+            "b1/k1: not found (code NoSuchKey: The specified key does not exist.)"
+        );
+
+        let meta = aws_smithy_types::error::ErrorMetadata::builder()
+            .code("Odd")
+            .build();
+        let err = service_error(&meta, 500, "b1");
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        assert!(err.is_retryable());
+        assert_eq!(
+            err.to_string(),
+            "b1: service unavailable (code Odd: the server answered HTTP 500)"
+        );
+    }
+
+    #[test]
     fn chain_search_sees_inside_io_errors() {
         let inner = rustls::Error::General("bad cert".into());
         let io = std::io::Error::other(inner);
