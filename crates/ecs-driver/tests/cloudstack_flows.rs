@@ -531,3 +531,30 @@ async fn usage_asks_billing_in_batches_of_one_hundred() {
     );
     env.stop().await;
 }
+
+#[tokio::test]
+async fn one_login_serves_every_operation() {
+    let env = common::start().await;
+    let credentials = env.store.ensure_account_user(ACCOUNT, None).await.unwrap();
+    for n in 0..5 {
+        let name = format!("session-{n}");
+        let spec = full_spec(&name, credentials.clone());
+        env.store
+            .ensure_account_user(ACCOUNT, Some(credentials.clone()))
+            .await
+            .unwrap();
+        env.store.create_bucket(&spec).await.unwrap();
+        cloudstack_create_follow_ups(&env.store, &spec).await;
+        env.store.set_quota(&name, 9).await.unwrap();
+    }
+    env.store.usage().await.unwrap();
+    env.store.list_buckets().await.unwrap();
+    let logins = env
+        .mgmt_requests()
+        .iter()
+        .filter(|r| *r == "GET /login")
+        .count();
+    assert_eq!(logins, 1);
+    assert_eq!(env.sim.control().live_tokens("root"), 1);
+    env.stop().await;
+}
