@@ -237,6 +237,39 @@ async fn objects_metadata_ranges_md5_copy_and_encryption() {
         Some("AES256")
     );
 
+    let tag = "\"5d41402abc4b2a76b9719d911017c592\"";
+    let unchanged = s3
+        .get_object()
+        .bucket("enc")
+        .key("dir/hello.txt")
+        .if_none_match(tag)
+        .send()
+        .await
+        .expect_err("304");
+    assert_eq!(
+        unchanged.raw_response().map(|r| r.status().as_u16()),
+        Some(304)
+    );
+    let failed = s3
+        .head_object()
+        .bucket("enc")
+        .key("dir/hello.txt")
+        .if_match("\"other\"")
+        .send()
+        .await
+        .expect_err("412");
+    assert_eq!(
+        failed.raw_response().map(|r| r.status().as_u16()),
+        Some(412)
+    );
+    s3.get_object()
+        .bucket("enc")
+        .key("dir/hello.txt")
+        .if_match(tag)
+        .send()
+        .await
+        .expect("If-Match holds");
+
     let enc = s3
         .get_bucket_encryption()
         .bucket("enc")

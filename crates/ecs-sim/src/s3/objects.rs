@@ -84,6 +84,51 @@ fn byte_range(range: Option<&Range>, size: u64) -> S3Result<(u64, u64, Option<St
     }
 }
 
+/// The conditional-request headers of a GET or HEAD.
+struct Conditions<'a> {
+    if_match: Option<&'a ETagCondition>,
+    if_none_match: Option<&'a ETagCondition>,
+    if_modified_since: Option<&'a Timestamp>,
+    if_unmodified_since: Option<&'a Timestamp>,
+}
+
+impl Conditions<'_> {
+    /// Checks them as S3 does: 412 for a failed `If-Match` / `If-Unmodified-Since`, 304 for a
+    /// matching `If-None-Match` or an unchanged `If-Modified-Since`.
+    fn check(&self, tag: &str, modified: time::OffsetDateTime) -> S3Result<()> {
+        let matches =
+            |c: &ETagCondition| c.is_any() || c.as_etag().is_some_and(|e| e.value() == tag);
+        // HTTP dates have whole seconds.
+        let modified = modified.replace_nanosecond(0).unwrap_or(modified);
+        let since = |t: &Timestamp| time::OffsetDateTime::from(t.clone());
+        match self.if_match {
+            Some(c) if !matches(c) => {
+                return Err(s3_error!(
+                    PreconditionFailed,
+                    "At least one of the preconditions you specified did not hold"
+                ));
+            }
+            None if self
+                .if_unmodified_since
+                .is_some_and(|t| modified > since(t)) =>
+            {
+                return Err(s3_error!(
+                    PreconditionFailed,
+                    "At least one of the preconditions you specified did not hold"
+                ));
+            }
+            _ => {}
+        }
+        match self.if_none_match {
+            Some(c) if matches(c) => Err(s3_error!(NotModified)),
+            None if self.if_modified_since.is_some_and(|t| modified <= since(t)) => {
+                Err(s3_error!(NotModified))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 fn content_length(len: u64) -> Option<i64> {
     i64::try_from(len).ok()
 }
@@ -92,6 +137,13 @@ pub(crate) fn get_object(s3: &EcsS3, req: S3Request<GetObjectInput>) -> Out<GetO
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = &req.input;
     let (version, data) = fetch(s3, &ns, &meta, &input.key, input.version_id.as_deref())?;
+    Conditions {
+        if_match: input.if_match.as_ref(),
+        if_none_match: input.if_none_match.as_ref(),
+        if_modified_since: input.if_modified_since.as_ref(),
+        if_unmodified_since: input.if_unmodified_since.as_ref(),
+    }
+    .check(&data.etag, version.last_modified)?;
     let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
     let body = StreamingBlob::wrap(s3.storage.read(&data, start, end));
     let m = &data.meta;
@@ -118,6 +170,13 @@ pub(crate) fn head_object(s3: &EcsS3, req: S3Request<HeadObjectInput>) -> Out<He
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = &req.input;
     let (version, data) = fetch(s3, &ns, &meta, &input.key, input.version_id.as_deref())?;
+    Conditions {
+        if_match: input.if_match.as_ref(),
+        if_none_match: input.if_none_match.as_ref(),
+        if_modified_since: input.if_modified_since.as_ref(),
+        if_unmodified_since: input.if_unmodified_since.as_ref(),
+    }
+    .check(&data.etag, version.last_modified)?;
     let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
     let m = &data.meta;
     Ok(S3Response::new(HeadObjectOutput {
