@@ -184,6 +184,21 @@ async fn the_browser_lists_uploads_downloads_versions_and_presigns() {
         .await
         .unwrap();
     assert!(url.contains("X-Amz-Signature"), "{url}");
+    let s3 = env.s3_requests();
+    assert_eq!(
+        s3[..7],
+        [
+            "PUT /browsed/top.txt?x-id=PutObject",
+            "PUT /browsed/top.txt?x-id=PutObject",
+            "PUT /browsed/folder/inner.txt?x-id=PutObject",
+            "GET /browsed/?list-type=2&delimiter=%2F",
+            "GET /browsed/?list-type=2&delimiter=%2F&prefix=folder%2F",
+            "GET /browsed/top.txt?x-id=GetObject",
+            "GET /browsed/?versions&prefix=top.txt",
+        ]
+    );
+    assert!(s3[7].starts_with("GET /browsed/top.txt?x-id=GetObject&versionId="));
+    assert_eq!(s3.len(), 8, "presigning sends nothing");
 
     browser
         .delete("browsed", "folder/inner.txt", None)
