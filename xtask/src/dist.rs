@@ -42,6 +42,7 @@ impl flags::Dist {
         sh.copy_file(&library, &dist)?;
         let jars = copy_jars(sh, &root.join("java-bindings"), &dist)?;
         check_library_is_packed(sh, &dist)?;
+        check_jar_loads_its_library(sh, &root, &dist)?;
         // Leave no packed library in ecs-java's build output for later (test) builds to pick up.
         sh.remove_path(root.join("java-bindings/ecs-java/target/classes/native"))?;
         eprintln!(
@@ -90,16 +91,61 @@ fn copy_jars(sh: &Shell, bindings: &Path, dist: &Path) -> Result<Vec<String>> {
 
 /// Fails unless the `ecs-java` jar in `dist` holds the library at [`JAR_ENTRY`].
 fn check_library_is_packed(sh: &Shell, dist: &Path) -> Result<()> {
-    let jar = sh
-        .read_dir(dist)?
-        .into_iter()
-        .find(|file| file_name(file).starts_with("ecs-java-"))
-        .context("no ecs-java jar in target/dist")?;
+    let jar = ecs_java_jar(sh, dist)?;
     let listing = cmd!(sh, "jar tf {jar}").quiet().read()?;
     if !listing.lines().any(|entry| entry == JAR_ENTRY) {
         bail!("{} lacks {JAR_ENTRY}", jar.display());
     }
     Ok(())
+}
+
+/// A Java program that opens a store with an invalid URL: it answers `INVALID_INPUT` only when
+/// the library loaded (from the jar: nothing else is on the paths) and ran.
+const JAR_PROBE: &str = r#"
+import io.ecscloudstack.ecs.EcsException;
+import io.ecscloudstack.ecs.EcsObjectStore;
+import java.util.Map;
+
+public class JarProbe {
+    public static void main(String[] args) {
+        try {
+            EcsObjectStore.open(Map.of("mgmt_url", "not a url"));
+            System.out.println("UNEXPECTED: the store opened");
+        } catch (EcsException e) {
+            System.out.println(e.code() + ": " + e.getMessage());
+        }
+        System.exit(0);
+    }
+}
+"#;
+
+/// log4j-api, which `ecs-java` needs at run time, from Debian's `liblog4j2-java`.
+const LOG4J_API_JAR: &str = "/usr/share/java/log4j-api.jar";
+
+/// Runs [`JAR_PROBE`] against the `ecs-java` jar alone (plus log4j-api) and checks that the
+/// library packed in the jar loaded.
+fn check_jar_loads_its_library(sh: &Shell, root: &Path, dist: &Path) -> Result<()> {
+    let jar = ecs_java_jar(sh, dist)?;
+    let probe_dir = root.join("target/dist-probe");
+    sh.create_dir(&probe_dir)?;
+    let probe = probe_dir.join("JarProbe.java");
+    sh.write_file(&probe, JAR_PROBE)?;
+    let classpath = format!("{}:{LOG4J_API_JAR}", jar.display());
+    let output = cmd!(sh, "java -cp {classpath} {probe}")
+        .ignore_status()
+        .read()?;
+    sh.remove_path(&probe_dir)?;
+    if !output.starts_with("INVALID_INPUT") {
+        bail!("the jar did not load its packed library: {output}");
+    }
+    Ok(())
+}
+
+fn ecs_java_jar(sh: &Shell, dist: &Path) -> Result<PathBuf> {
+    sh.read_dir(dist)?
+        .into_iter()
+        .find(|file| file_name(file).starts_with("ecs-java-"))
+        .context("no ecs-java jar in target/dist")
 }
 
 fn file_name(path: &Path) -> String {
