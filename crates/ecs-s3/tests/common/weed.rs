@@ -1,8 +1,9 @@
 //! Starts and stops a private SeaweedFS (`weed mini`) on loopback ports for one test.
 //!
-//! `weed` is started under a tiny `sh` guardian that reads its stdin: when the test drops the
+//! `weed` is started under a tiny `sh` guardian that watches its stdin: when the test drops the
 //! server, or when the test process dies in any way, the pipe closes, `read` returns and the
 //! guardian kills `weed`. So no `weed` outlives its test, without any platform-specific call.
+//! The guardian exits when `weed` does, so a crash at start-up is noticed at once.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -17,6 +18,18 @@ pub const USERS: &[(&str, &str, &str)] = &[
     ("alice", "AKALICE1", "alice-secret-1"),
     ("bob", "AKBOB1", "bob-secret-1"),
 ];
+
+/// Runs `weed` ("$0" "$@") and a watcher that kills it once stdin (fd 3) closes; exits when
+/// weed exits, so an early crash is seen at once.
+const GUARDIAN: &str = r#"exec 3<&0
+"$0" "$@" >"$WEED_LOG" 2>&1 </dev/null &
+pid=$!
+( read _ <&3; kill -9 $pid 2>/dev/null ) &
+watcher=$!
+wait $pid
+status=$?
+kill $watcher 2>/dev/null
+exit $status"#;
 
 /// A running `weed mini`.
 pub struct Weed {
@@ -51,11 +64,15 @@ impl Weed {
         std::fs::create_dir(&data).map_err(|err| err.to_string())?;
         let guardian = Command::new("sh")
             .arg("-c")
-            .arg(r#""$0" "$@" >"$WEED_LOG" 2>&1 </dev/null & pid=$!; read _; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0"#)
+            .arg(GUARDIAN)
             .arg(binary)
             .arg("mini")
             .arg(format!("-dir={}", data.display()))
-            .args(["-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false"])
+            .args([
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                "-master.telemetry=false",
+            ])
             .args(["-webdav=false", "-admin.ui=false"])
             .arg(format!("-master.port={master}"))
             .arg(format!("-volume.port={volume}"))
@@ -64,7 +81,10 @@ impl Weed {
             .arg(format!("-admin.port={admin}"))
             .args(["-s3.port.iceberg=0", "-s3.port.lance=0"])
             .arg(format!("-s3.config={}", config.display()))
-            .args(["-s3.allowDeleteBucketNotEmpty=false", "-s3.autoCreateBucket=false"])
+            .args([
+                "-s3.allowDeleteBucketNotEmpty=false",
+                "-s3.autoCreateBucket=false",
+            ])
             .env("WEED_LOG", &log)
             // weed mini creates a user from these when set; the test identities are explicit.
             .env_remove("AWS_ACCESS_KEY_ID")
