@@ -47,15 +47,19 @@ impl EcsS3 {
         md5: Option<[u8; 16]>,
         length: Option<i64>,
     ) -> WriteOptions {
-        let stored = BucketData::usage(&*self.storage, ns, &meta.name).bytes;
-        let seen = self.core.usage(ns, &meta.name).bytes;
+        let quota = hard_quota(meta);
+        // Usage is a walk over the bucket: only pay for it when a quota needs it.
+        let extra_usage = quota.map_or(0, |_| {
+            let stored = BucketData::usage(&*self.storage, ns, &meta.name).bytes;
+            self.core.usage(ns, &meta.name).bytes.saturating_sub(stored)
+        });
         WriteOptions {
             meta: object,
             versioning: versioning(meta),
             content_md5: md5,
             content_length: length.and_then(|l| u64::try_from(l).ok()),
-            quota: hard_quota(meta),
-            extra_usage: seen.saturating_sub(stored),
+            quota,
+            extra_usage,
         }
     }
 

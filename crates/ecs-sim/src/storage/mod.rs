@@ -273,13 +273,24 @@ impl Storage {
         Ok(written)
     }
 
+    /// Bytes counted against the quota (only computed when there is one).
+    fn used_bytes(&self, ns: &str, bucket: &str, opts: &WriteOptions) -> u64 {
+        if opts.quota.is_none() {
+            return 0;
+        }
+        self.usage(ns, bucket).bytes + opts.extra_usage
+    }
+
     fn check_quota(
         store: &BucketStore,
         size: u64,
         opts: &WriteOptions,
     ) -> Result<(), StorageError> {
+        let Some(quota) = opts.quota else {
+            return Ok(());
+        };
         let used = store.usage().bytes + opts.extra_usage;
-        match quota_room(opts.quota, used) {
+        match quota_room(Some(quota), used) {
             Some(room) if size > room => Err(StorageError::QuotaExceeded),
             _ => Ok(()),
         }
@@ -298,7 +309,7 @@ impl Storage {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: fmt::Display,
     {
-        let used = self.usage(ns, bucket).bytes + opts.extra_usage;
+        let used = self.used_bytes(ns, bucket, &opts);
         let written = self.write_body(used, body, &opts).await?;
         let etag = hex::encode(written.md5);
         let data = ObjectData {
@@ -451,7 +462,7 @@ impl Storage {
             )));
         }
         self.upload_exists(ns, bucket, upload_id, key)?;
-        let used = self.usage(ns, bucket).bytes + opts.extra_usage;
+        let used = self.used_bytes(ns, bucket, &opts);
         let written = self.write_body(used, body, &opts).await?;
         let part = Part {
             body: written.blob,
