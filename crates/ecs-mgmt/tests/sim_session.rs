@@ -225,3 +225,30 @@ async fn a_full_token_cap_at_relogin_is_token_limit() {
     ours.close().await;
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_locally_expired_token_is_logged_out_before_the_next_login() {
+    // ECS announces 30-second tokens; with a 60-second skew the client never trusts one for a
+    // second call, so every call replaces the token: it must release the old one first.
+    let tokens = ecs_sim::TokenSettings {
+        lifetime_secs: 30,
+        ..ecs_sim::TokenSettings::default()
+    };
+    let sim = ecs_sim::Sim::builder()
+        .tokens(tokens)
+        .start()
+        .await
+        .unwrap();
+    let client = common::builder(&sim, Format::Json)
+        .token_refresh_skew(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    for call in 1..=5 {
+        client.whoami().await.unwrap();
+        assert_eq!(sim.control().live_tokens(USER), 1, "call {call}");
+    }
+    assert_eq!((logins(&sim), count_path(&sim, "/logout")), (5, 4));
+    client.close().await;
+    assert_eq!(sim.control().live_tokens(USER), 0);
+    sim.shutdown().await;
+}
