@@ -1,7 +1,7 @@
 //! [`StoreConfig`]: CloudStack's object-store details map, parsed and validated without network.
 //!
 //! Every error names the detail key at fault, because the message reaches the administrator
-//! through "Failed to add object store: <message>".
+//! through `Failed to add object store: <message>`.
 
 use std::collections::HashMap;
 use std::fmt;

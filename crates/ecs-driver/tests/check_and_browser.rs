@@ -244,3 +244,53 @@ async fn a_public_bucket_is_readable_without_credentials() {
 async fn reqwest_get(url: &str) -> u16 {
     reqwest::get(url).await.expect("request").status().as_u16()
 }
+
+#[tokio::test]
+async fn the_role_check_accepts_the_namespace_admin_and_refuses_a_monitor() {
+    use ecs_sim::{Role, Seed};
+    let seed = Seed::default()
+        .with_mgmt_user(
+            "nsadmin",
+            "pw-nsadmin",
+            &[Role::NamespaceAdmin],
+            Some("ns1"),
+        )
+        .with_mgmt_user("monitor", "pw-monitor", &[Role::SystemMonitor], None);
+    let sim = ecs_sim::Sim::builder().seed(seed).start().await.unwrap();
+
+    let admin = common::store_with(
+        &sim,
+        &[("sa_user", "nsadmin"), ("sa_password", "pw-nsadmin")],
+    );
+    let report = admin.check().await;
+    assert!(report.ok, "{}", report.summary());
+    admin
+        .create_bucket(&BucketSpec::new("by-ns-admin", ACCOUNT))
+        .await
+        .unwrap();
+
+    let monitor = common::store_with(
+        &sim,
+        &[("sa_user", "monitor"), ("sa_password", "pw-monitor")],
+    );
+    let report = monitor.check().await;
+    let role = report.checks.iter().find(|c| c.name == "role").unwrap();
+    assert!(
+        !role.ok && role.detail.contains("NAMESPACE_ADMIN"),
+        "{}",
+        role.detail
+    );
+    let refused = monitor
+        .create_bucket(&BucketSpec::new("by-monitor", ACCOUNT))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.kind(),
+        ecs_driver::ErrorKind::Forbidden,
+        "{refused}"
+    );
+
+    admin.close().await;
+    monitor.close().await;
+    sim.shutdown().await;
+}
