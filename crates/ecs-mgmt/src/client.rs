@@ -480,11 +480,15 @@ impl Drop for Inner {
             tracing::debug!("dropped outside a runtime; the ECS token will expire on its own");
             return;
         };
+        let Ok(mut value) = HeaderValue::from_str(token.expose()) else {
+            return;
+        };
+        value.set_sensitive(true);
         let request = self
             .settings
             .http
             .get(format!("{}/logout", self.settings.base))
-            .header(TOKEN_HEADER, token.expose())
+            .header(TOKEN_HEADER, value)
             .timeout(Duration::from_secs(5));
         runtime.spawn(async move {
             if let Err(err) = request.send().await {
