@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::time::Duration;
 
 use ecs_common::{Error, Result, SecretString, TlsOptions};
 use url::Url;
@@ -42,6 +43,9 @@ pub mod keys {
 /// The default prefix of ECS object-user names.
 pub const DEFAULT_USER_PREFIX: &str = "cs-";
 
+/// How long a new S3 key may take to work on every ECS node (ECS documents up to two minutes).
+pub const KEY_PROPAGATION_WAIT: Duration = Duration::from_secs(120);
+
 /// The namespace the upstream plug-in used when none was configured (legacy configurations only).
 const LEGACY_DEFAULT_NAMESPACE: &str = "default";
 
@@ -70,6 +74,10 @@ pub struct StoreConfig {
     pub replication_group: Option<String>,
     /// Origins allowed by the CORS rule put on new buckets; empty = no CORS rule.
     pub cors_origins: Vec<String>,
+    /// How long bucket creation keeps retrying an S3 call refused because the owner's new key
+    /// has not reached every ECS node yet (not a detail key; default
+    /// [`KEY_PROPAGATION_WAIT`]).
+    pub key_propagation_wait: Duration,
 }
 
 impl StoreConfig {
@@ -158,6 +166,7 @@ impl StoreConfig {
             user_prefix,
             replication_group,
             cors_origins,
+            key_propagation_wait: KEY_PROPAGATION_WAIT,
         })
     }
 
@@ -198,6 +207,7 @@ impl fmt::Debug for StoreConfig {
             .field("user_prefix", &self.user_prefix)
             .field("replication_group", &self.replication_group)
             .field("cors_origins", &self.cors_origins)
+            .field("key_propagation_wait", &self.key_propagation_wait)
             .finish()
     }
 }

@@ -15,7 +15,7 @@ pub mod validate;
 pub mod requests {}
 
 pub use browser::BucketBrowser;
-pub use config::{DEFAULT_USER_PREFIX, StoreConfig, keys};
+pub use config::{DEFAULT_USER_PREFIX, KEY_PROPAGATION_WAIT, StoreConfig, keys};
 pub use ecs_common::{Error, ErrorKind, Result, SecretString};
 pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
 pub use policy::{CustomPolicy, PolicySpec};

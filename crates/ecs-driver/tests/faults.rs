@@ -148,3 +148,66 @@ async fn a_transient_503_is_absorbed() {
     assert!(env.store.get_policy("flaky").await.unwrap().is_some());
     env.stop().await;
 }
+
+#[tokio::test]
+async fn a_key_not_yet_known_to_s3_is_waited_for_within_the_bound() {
+    let env = common::start_with(&[("cors_origins", "https://cloud.example.com")]).await;
+    let stored = env.provisioned().await;
+    // CloudStack holds a key ECS learns about a moment later (as a new key reaches nodes).
+    let late = ecs_driver::AccountCredentials::new(stored.user_id.clone(), "late-key-0123456789");
+    let admin = common::admin(&env.sim);
+    let uid = stored.user_id.clone();
+    let installer = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let create = ecs_mgmt::SecretKeyCreate {
+            secret: Some(ecs_driver::SecretString::from(
+                "late-key-0123456789".to_owned(),
+            )),
+            existing_key_expiry_mins: None,
+        };
+        admin
+            .secret_keys()
+            .create(&uid, "ns1", create)
+            .await
+            .unwrap();
+    });
+    let mut spec = spec("late-key");
+    spec.credentials = Some(late);
+    env.store.create_bucket(&spec).await.unwrap();
+    installer.await.unwrap();
+    let refused = env
+        .s3_requests()
+        .iter()
+        .filter(|r| r.as_str() == "PUT /late-key/?cors")
+        .count();
+    assert!(
+        refused >= 2,
+        "the CORS call was repeated: {:?}",
+        env.s3_requests()
+    );
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_key_that_never_works_fails_after_the_bound_and_rolls_back() {
+    let env = common::start().await;
+    let stored = env.provisioned().await;
+    let mut details = common::details(&env.sim);
+    details.insert(
+        "cors_origins".to_owned(),
+        "https://cloud.example.com".to_owned(),
+    );
+    let mut config = ecs_driver::StoreConfig::from_details(&details).unwrap();
+    config.key_propagation_wait = std::time::Duration::from_millis(800);
+    let store = ecs_driver::EcsObjectStore::new(config).unwrap();
+    let mut spec = spec("never-key");
+    spec.credentials = Some(ecs_driver::AccountCredentials::new(
+        stored.user_id.clone(),
+        "never-valid",
+    ));
+    let err = store.create_bucket(&spec).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unauthorized, "{err}");
+    assert_gone(&env, "never-key").await;
+    store.close().await;
+    env.stop().await;
+}

@@ -1,5 +1,7 @@
 //! Bucket life cycle: create (with every option, rolled back on failure), delete, list.
 
+use std::time::{Duration, Instant};
+
 use ecs_common::{Error, ErrorKind, Result};
 use ecs_mgmt::{BucketCreate, BucketInfo, VersioningStatus};
 use futures::TryStreamExt;
@@ -139,12 +141,43 @@ impl EcsObjectStore {
         let origins = &self.config().cors_origins;
         if !origins.is_empty() {
             let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
-            self.s3_client(credentials)?
-                .put_cors(&spec.name, &[ecs_s3::cors_for_origins(&origins)])
-                .await
-                .map_err(|err| step_error("set the CORS rule", err))?;
+            self.put_cors_once_key_works(
+                &spec.name,
+                credentials,
+                &[ecs_s3::cors_for_origins(&origins)],
+            )
+            .await
+            .map_err(|err| step_error("set the CORS rule", err))?;
         }
         Ok(())
+    }
+
+    /// Puts the CORS rule with the owner's keys. A key created moments ago may not work on
+    /// every ECS node yet (up to two minutes): while S3 refuses it as unknown, the call is
+    /// repeated with backoff, up to the configured `key_propagation_wait`. Other errors fail
+    /// at once.
+    async fn put_cors_once_key_works(
+        &self,
+        bucket: &str,
+        credentials: &AccountCredentials,
+        rules: &[ecs_s3::CorsRule],
+    ) -> Result<()> {
+        let client = self.s3_client(credentials)?;
+        let deadline = Instant::now() + self.config().key_propagation_wait;
+        let mut delay = Duration::from_millis(250);
+        loop {
+            match client.put_cors(bucket, rules).await {
+                Err(err)
+                    if err.kind() == ErrorKind::Unauthorized
+                        && Instant::now() + delay < deadline =>
+                {
+                    tracing::info!(bucket, user = %credentials.user_id, "S3 does not know the owner's key yet; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(10));
+                }
+                result => return result,
+            }
+        }
     }
 
     /// Deletes a bucket whose configuration failed; returns the error to report.
