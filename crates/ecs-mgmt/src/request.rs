@@ -146,6 +146,19 @@ impl ApiRequest {
     }
 }
 
+#[cfg(test)]
+impl ApiRequest {
+    /// The body as text, for assertions.
+    pub(crate) fn body_text(&self) -> String {
+        let bytes = self
+            .body
+            .as_ref()
+            .map(|(bytes, _)| bytes.clone())
+            .unwrap_or_default();
+        String::from_utf8(bytes).expect("request bodies are UTF-8")
+    }
+}
+
 /// An encoded request path, built one segment at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Path(String);

@@ -2,6 +2,7 @@
 //! (`sizeunit=BYTE`) and converted to bytes if an older ECS answers in another unit.
 
 use ecs_common::{Error, ErrorKind, Result};
+use futures::TryStreamExt;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -247,26 +248,23 @@ impl Billing {
         namespace: &str,
         buckets: &[String],
     ) -> Result<Vec<BucketBilling>> {
-        let mut all = Vec::with_capacity(buckets.len());
-        let mut marker: Option<String> = None;
-        loop {
-            let request =
-                buckets_info_request(namespace, buckets, marker.as_deref(), self.format())?;
-            let list: RawBucketBillingList = self.client.call_decode(&request).await?;
-            for raw in list.buckets {
-                all.push(raw.into_billing()?);
+        let (this, namespace, buckets) = (self.clone(), namespace.to_owned(), buckets.to_vec());
+        paginate(move |marker| {
+            let (this, namespace, buckets) = (this.clone(), namespace.clone(), buckets.clone());
+            async move {
+                let request =
+                    buckets_info_request(&namespace, &buckets, marker.as_deref(), this.format())?;
+                let list: RawBucketBillingList = this.client.call_decode(&request).await?;
+                let items = list
+                    .buckets
+                    .into_iter()
+                    .map(RawBucketBilling::into_billing)
+                    .collect::<Result<_>>()?;
+                Ok(Page::new(items, list.next_marker))
             }
-            match Page::<()>::new(Vec::new(), list.next_marker).next_marker {
-                Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
-                Some(next) => {
-                    return Err(Error::new(
-                        ErrorKind::Protocol,
-                        format!("ECS returned the billing marker `{next}` twice"),
-                    ));
-                }
-                None => return Ok(all),
-            }
-        }
+        })
+        .try_collect()
+        .await
     }
 
     /// Usage totals of a namespace.

@@ -449,10 +449,6 @@ mod tests {
     use super::*;
     use crate::wire::decode;
 
-    fn body(request: &ApiRequest) -> String {
-        String::from_utf8(request.body.clone().unwrap().0).unwrap()
-    }
-
     #[test]
     fn create_escapes_and_formats_the_body() {
         let xml = create_request("cs-<1>", "ns&1", &[], Format::Xml).unwrap();
@@ -462,17 +458,19 @@ mod tests {
         );
         assert!(!xml.idempotent);
         assert_eq!(
-            body(&xml),
+            xml.body_text(),
             "<user_create_param><user>cs-&lt;1&gt;</user><namespace>ns&amp;1</namespace></user_create_param>"
         );
         let tagged = create_request("u", "ns", &[UserTag::new("k", "v")], Format::Json).unwrap();
         assert_eq!(
-            body(&tagged),
+            tagged.body_text(),
             r#"{"user":"u","namespace":"ns","tags":[{"name":"k","value":"v"}]}"#
         );
         let tagged_xml = create_request("u", "ns", &[UserTag::new("k", "v")], Format::Xml).unwrap();
         assert!(
-            body(&tagged_xml).contains("<tags><tag><name>k</name><value>v</value></tag></tags>")
+            tagged_xml
+                .body_text()
+                .contains("<tags><tag><name>k</name><value>v</value></tag></tags>")
         );
         assert!(create_request("", "ns", &[], Format::Xml).is_err());
     }
@@ -516,13 +514,13 @@ mod tests {
         let delete = delete_request("u", "ns", Format::Xml).unwrap();
         assert!(delete.idempotent);
         assert_eq!(
-            body(&delete),
+            delete.body_text(),
             "<user_delete_param><user>u</user><namespace>ns</namespace></user_delete_param>"
         );
         let lock = lock_request("u", "ns", true, Format::Json).unwrap();
         assert_eq!(lock.method, Method::PUT);
         assert_eq!(
-            body(&lock),
+            lock.body_text(),
             r#"{"user":"u","namespace":"ns","isLocked":true}"#
         );
         let remove = change_tags_request(
@@ -534,7 +532,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            body(&remove),
+            remove.body_text(),
             "<remove_user_tags><tags><tag><name>a</name><value>b</value></tag></tags></remove_user_tags>"
         );
     }

@@ -346,10 +346,6 @@ mod tests {
     use super::*;
     use crate::wire::decode;
 
-    fn body(request: &ApiRequest) -> String {
-        String::from_utf8(request.body.clone().unwrap().0).unwrap()
-    }
-
     #[test]
     fn create_sends_supplied_secrets_and_rotation_expiry() {
         let create = SecretKeyCreate {
@@ -359,13 +355,13 @@ mod tests {
         let xml = create_request("u@x", "ns", &create, Format::Xml).unwrap();
         assert_eq!(xml.path_and_query(), "/object/user-secret-keys/u%40x");
         assert_eq!(
-            body(&xml),
+            xml.body_text(),
             "<user_secret_key_create><existing_key_expiry_time_mins>10</existing_key_expiry_time_mins>\
              <namespace>ns</namespace><secretkey>s&amp;&lt;x</secretkey></user_secret_key_create>"
         );
         let generated =
             create_request("u", "ns", &SecretKeyCreate::default(), Format::Json).unwrap();
-        assert_eq!(body(&generated), r#"{"namespace":"ns"}"#);
+        assert_eq!(generated.body_text(), r#"{"namespace":"ns"}"#);
         let empty = SecretKeyCreate {
             secret: Some("".into()),
             ..SecretKeyCreate::default()
@@ -398,9 +394,14 @@ mod tests {
             delete.path_and_query(),
             "/object/user-secret-keys/u/deactivate"
         );
-        assert_eq!(body(&delete), r#"{"secret_key":"abc","namespace":"ns"}"#);
         assert_eq!(
-            body(&delete_request("u", "ns", None, Format::Json).unwrap()),
+            delete.body_text(),
+            r#"{"secret_key":"abc","namespace":"ns"}"#
+        );
+        assert_eq!(
+            delete_request("u", "ns", None, Format::Json)
+                .unwrap()
+                .body_text(),
             r#"{"namespace":"ns"}"#
         );
     }

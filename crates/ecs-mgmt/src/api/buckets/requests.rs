@@ -431,10 +431,6 @@ mod tests {
     use crate::wire::decode;
     use ecs_common::ErrorKind;
 
-    fn body(request: &ApiRequest) -> String {
-        String::from_utf8(request.body.clone().unwrap().0).unwrap()
-    }
-
     #[test]
     fn create_sends_every_option_with_ecs_names() {
         let create = BucketCreate {
@@ -453,7 +449,7 @@ mod tests {
             (Method::POST, "/object/bucket".to_owned())
         );
         assert_eq!(
-            body(&xml),
+            xml.body_text(),
             "<object_bucket_create><name>b&amp;1</name><namespace>ns1</namespace><head_type>s3</head_type>\
              <owner>cs-1</owner><vpool>urn:rg1</vpool><is_encryption_enabled>true</is_encryption_enabled>\
              <blockSize>10</blockSize><notificationSize>8</notificationSize>\
@@ -546,13 +542,13 @@ mod tests {
         let quota = set_quota_request("b", "ns", &BucketQuota::new(Some(10), Some(8)), Format::Xml)
             .unwrap();
         assert_eq!(
-            body(&quota),
+            quota.body_text(),
             "<bucket_quota_param><blockSize>10</blockSize><notificationSize>8</notificationSize><namespace>ns</namespace></bucket_quota_param>"
         );
         let hard_only =
             set_quota_request("b", "ns", &BucketQuota::new(Some(5), None), Format::Json).unwrap();
         assert_eq!(
-            body(&hard_only),
+            hard_only.body_text(),
             r#"{"blockSize":5,"notificationSize":-1,"namespace":"ns"}"#
         );
         assert!(set_quota_request("b", "ns", &BucketQuota::default(), Format::Json).is_err());
@@ -571,7 +567,7 @@ mod tests {
         let versioning =
             set_versioning_request("b", "ns", VersioningStatus::Enabled, Format::Xml).unwrap();
         assert_eq!(
-            body(&versioning),
+            versioning.body_text(),
             "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"
         );
         assert!(
@@ -579,12 +575,12 @@ mod tests {
         );
 
         let owner = owner_request("b", "ns", "u2", false, Format::Json).unwrap();
-        assert_eq!(body(&owner), r#"{"namespace":"ns","new_owner":"u2"}"#);
+        assert_eq!(owner.body_text(), r#"{"namespace":"ns","new_owner":"u2"}"#);
 
         let lock = set_lock_request("b", "ns", true, Format::Xml).unwrap();
         assert_eq!(lock.path_and_query(), "/object/bucket/b/lock/true");
         assert_eq!(
-            body(&lock),
+            lock.body_text(),
             "<set_bucket_lock><namespace>ns</namespace></set_bucket_lock>"
         );
 
@@ -597,7 +593,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            body(&tags),
+            tags.body_text(),
             "<delete_bucket_tags><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet><namespace>ns</namespace></delete_bucket_tags>"
         );
     }
