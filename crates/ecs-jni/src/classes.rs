@@ -19,6 +19,7 @@ macro_rules! java_class {
         jni::jni_str!("io/ecscloudstack/ecs/", $name)
     };
 }
+#[cfg(feature = "testing")]
 pub(crate) use java_class;
 
 /// Global references to the classes the bridge constructs or calls.

@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ecs_driver::{AccountCredentials, BucketSpec, EcsObjectStore, PolicySpec, StoreConfig};
@@ -21,6 +22,9 @@ use crate::{handle, runtime, values};
 const STORE: &str = "the object store";
 
 type Class<'local> = JClass<'local>;
+
+/// How many stores are open; the runtime stops when the last one closes.
+static OPEN_STORES: AtomicUsize = AtomicUsize::new(0);
 
 fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
     handle::borrow::<EcsObjectStore>(handle, STORE)
@@ -67,9 +71,11 @@ pub(crate) fn open<'local>(
     let config = StoreConfig::from_details(&details)?;
     // Building the clients may start reqwest's pool: do it inside the runtime.
     let store = {
-        let _guard = runtime::get()?.enter();
+        let runtime = runtime::get()?;
+        let _guard = runtime.enter();
         EcsObjectStore::new(config)?
     };
+    OPEN_STORES.fetch_add(1, Ordering::SeqCst);
     Ok(handle::into_handle(store))
 }
 
@@ -85,6 +91,9 @@ pub(crate) fn close<'local>(
     block_on(store.close())?;
     drop(store);
     handle::release::<EcsObjectStore>(handle);
+    if OPEN_STORES.fetch_sub(1, Ordering::SeqCst) == 1 {
+        runtime::shut_down();
+    }
     Ok(())
 }
 

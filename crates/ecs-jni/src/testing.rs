@@ -89,7 +89,8 @@ fn log_from_worker<'local>(
     message: JString<'local>,
 ) -> BridgeResult<JString<'local>> {
     let message = convert::string(env, &message, "message")?;
-    let worker = runtime::get()?.block_on(async move {
+    let runtime = runtime::get()?;
+    let worker = runtime.block_on(async move {
         tokio::spawn(async move {
             tracing::info!(target: "ecs_jni::testing", "{message}");
             std::thread::current()

@@ -19,14 +19,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loader in fresh JVMs (a library loads once per JVM): the {@code java.library.path} step,
- * and a Java class that does not match the library's natives failing the load itself.
+ * The loader and the library's life in fresh JVMs (a library loads once per JVM): the
+ * {@code java.library.path} step, a Java class that does not match the library's natives failing
+ * the load itself, and a JVM exiting normally once its stores are closed.
  */
 class LoaderTest {
     private static final String LIBRARY = System.getProperty("ecs.native.path");
 
     /** Runs {@link LoaderProbe} in a child JVM; returns its output. */
     private static String probe(String classpathPrefix, String... jvmArgs) throws IOException, InterruptedException {
+        return run(LoaderProbe.class, classpathPrefix, jvmArgs);
+    }
+
+    /** Runs {@code main} in a child JVM with this JVM's class path; returns its output. */
+    private static String run(Class<?> main, String classpathPrefix, String... jvmArgs)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xcheck:jni");
@@ -34,11 +41,21 @@ class LoaderTest {
         String classpath = System.getProperty("java.class.path");
         command.add("-cp");
         command.add(classpathPrefix == null ? classpath : classpathPrefix + File.pathSeparator + classpath);
-        command.add(LoaderProbe.class.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe JVM exits");
-        return output;
+        command.add(main.getName());
+        Path output = Files.createTempFile("probe-", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                process.destroyForcibly();
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            assertTrue(exited, () -> "the child JVM did not exit within 60 s: " + text);
+            return text;
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 
     @Test
@@ -46,6 +63,12 @@ class LoaderTest {
         String dir = new File(LIBRARY).getAbsoluteFile().getParent();
         String output = probe(null, "-Djava.library.path=" + dir);
         assertEquals("loaded from java.library.path", output.trim(), output);
+    }
+
+    @Test
+    void aJvmWhoseStoresAreClosedExitsWhenMainReturns() throws Exception {
+        String output = run(ExitProbe.class, null, "-Decs.native.path=" + LIBRARY);
+        assertEquals("listBuckets: CONNECT\nmain returns", output.trim(), output);
     }
 
     @Test
