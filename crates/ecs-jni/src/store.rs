@@ -88,13 +88,14 @@ pub(crate) fn close<'local>(
         return Ok(());
     }
     let store = store(handle)?;
-    block_on(store.close())?;
+    // Log out, then release the handle's reference even when logging out could not run.
+    let logged_out = block_on(store.close());
     drop(store);
     handle::release::<EcsObjectStore>(handle);
     if OPEN_STORES.fetch_sub(1, Ordering::SeqCst) == 1 {
         runtime::shut_down();
     }
-    Ok(())
+    logged_out
 }
 
 pub(crate) fn check<'local>(

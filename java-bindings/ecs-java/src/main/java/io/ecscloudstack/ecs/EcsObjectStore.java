@@ -15,8 +15,9 @@ import java.util.function.LongFunction;
  * is removed or its details change. Every method blocks until ECS has answered and throws
  * {@link EcsException} on failure; a closed store throws {@link ErrorCode#CLOSED}.
  *
- * <p>{@link #close()} waits for calls in flight to finish, then releases the native object; it is
- * idempotent.
+ * <p>{@link #close()} waits for calls in flight to finish, then logs out and releases the native
+ * object; it is idempotent. There is no finalizer: a store that is never closed keeps its native
+ * object (and the library's worker threads) until the JVM exits.
  */
 public final class EcsObjectStore implements AutoCloseable {
     /** Calls hold the read side while they use {@link #handle}; close takes the write side. */
