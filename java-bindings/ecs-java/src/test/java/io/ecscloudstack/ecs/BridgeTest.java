@@ -54,13 +54,14 @@ class BridgeTest {
     }
 
     @Test
-    void aPanicBecomesAnInternalEcsExceptionAndTheJvmLivesOn() {
+    void aPanicBecomesAnInternalEcsExceptionAndTheJvmLivesOn() throws Exception {
         for (int i = 0; i < 3; i++) {
             EcsException e = ecsException(ErrorCode.INTERNAL, () -> EcsNativeTesting.panic("boom " + 7));
             assertEquals("native code panicked: boom 7", e.getMessage());
             assertFalse(e.retryable());
         }
-        assertEquals(NativeLibrary.source() == null ? null : EcsNative.version(), EcsNative.version());
+        // The library still answers after the panics.
+        assertEquals(NativeLibrary.jarVersion(), EcsNative.version());
     }
 
     @Test
