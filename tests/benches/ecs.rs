@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use ecs_common::SecretString;
+use ecs_driver::{BucketSpec, EcsObjectStore, PolicySpec, StoreConfig};
 use ecs_mgmt::{BucketCreate, EcsMgmtClient};
 use ecs_sim::{Api, Sim};
 use futures::StreamExt;
@@ -187,6 +188,95 @@ async fn per_bucket_usage(sim: &Sim, buckets: usize) -> Row {
     }
 }
 
+fn store(sim: &Sim) -> EcsObjectStore {
+    let details = [
+        ("mgmt_url", sim.mgmt_url()),
+        ("sa_user", "root".to_owned()),
+        ("sa_password", "ChangeMe".to_owned()),
+        ("namespace", NAMESPACE.to_owned()),
+        ("s3_public_url", "https://s3.example.com".to_owned()),
+        ("s3_private_url", sim.s3_url()),
+        ("cors_origins", "https://cloud.example.com".to_owned()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect();
+    let config = StoreConfig::from_details(&details).expect("valid details");
+    EcsObjectStore::new(config).expect("store builds")
+}
+
+/// CloudStack's whole creation flow for a provisioned account, as BucketApiServiceImpl runs
+/// it: createUser (stored keys), createBucket with quota, encryption, versioning, public policy
+/// and CORS, then the follow-up setters.
+async fn driver_create_flow(sim: &Sim, buckets: usize) -> Row {
+    let store = store(sim);
+    let account = "0e9c6e8a-1f0b-4c39-9c1b-2d5f3e4a5b6c";
+    let stored = store
+        .ensure_account_user(account, None)
+        .await
+        .expect("account user");
+    sim.control().clear_request_log();
+    let start = Instant::now();
+    for n in 0..buckets {
+        let credentials = store
+            .ensure_account_user(account, Some(stored.clone()))
+            .await
+            .expect("stored keys reused");
+        let spec = BucketSpec {
+            credentials: Some(credentials),
+            quota_gib: Some(5),
+            encryption: true,
+            versioning: true,
+            policy: Some(PolicySpec::Public),
+            ..BucketSpec::new(format!("flow-{n:05}"), account)
+        };
+        store.create_bucket(&spec).await.expect("create");
+        store
+            .set_versioning(&spec.name, true)
+            .await
+            .expect("versioning");
+        store
+            .set_encryption(&spec.name, true)
+            .await
+            .expect("encryption");
+        store.set_quota(&spec.name, 5).await.expect("quota");
+        store
+            .set_policy(&spec.name, &PolicySpec::Public)
+            .await
+            .expect("policy");
+    }
+    let elapsed = start.elapsed();
+    let all = sim.control().request_log().len();
+    let (_, logins) = mgmt_requests(sim);
+    store.close().await;
+    Row {
+        name: format!("driver: CloudStack create flow x{buckets} (mgmt + S3)"),
+        operations: buckets,
+        elapsed,
+        requests: all,
+        logins,
+    }
+}
+
+/// The hourly usage task over every bucket of the namespace.
+async fn driver_usage(sim: &Sim) -> Row {
+    let store = store(sim);
+    store.list_buckets().await.expect("warm-up: login");
+    sim.control().clear_request_log();
+    let start = Instant::now();
+    let usage = store.usage().await.expect("usage");
+    let elapsed = start.elapsed();
+    let (requests, logins) = mgmt_requests(sim);
+    store.close().await;
+    Row {
+        name: format!("driver: hourly usage of {} buckets", usage.len()),
+        operations: usage.len(),
+        elapsed,
+        requests,
+        logins,
+    }
+}
+
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
@@ -202,6 +292,8 @@ async fn main() {
         login_per_call_reads(&sim, 90).await,
         batch_usage(&sim, 200).await,
         per_bucket_usage(&sim, 200).await,
+        driver_create_flow(&sim, 100).await,
+        driver_usage(&sim).await,
     ];
     for row in &rows {
         row.print();
