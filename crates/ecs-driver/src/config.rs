@@ -14,7 +14,8 @@ use crate::validate;
 
 /// The detail keys CloudStack passes in `details[n].key`.
 pub mod keys {
-    /// Base URL of the ECS Management API, e.g. `https://ecs.example.com:4443`.
+    /// Base URL of the ECS Management API, e.g. `https://ecs.example.com:4443` (the upstream
+    /// form's "ECS API URL").
     pub const MGMT_URL: &str = "mgmt_url";
     /// Management (service-account) user.
     pub const SA_USER: &str = "sa_user";
@@ -22,9 +23,10 @@ pub mod keys {
     pub const SA_PASSWORD: &str = "sa_password";
     /// The ECS namespace this store manages.
     pub const NAMESPACE: &str = "namespace";
-    /// S3 base URL shown to users (in bucket URLs and the UI's bucket browser).
+    /// S3 base URL shown to users (in bucket URLs and the UI's bucket browser); the same as the
+    /// store's URL when both are given.
     pub const S3_PUBLIC_URL: &str = "s3_public_url";
-    /// S3 base URL the driver itself uses; defaults to the public one.
+    /// S3 base URL the driver itself uses; defaults to `s3_host`, then to the public one.
     pub const S3_PRIVATE_URL: &str = "s3_private_url";
     /// `true` turns certificate verification off for both APIs.
     pub const INSECURE: &str = "insecure";
@@ -36,8 +38,12 @@ pub mod keys {
     pub const REPLICATION_GROUP: &str = "replication_group";
     /// Origins allowed by the CORS rule put on new buckets (comma or space separated).
     pub const CORS_ORIGINS: &str = "cors_origins";
-    /// Legacy key of the upstream Java plug-in: S3 host (`host[:port]` or a URL).
+    /// The upstream plug-in's "ECS Private URL": the S3 endpoint CloudStack itself uses
+    /// (`host[:port]`, https implied, or a URL). Same meaning as `s3_private_url`.
     pub const S3_HOST: &str = "s3_host";
+    /// Not a detail: the name under which errors refer to the store's own URL (CloudStack's
+    /// `object_store.url`, the upstream form's "ECS Public URL").
+    pub const STORE_URL: &str = "url";
 }
 
 /// The default prefix of ECS object-user names.
@@ -46,46 +52,45 @@ pub const DEFAULT_USER_PREFIX: &str = "cs-";
 /// How long a new S3 key may take to work on every ECS node (ECS documents up to two minutes).
 pub const KEY_PROPAGATION_WAIT: Duration = Duration::from_secs(120);
 
-/// The namespace the upstream plug-in used when none was configured (legacy configurations only).
-const LEGACY_DEFAULT_NAMESPACE: &str = "default";
+/// The namespace the upstream plug-in uses when none is configured (its form only).
+const UPSTREAM_DEFAULT_NAMESPACE: &str = "default";
 
 /// Everything one CloudStack object store needs to reach ECS, validated.
 ///
-/// Built with [`StoreConfig::from_details`]; `Debug` never shows the password.
+/// Built with [`StoreConfig::from_store`] (or [`StoreConfig::from_details`]) and read through
+/// accessors, so a value that passed validation cannot be changed afterwards; `Debug` never
+/// shows the password.
+///
+/// # Which detail wins
+///
+/// One rule, the same for the upstream plug-in's form and for ours:
+///
+/// | endpoint | taken from, first present wins | contradiction (rejected, naming both) |
+/// |---|---|---|
+/// | management API | `mgmt_url` (required) | – |
+/// | public S3 (bucket URLs) | `s3_public_url`, then the store URL | `s3_public_url` ≠ store URL, unless the store URL is `mgmt_url` (this plug-in's earlier form) |
+/// | private S3 (the driver's traffic) | `s3_private_url`, then `s3_host`, then the public S3 URL | `s3_private_url` ≠ `s3_host` |
+///
+/// `namespace` is required, except in the upstream form (no `s3_public_url`: the public URL
+/// is the store URL), where it defaults to `default` as the upstream plug-in does.
 #[derive(Clone)]
 pub struct StoreConfig {
-    /// Base URL of the ECS Management API (no trailing slash).
-    pub mgmt_url: Url,
-    /// Management (service-account) user name.
-    pub sa_user: String,
-    /// Service-account password.
-    pub sa_password: SecretString,
-    /// The ECS namespace holding this store's users and buckets.
-    pub namespace: String,
-    /// S3 base URL shown to users; bucket URLs are `<s3_public_url>/<bucket>`.
-    pub s3_public_url: Url,
-    /// S3 base URL the driver uses.
-    pub s3_private_url: Url,
-    /// TLS verification settings shared by the management and S3 clients.
-    pub tls: TlsOptions,
-    /// Prefix of the ECS object-user names.
-    pub user_prefix: String,
-    /// Replication group for new buckets (URN or name); `None` = the namespace default.
-    pub replication_group: Option<String>,
-    /// Origins allowed by the CORS rule put on new buckets; empty = no CORS rule.
-    pub cors_origins: Vec<String>,
-    /// How long bucket creation keeps retrying an S3 call refused because the owner's new key
-    /// has not reached every ECS node yet (not a detail key; default
-    /// [`KEY_PROPAGATION_WAIT`]).
-    pub key_propagation_wait: Duration,
+    mgmt_url: Url,
+    sa_user: String,
+    sa_password: SecretString,
+    namespace: String,
+    s3_public_url: Url,
+    s3_private_url: Url,
+    tls: TlsOptions,
+    user_prefix: String,
+    replication_group: Option<String>,
+    cors_origins: Vec<String>,
+    key_propagation_wait: Duration,
 }
 
 impl StoreConfig {
-    /// Parses and validates CloudStack's details map. Sends nothing.
-    ///
-    /// Required: `mgmt_url`, `sa_user`, `sa_password`, `namespace` and `s3_public_url` (or the
-    /// legacy `s3_host`). Errors are [`ErrorKind::InvalidInput`](ecs_common::ErrorKind) and name
-    /// the key.
+    /// [`from_store`](Self::from_store) without a store URL (a details map alone, as `ecsctl`
+    /// reads it from a properties file).
     ///
     /// ```
     /// # use std::collections::HashMap;
@@ -100,10 +105,43 @@ impl StoreConfig {
     /// .map(|(k, v)| (k.to_owned(), v.to_owned()))
     /// .collect();
     /// let config = ecs_driver::StoreConfig::from_details(&details).unwrap();
-    /// assert_eq!(config.user_prefix, "cs-");
+    /// assert_eq!(config.user_prefix(), "cs-");
     /// assert!(!format!("{config:?}").contains("secret\""));
     /// ```
     pub fn from_details(details: &HashMap<String, String>) -> Result<StoreConfig> {
+        StoreConfig::from_store(None, details)
+    }
+
+    /// Parses and validates one CloudStack object store: its URL (`object_store.url`, the
+    /// form's URL field; `None` or blank when there is none) and its details map. Sends
+    /// nothing.
+    ///
+    /// Required: `mgmt_url`, `sa_user`, `sa_password`, a public S3 URL (`s3_public_url` or the
+    /// store URL) and `namespace` (see the type's documentation for the precedence rule).
+    /// Errors are [`ErrorKind::InvalidInput`](ecs_common::ErrorKind) and name the keys.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// // Exactly what the upstream ECS plug-in's "add object storage" form sends.
+    /// let details: HashMap<String, String> = [
+    ///     ("mgmt_url", "https://ecs.example.com:4443"),
+    ///     ("sa_user", "root"),
+    ///     ("sa_password", "secret"),
+    ///     ("s3_host", "10.0.0.5:9021"),
+    /// ]
+    /// .into_iter()
+    /// .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    /// .collect();
+    /// let config =
+    ///     ecs_driver::StoreConfig::from_store(Some("https://s3.example.com"), &details).unwrap();
+    /// assert_eq!(config.bucket_url("b1"), "https://s3.example.com/b1");
+    /// assert_eq!(config.s3_endpoint(), "https://10.0.0.5:9021");
+    /// assert_eq!(config.namespace(), "default");
+    /// ```
+    pub fn from_store(
+        store_url: Option<&str>,
+        details: &HashMap<String, String>,
+    ) -> Result<StoreConfig> {
         let get = |key: &str| {
             details
                 .get(key)
@@ -111,32 +149,65 @@ impl StoreConfig {
                 .filter(|value| !value.is_empty())
         };
         let required = |key: &'static str| get(key).ok_or_else(|| field_error(key, "is required"));
+        let store_url = store_url.map(str::trim).filter(|url| !url.is_empty());
 
         let mgmt_url = parse_base_url(keys::MGMT_URL, required(keys::MGMT_URL)?)?;
         let sa_user = parse_sa_user(required(keys::SA_USER)?)?;
         let sa_password = parse_password(details)?;
-        let legacy_host = get(keys::S3_HOST);
-        let namespace = match (get(keys::NAMESPACE), legacy_host) {
-            (Some(namespace), _) => namespace,
-            (None, Some(_)) => LEGACY_DEFAULT_NAMESPACE,
-            (None, None) => return Err(field_error(keys::NAMESPACE, "is required")),
+
+        let public_detail = get(keys::S3_PUBLIC_URL)
+            .map(|url| parse_base_url(keys::S3_PUBLIC_URL, url))
+            .transpose()?;
+        let store_url = store_url
+            .map(|url| parse_base_url(keys::STORE_URL, url))
+            .transpose()?;
+        let upstream_form = public_detail.is_none();
+        let namespace = match get(keys::NAMESPACE) {
+            Some(namespace) => namespace,
+            None if upstream_form => UPSTREAM_DEFAULT_NAMESPACE,
+            None => return Err(field_error(keys::NAMESPACE, "is required")),
         };
         validate::namespace(namespace).map_err(|err| field_error(keys::NAMESPACE, &err))?;
-
-        let s3_public_url = match (get(keys::S3_PUBLIC_URL), legacy_host) {
-            (Some(url), _) => parse_base_url(keys::S3_PUBLIC_URL, url)?,
-            (None, Some(host)) => parse_legacy_host(host)?,
+        let s3_public_url = match (public_detail, store_url) {
+            (Some(public), Some(store)) if !same_url(&public, &store) => {
+                if !same_url(&store, &mgmt_url) {
+                    return Err(Error::invalid_input(format!(
+                        "store URL (url) {} and store detail s3_public_url {} differ: both name \
+                         the S3 endpoint users see; give one, or the same URL in both",
+                        base_str(&store),
+                        base_str(&public)
+                    )));
+                }
+                public
+            }
+            (Some(public), _) => public,
+            (None, Some(store)) => store,
             (None, None) => {
                 return Err(field_error(
                     keys::S3_PUBLIC_URL,
-                    "is required (or the legacy s3_host)",
+                    "is required (or the store URL, the form's \"ECS Public URL\")",
                 ));
             }
         };
-        let s3_private_url = match get(keys::S3_PRIVATE_URL) {
-            Some(url) => parse_base_url(keys::S3_PRIVATE_URL, url)?,
-            None => s3_public_url.clone(),
+
+        let private_detail = get(keys::S3_PRIVATE_URL)
+            .map(|url| parse_base_url(keys::S3_PRIVATE_URL, url))
+            .transpose()?;
+        let host = get(keys::S3_HOST).map(parse_s3_host).transpose()?;
+        let s3_private_url = match (private_detail, host) {
+            (Some(private), Some(host)) if !same_url(&private, &host) => {
+                return Err(Error::invalid_input(format!(
+                    "store details s3_private_url {} and s3_host {} differ: both name the S3 \
+                     endpoint the driver uses; give one, or the same endpoint in both",
+                    base_str(&private),
+                    base_str(&host)
+                )));
+            }
+            (Some(private), _) => private,
+            (None, Some(host)) => host,
+            (None, None) => s3_public_url.clone(),
         };
+
         let tls = parse_tls(get(keys::INSECURE), get(keys::CA_CERT))?;
         let user_prefix = match details.get(keys::USER_PREFIX) {
             Some(prefix) => prefix.trim().to_owned(),
@@ -168,6 +239,69 @@ impl StoreConfig {
             cors_origins,
             key_propagation_wait: KEY_PROPAGATION_WAIT,
         })
+    }
+
+    /// The same configuration with another wait for a new key to propagate (tests shorten it).
+    #[must_use]
+    pub fn with_key_propagation_wait(mut self, wait: Duration) -> StoreConfig {
+        self.key_propagation_wait = wait;
+        self
+    }
+
+    /// Base URL of the ECS Management API.
+    pub fn mgmt_url(&self) -> &Url {
+        &self.mgmt_url
+    }
+
+    /// Management (service-account) user name.
+    pub fn sa_user(&self) -> &str {
+        &self.sa_user
+    }
+
+    /// Service-account password.
+    pub fn sa_password(&self) -> &SecretString {
+        &self.sa_password
+    }
+
+    /// The ECS namespace holding this store's users and buckets.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// S3 base URL shown to users; bucket URLs are `<s3_public_url>/<bucket>`.
+    pub fn s3_public_url(&self) -> &Url {
+        &self.s3_public_url
+    }
+
+    /// S3 base URL the driver uses.
+    pub fn s3_private_url(&self) -> &Url {
+        &self.s3_private_url
+    }
+
+    /// TLS verification settings shared by the management and S3 clients.
+    pub fn tls(&self) -> &TlsOptions {
+        &self.tls
+    }
+
+    /// Prefix of the ECS object-user names.
+    pub fn user_prefix(&self) -> &str {
+        &self.user_prefix
+    }
+
+    /// Replication group for new buckets (URN or name); `None` = the namespace default.
+    pub fn replication_group(&self) -> Option<&str> {
+        self.replication_group.as_deref()
+    }
+
+    /// Origins allowed by the CORS rule put on new buckets; empty = no CORS rule.
+    pub fn cors_origins(&self) -> &[String] {
+        &self.cors_origins
+    }
+
+    /// How long bucket creation keeps retrying an S3 call refused because the owner's new key
+    /// has not reached every ECS node yet (default [`KEY_PROPAGATION_WAIT`]).
+    pub fn key_propagation_wait(&self) -> Duration {
+        self.key_propagation_wait
     }
 
     /// The ECS object-user name of a CloudStack account: `<user_prefix><account uuid>`.
@@ -212,7 +346,16 @@ impl fmt::Debug for StoreConfig {
     }
 }
 
+/// Whether two base URLs name the same endpoint (`Url` already lower-cases the host and drops
+/// a default port; a trailing slash does not count).
+fn same_url(a: &Url, b: &Url) -> bool {
+    base_str(a) == base_str(b)
+}
+
 fn field_error(key: &str, problem: &str) -> Error {
+    if key == keys::STORE_URL {
+        return Error::invalid_input(format!("store URL (url) {problem}"));
+    }
     Error::invalid_input(format!("store detail {key} {problem}"))
 }
 
@@ -239,8 +382,9 @@ fn parse_base_url(key: &'static str, text: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// The upstream plug-in's `s3_host`: `host[:port]` (https implied) or a full URL.
-fn parse_legacy_host(host: &str) -> Result<Url> {
+/// The upstream plug-in's `s3_host`: `host[:port]` (https implied, as upstream) or a full URL
+/// (its scheme is kept, so plain-HTTP port 9020 works).
+fn parse_s3_host(host: &str) -> Result<Url> {
     let text = if host.contains("://") {
         host.to_owned()
     } else {
@@ -338,12 +482,12 @@ mod tests {
         let config = StoreConfig::from_details(&with(&[])).unwrap();
         assert_eq!(config.mgmt_endpoint(), "https://ecs.example.com:4443");
         assert_eq!(config.s3_endpoint(), "https://s3.example.com:9021");
-        assert_eq!(config.user_prefix, "cs-");
-        assert_eq!(config.namespace, "cloud");
-        assert_eq!(config.sa_password.expose_secret(), "s3cr3t pass");
-        assert!(config.replication_group.is_none());
-        assert!(config.cors_origins.is_empty());
-        assert!(!config.tls.is_insecure());
+        assert_eq!(config.user_prefix(), "cs-");
+        assert_eq!(config.namespace(), "cloud");
+        assert_eq!(config.sa_password().expose_secret(), "s3cr3t pass");
+        assert!(config.replication_group().is_none());
+        assert!(config.cors_origins().is_empty());
+        assert!(!config.tls().is_insecure());
         assert_eq!(
             config.bucket_url("b1"),
             "https://s3.example.com:9021/b1",
@@ -369,14 +513,14 @@ mod tests {
         .unwrap();
         assert_eq!(config.s3_endpoint(), "http://10.0.0.5:9020");
         assert_eq!(config.bucket_url("b"), "https://s3.example.com:9021/b");
-        assert!(config.tls.is_insecure());
-        assert_eq!(config.user_prefix, "acs_");
+        assert!(config.tls().is_insecure());
+        assert_eq!(config.user_prefix(), "acs_");
         assert_eq!(
-            config.replication_group.as_deref(),
+            config.replication_group(),
             Some("urn:storageos:ReplicationGroupInfo:abc:global")
         );
         assert_eq!(
-            config.cors_origins,
+            config.cors_origins(),
             ["https://cloud.example.com", "http://localhost:8080"]
         );
     }
@@ -435,33 +579,147 @@ mod tests {
         }
     }
 
+    /// The upstream plug-in's form: the store URL is the public S3 URL ("ECS Public URL"),
+    /// `s3_host` the private one ("ECS Private URL"), `namespace` optional.
     #[test]
-    fn legacy_s3_host_is_accepted() {
-        let mut pairs = minimal();
-        pairs.retain(|(k, _)| *k != "s3_public_url" && *k != "namespace");
-        pairs.push(("s3_host", "s3.example.com:9021/"));
-        let config = StoreConfig::from_details(&details(&pairs)).unwrap();
-        assert_eq!(config.bucket_url("b"), "https://s3.example.com:9021/b");
-        assert_eq!(config.s3_endpoint(), "https://s3.example.com:9021");
-        assert_eq!(config.namespace, "default", "upstream's default namespace");
+    fn upstream_form_means_what_its_users_were_told() {
+        let upstream = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = vec![
+                ("mgmt_url", "https://ecs.example.com:4443/"),
+                ("sa_user", "root"),
+                ("sa_password", "pw"),
+            ];
+            pairs.extend_from_slice(extra);
+            details(&pairs)
+        };
+        let public = Some("https://s3.example.com");
 
-        pairs.retain(|(k, _)| *k != "s3_host");
-        pairs.push(("s3_host", "http://s3.example.com:9020"));
-        let config = StoreConfig::from_details(&details(&pairs)).unwrap();
-        assert_eq!(config.bucket_url("b"), "http://s3.example.com:9020/b");
+        // Every field of the form.
+        let config = StoreConfig::from_store(
+            public,
+            &upstream(&[
+                ("s3_host", "10.0.0.5:9021/"),
+                ("namespace", "cloud"),
+                ("user_prefix", "acs-"),
+                ("insecure", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.bucket_url("b"), "https://s3.example.com/b");
+        assert_eq!(config.s3_endpoint(), "https://10.0.0.5:9021");
+        assert_eq!(config.mgmt_endpoint(), "https://ecs.example.com:4443");
+        assert_eq!(config.namespace(), "cloud");
+        assert_eq!(config.user_prefix(), "acs-");
+        assert!(config.tls().is_insecure());
+
+        // Only the required fields: both S3 URLs are the public one, upstream's namespace.
+        let config = StoreConfig::from_store(public, &upstream(&[])).unwrap();
+        assert_eq!(config.s3_endpoint(), "https://s3.example.com");
+        assert_eq!(config.bucket_url("b"), "https://s3.example.com/b");
+        assert_eq!(
+            config.namespace(),
+            "default",
+            "upstream's default namespace"
+        );
+        assert_eq!(config.user_prefix(), "cs-");
+
+        // A full URL in s3_host keeps its scheme (plain-HTTP 9020 works).
+        let config =
+            StoreConfig::from_store(public, &upstream(&[("s3_host", "http://10.0.0.5:9020")]))
+                .unwrap();
+        assert_eq!(config.s3_endpoint(), "http://10.0.0.5:9020");
+        assert_eq!(config.bucket_url("b"), "https://s3.example.com/b");
+
+        // Without a store URL there is no public URL.
+        let message = error_for(&upstream(&[("s3_host", "10.0.0.5:9021")]));
+        assert!(message.contains("s3_public_url"), "{message}");
+        assert!(message.contains("store URL"), "{message}");
     }
 
     #[test]
-    fn s3_public_url_wins_over_legacy_host() {
+    fn s3_host_is_the_private_url_next_to_our_keys() {
         let config = StoreConfig::from_details(&with(&[("s3_host", "other.example.com")])).unwrap();
         assert_eq!(config.bucket_url("b"), "https://s3.example.com:9021/b");
-        assert_eq!(config.namespace, "cloud");
+        assert_eq!(config.s3_endpoint(), "https://other.example.com");
+        assert_eq!(config.namespace(), "cloud");
+        // The same endpoint twice is no contradiction.
+        let config = StoreConfig::from_details(&with(&[
+            ("s3_host", "10.0.0.5:9021"),
+            ("s3_private_url", "https://10.0.0.5:9021/"),
+        ]))
+        .unwrap();
+        assert_eq!(config.s3_endpoint(), "https://10.0.0.5:9021");
+    }
+
+    #[test]
+    fn store_url_and_s3_public_url_agree_or_are_refused() {
+        let same =
+            StoreConfig::from_store(Some("https://S3.example.com:9021/"), &with(&[])).unwrap();
+        assert_eq!(same.bucket_url("b"), "https://s3.example.com:9021/b");
+
+        let err =
+            StoreConfig::from_store(Some("https://elsewhere.example.com"), &with(&[])).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        let message = err.to_string();
+        for named in [
+            "url",
+            "s3_public_url",
+            "elsewhere.example.com",
+            "s3.example.com:9021",
+        ] {
+            assert!(message.contains(named), "{named}: {message}");
+        }
+
+        // This plug-in's earlier form put the management URL in the store URL.
+        let earlier =
+            StoreConfig::from_store(Some("https://ecs.example.com:4443"), &with(&[])).unwrap();
+        assert_eq!(earlier.bucket_url("b"), "https://s3.example.com:9021/b");
+        assert_eq!(earlier.mgmt_endpoint(), "https://ecs.example.com:4443");
+
+        let message = match StoreConfig::from_store(Some("ecs.example.com"), &with(&[])) {
+            Err(err) => err.to_string(),
+            Ok(config) => panic!("accepted {config:?}"),
+        };
+        assert!(message.contains("store URL (url)"), "{message}");
+    }
+
+    #[test]
+    fn s3_private_url_and_s3_host_agree_or_are_refused() {
+        let message = error_for(&with(&[
+            ("s3_private_url", "http://10.0.0.5:9020"),
+            ("s3_host", "10.0.0.6:9021"),
+        ]));
+        for named in [
+            "s3_private_url",
+            "s3_host",
+            "10.0.0.5:9020",
+            "10.0.0.6:9021",
+        ] {
+            assert!(message.contains(named), "{named}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_store_url_never_stands_in_for_mgmt_url() {
+        let mut pairs = minimal();
+        pairs.retain(|(k, _)| *k != "mgmt_url");
+        let err = StoreConfig::from_store(Some("https://s3.example.com:9021"), &details(&pairs))
+            .unwrap_err();
+        assert!(err.to_string().contains("mgmt_url"), "{err}");
+    }
+
+    #[test]
+    fn key_propagation_wait_can_be_shortened() {
+        let config = StoreConfig::from_details(&with(&[])).unwrap();
+        assert_eq!(config.key_propagation_wait(), KEY_PROPAGATION_WAIT);
+        let config = config.with_key_propagation_wait(Duration::from_millis(5));
+        assert_eq!(config.key_propagation_wait(), Duration::from_millis(5));
     }
 
     #[test]
     fn empty_user_prefix_is_allowed_when_explicit() {
         let config = StoreConfig::from_details(&with(&[("user_prefix", "")])).unwrap();
-        assert_eq!(config.user_prefix, "");
+        assert_eq!(config.user_prefix(), "");
     }
 
     #[test]

@@ -197,8 +197,9 @@ async fn a_key_that_never_works_fails_after_the_bound_and_rolls_back() {
         "cors_origins".to_owned(),
         "https://cloud.example.com".to_owned(),
     );
-    let mut config = ecs_driver::StoreConfig::from_details(&details).unwrap();
-    config.key_propagation_wait = std::time::Duration::from_millis(800);
+    let config = ecs_driver::StoreConfig::from_details(&details)
+        .unwrap()
+        .with_key_propagation_wait(std::time::Duration::from_millis(800));
     let store = ecs_driver::EcsObjectStore::new(config).unwrap();
     let mut spec = spec("never-key");
     spec.credentials = Some(ecs_driver::AccountCredentials::new(

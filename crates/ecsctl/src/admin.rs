@@ -32,7 +32,7 @@ pub(crate) async fn buckets_list(details: &Details) -> Result<Output> {
     let (config, store) = open_store(details)?;
     let spinner = spinner(format!(
         "listing the buckets of namespace {}",
-        config.namespace
+        config.namespace()
     ));
     let buckets = store.list_buckets().await;
     spinner.finish_and_clear();
@@ -40,7 +40,7 @@ pub(crate) async fn buckets_list(details: &Details) -> Result<Output> {
     let buckets = buckets.context("cannot list buckets")?;
     Ok(Output::ok(
         buckets_table(&buckets),
-        json!({ "namespace": config.namespace, "buckets": buckets_json(&buckets) }),
+        json!({ "namespace": config.namespace(), "buckets": buckets_json(&buckets) }),
     ))
 }
 

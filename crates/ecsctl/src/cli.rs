@@ -86,7 +86,8 @@ Store detail keys (CloudStack's details[n].key; --details FILE, flags or -D KEY=
   replication_group  replication group for new buckets, URN or name (default: the namespace's)
   user_prefix     prefix of ECS object-user names (default: cs-)
   cors_origins    origins allowed to browse buckets, e.g. https://cloud.example.com
-  s3_host         legacy key of the upstream plug-in (host[:port]; implies https)";
+  s3_host         the upstream plug-in's private S3 URL (host[:port], https implied, or a URL);
+                  same meaning as s3_private_url";
 
 /// `ecsctl buckets ...`
 #[derive(Debug, Subcommand)]

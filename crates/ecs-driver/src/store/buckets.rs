@@ -138,7 +138,7 @@ impl EcsObjectStore {
                 .await
                 .map_err(|err| step_error("set the bucket policy", err))?;
         }
-        let origins = &self.config().cors_origins;
+        let origins = self.config().cors_origins();
         if !origins.is_empty() {
             let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
             self.put_cors_once_key_works(
@@ -163,7 +163,7 @@ impl EcsObjectStore {
         rules: &[ecs_s3::CorsRule],
     ) -> Result<()> {
         let client = self.s3_client(credentials)?;
-        let deadline = Instant::now() + self.config().key_propagation_wait;
+        let deadline = Instant::now() + self.config().key_propagation_wait();
         let mut delay = Duration::from_millis(250);
         loop {
             match client.put_cors(bucket, rules).await {
@@ -210,7 +210,7 @@ impl EcsObjectStore {
 
     /// The replication group's URN: configured as a URN, or resolved once from its name.
     async fn vpool(&self) -> Result<Option<String>> {
-        let Some(group) = self.config().replication_group.clone() else {
+        let Some(group) = self.config().replication_group().map(str::to_owned) else {
             return Ok(None);
         };
         if group.starts_with("urn:") {

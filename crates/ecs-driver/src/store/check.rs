@@ -32,7 +32,7 @@ impl EcsObjectStore {
     }
 
     fn tls_check(&self) -> Check {
-        let tls = &self.config().tls;
+        let tls = self.config().tls();
         let detail = if tls.is_insecure() {
             "certificate verification is OFF (insecure=true); use ca_cert instead in production"
                 .to_owned()
@@ -127,7 +127,7 @@ impl EcsObjectStore {
         client: &EcsMgmtClient,
         namespace: &NamespaceInfo,
     ) -> Check {
-        let Some(wanted) = self.config().replication_group.as_deref() else {
+        let Some(wanted) = self.config().replication_group() else {
             return match &namespace.default_data_services_vpool {
                 Some(default) => Check::pass(
                     "replication_group",
@@ -192,7 +192,7 @@ impl EcsObjectStore {
                 "cloudstack-connectivity-check",
                 SecretString::from("not-a-real-secret".to_owned()),
             )
-            .tls(config.tls.clone())
+            .tls(config.tls().clone())
             .max_attempts(1)
             .build();
         let client = match probe {

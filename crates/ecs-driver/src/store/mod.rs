@@ -100,7 +100,7 @@ impl EcsObjectStore {
     }
 
     fn namespace(&self) -> &str {
-        &self.inner.config.namespace
+        self.inner.config.namespace()
     }
 
     fn echoes(&self) -> &Echoes {
@@ -113,8 +113,8 @@ impl EcsObjectStore {
         let client_config = ClientConfig::builder()
             .endpoint(config.s3_endpoint())
             .credentials(credentials.user_id.clone(), credentials.secret_key.clone())
-            .namespace(Some(config.namespace.clone()))
-            .tls(config.tls.clone())
+            .namespace(Some(config.namespace().to_owned()))
+            .tls(config.tls().clone())
             .build_config()?;
         self.inner.s3_clients.get(&client_config)
     }
@@ -132,7 +132,7 @@ impl fmt::Debug for EcsObjectStore {
 fn mgmt_client(config: &StoreConfig) -> Result<EcsMgmtClient> {
     EcsMgmtClient::builder()
         .endpoint(config.mgmt_endpoint())?
-        .credentials(config.sa_user.clone(), config.sa_password.clone())
-        .tls(config.tls.clone())
+        .credentials(config.sa_user().to_owned(), config.sa_password().clone())
+        .tls(config.tls().clone())
         .build()
 }

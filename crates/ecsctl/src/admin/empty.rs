@@ -92,12 +92,12 @@ async fn owner_account(
     let summary = buckets
         .iter()
         .find(|summary| summary.name == bucket)
-        .with_context(|| format!("namespace {} has no bucket {bucket}", config.namespace))?;
+        .with_context(|| format!("namespace {} has no bucket {bucket}", config.namespace()))?;
     let owner = summary
         .owner
         .as_deref()
         .with_context(|| format!("ECS reports no owner for {bucket}"))?;
-    match owner.strip_prefix(config.user_prefix.as_str()) {
+    match owner.strip_prefix(config.user_prefix()) {
         Some(account) if config.user_id(account).is_ok() => Ok(account.to_owned()),
         _ => bail!(
             "{bucket} belongs to {owner}, not to a CloudStack account of this store: empty it with its owner's keys"

@@ -42,25 +42,30 @@ async fn read_usage(
 ) -> Result<BTreeMap<String, Option<Usage>>> {
     let names: Vec<String> = client
         .buckets()
-        .list(&config.namespace)
+        .list(config.namespace())
         .map_ok(|bucket| bucket.name)
         .try_collect()
         .await
-        .with_context(|| format!("cannot list the buckets of namespace {}", config.namespace))?;
+        .with_context(|| {
+            format!(
+                "cannot list the buckets of namespace {}",
+                config.namespace()
+            )
+        })?;
     let bar = progress_bar(names.len() as u64, "reading usage".to_owned());
     let mut usage: BTreeMap<String, Option<Usage>> =
         names.iter().map(|name| (name.clone(), None)).collect();
     for batch in names.chunks(BATCH) {
         match client
             .billing()
-            .buckets_info(&config.namespace, batch)
+            .buckets_info(config.namespace(), batch)
             .await
         {
             Ok(billing) => record(&mut usage, billing),
             Err(err) => {
                 tracing::warn!(error = %err, "batch billing failed; asking bucket by bucket");
                 for name in batch {
-                    match client.billing().bucket_info(&config.namespace, name).await {
+                    match client.billing().bucket_info(config.namespace(), name).await {
                         Ok(billing) => record(&mut usage, vec![billing]),
                         Err(err) => {
                             tracing::warn!(bucket = %name, error = %err, "no usage for bucket")
@@ -129,7 +134,7 @@ fn usage_json(config: &StoreConfig, usage: &BTreeMap<String, Option<Usage>>) -> 
         .map(|(name, usage)| (name.as_str(), usage.map(|usage| usage.objects)))
         .collect();
     let total: u64 = usage.values().flatten().map(|usage| usage.bytes).sum();
-    json!({ "namespace": config.namespace, "buckets": bytes, "objects": objects, "total_bytes": total })
+    json!({ "namespace": config.namespace(), "buckets": bytes, "objects": objects, "total_bytes": total })
 }
 
 #[cfg(test)]

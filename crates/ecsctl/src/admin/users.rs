@@ -50,10 +50,10 @@ pub(crate) async fn users_list(details: &Details) -> Result<Output> {
     let client = mgmt_client(&config)?;
     let users: Result<Vec<ObjectUser>> = client
         .object_users()
-        .list(&config.namespace)
+        .list(config.namespace())
         .try_collect()
         .await
-        .with_context(|| format!("cannot list the users of namespace {}", config.namespace));
+        .with_context(|| format!("cannot list the users of namespace {}", config.namespace()));
     let users = match users {
         Ok(users) => users,
         Err(err) => {
@@ -79,13 +79,13 @@ async fn key_states(
             async move {
                 let keys = client
                     .secret_keys()
-                    .get(&user.userid, Some(&config.namespace))
+                    .get(&user.userid, Some(config.namespace()))
                     .await
                     .map(|keys| KeyState::of(&keys))
                     .map_err(|err| err.to_string());
                 bar.inc(1);
                 UserRow {
-                    managed: user.userid.starts_with(&config.user_prefix),
+                    managed: user.userid.starts_with(config.user_prefix()),
                     user: user.userid,
                     keys,
                 }
@@ -134,7 +134,7 @@ fn users_json(config: &StoreConfig, rows: &[UserRow]) -> serde_json::Value {
             value
         })
         .collect();
-    json!({ "namespace": config.namespace, "users": users })
+    json!({ "namespace": config.namespace(), "users": users })
 }
 
 fn time_text(at: OffsetDateTime) -> String {
@@ -145,8 +145,8 @@ fn time_text(at: OffsetDateTime) -> String {
 pub(crate) fn mgmt_client(config: &StoreConfig) -> Result<EcsMgmtClient> {
     EcsMgmtClient::builder()
         .endpoint(config.mgmt_endpoint())?
-        .credentials(config.sa_user.clone(), config.sa_password.clone())
-        .tls(config.tls.clone())
+        .credentials(config.sa_user().to_owned(), config.sa_password().clone())
+        .tls(config.tls().clone())
         .connect_timeout(Duration::from_secs(10))
         .retry(RetryConfig::default())
         .build()

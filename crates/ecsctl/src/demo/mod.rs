@@ -72,7 +72,7 @@ pub(crate) async fn run(details: &Details, options: &DemoOptions) -> Result<Outp
             "ECS management {}, S3 {}, namespace {}\n",
             config.mgmt_endpoint(),
             config.bucket_url("").trim_end_matches('/'),
-            config.namespace
+            config.namespace()
         );
     }
     let mut runner = Runner::new(counter, STEPS, options.quiet);

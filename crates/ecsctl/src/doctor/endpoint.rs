@@ -98,8 +98,8 @@ pub(crate) async fn check(
     }
     let (finding, usable) = tls_finding(
         name("tls"),
-        net::probe_tls(addr, &target, &config.tls).await,
-        config.tls.is_insecure(),
+        net::probe_tls(addr, &target, config.tls()).await,
+        config.tls().is_insecure(),
     );
     findings.push(finding);
     EndpointChecks {
@@ -239,7 +239,7 @@ pub(crate) async fn cors_checks(
 
 fn config_cors_finding(config: &StoreConfig, origin: &str) -> Finding {
     let listed = config
-        .cors_origins
+        .cors_origins()
         .iter()
         .any(|allowed| allowed.eq_ignore_ascii_case(origin));
     if listed {
@@ -267,19 +267,19 @@ async fn live_cors_finding(
     let (Some(client), Some(session), true) = (client, session, s3_usable) else {
         return Finding::skip(NAME, "needs a working login and S3 endpoint");
     };
-    let bucket = match session.sample_bucket(&config.namespace).await {
+    let bucket = match session.sample_bucket(config.namespace()).await {
         Ok(Some(bucket)) => bucket,
         Ok(None) => {
             return Finding::skip(
                 NAME,
-                format!("namespace {} has no bucket to try", config.namespace),
+                format!("namespace {} has no bucket to try", config.namespace()),
             );
         }
         Err(err) => return Finding::skip(NAME, format!("cannot list buckets: {err}")),
     };
     let object = format!(
         "{}/{bucket}/ecsctl-doctor-probe",
-        config.s3_public_url.as_str().trim_end_matches('/')
+        config.s3_public_url().as_str().trim_end_matches('/')
     );
     let Ok(object_url) = Url::parse(&object) else {
         return Finding::skip(NAME, format!("cannot build a URL for bucket {bucket}"));

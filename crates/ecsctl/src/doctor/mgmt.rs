@@ -65,7 +65,7 @@ pub(crate) async fn check(
     }
     findings.push(Finding::pass(
         "login",
-        format!("logged in as {}", config.sa_user),
+        format!("logged in as {}", config.sa_user()),
     ));
 
     findings.push(match client.whoami().await {
@@ -105,8 +105,8 @@ fn skip_from(index: usize, reason: &str, findings: &mut Vec<Finding>) {
 fn build_client(config: &StoreConfig) -> anyhow::Result<EcsMgmtClient> {
     let client = EcsMgmtClient::builder()
         .endpoint(config.mgmt_endpoint())?
-        .credentials(config.sa_user.clone(), config.sa_password.clone())
-        .tls(config.tls.clone())
+        .credentials(config.sa_user().to_owned(), config.sa_password().clone())
+        .tls(config.tls().clone())
         .connect_timeout(Duration::from_secs(5))
         .request_timeout(Duration::from_secs(15))
         // The doctor reports what it sees: a retry would only hide flakiness and lock accounts.
@@ -116,7 +116,7 @@ fn build_client(config: &StoreConfig) -> anyhow::Result<EcsMgmtClient> {
 }
 
 fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
-    let user = &config.sa_user;
+    let user = config.sa_user();
     let (detail, fix) = match err.kind() {
         // ECS answers both a wrong password and a full token table with 401 and code 4000;
         // only its text tells them apart, so the finding shows that text and covers both.
@@ -158,8 +158,8 @@ fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
     } else {
         who.roles.join(", ")
     };
-    let namespace_admin_here = who.has_role("NAMESPACE_ADMIN")
-        && who.namespace.as_deref() == Some(config.namespace.as_str());
+    let namespace_admin_here =
+        who.has_role("NAMESPACE_ADMIN") && who.namespace.as_deref() == Some(config.namespace());
     if who.has_role("SYSTEM_ADMIN") {
         Finding::pass("roles", format!("{} holds {roles}", who.common_name))
     } else if namespace_admin_here {
@@ -167,7 +167,8 @@ fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
             "roles",
             format!(
                 "{} is namespace admin of {} ({roles})",
-                who.common_name, config.namespace
+                who.common_name,
+                config.namespace()
             ),
         )
     } else {
@@ -180,11 +181,12 @@ fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
                     .as_deref()
                     .map(|ns| format!(" in namespace {ns}"))
                     .unwrap_or_default(),
-                config.namespace
+                config.namespace()
             ),
             format!(
                 "make {} a System Admin, or Namespace Admin of {}",
-                config.sa_user, config.namespace
+                config.sa_user(),
+                config.namespace()
             ),
         )
     }
@@ -194,7 +196,7 @@ async fn namespace_check(
     client: &EcsMgmtClient,
     config: &StoreConfig,
 ) -> Result<NamespaceInfo, Finding> {
-    let namespace = &config.namespace;
+    let namespace = config.namespace();
     match client.namespaces().info(namespace).await {
         Ok(info) => Ok(info),
         Err(err) if err.kind() == ErrorKind::NotFound => {
@@ -255,10 +257,10 @@ async fn replication_group_check(
             .join(", ")
     };
     let wanted = match (
-        &config.replication_group,
+        config.replication_group(),
         namespace.and_then(|ns| ns.default_data_services_vpool.clone()),
     ) {
-        (Some(wanted), _) => wanted.clone(),
+        (Some(wanted), _) => wanted.to_owned(),
         (None, Some(default)) => default,
         (None, None) if namespace.is_none() => {
             return Finding::skip(NAME, "the namespace check failed");
@@ -268,7 +270,7 @@ async fn replication_group_check(
                 NAME,
                 format!(
                     "namespace {} has no default replication group and the store names none",
-                    config.namespace
+                    config.namespace()
                 ),
                 format!("set {} to one of: {}", keys::REPLICATION_GROUP, names()),
             );
@@ -301,7 +303,7 @@ async fn replication_group_check(
             ),
         );
     }
-    let source = if config.replication_group.is_some() {
+    let source = if config.replication_group().is_some() {
         "configured"
     } else {
         "namespace default"

@@ -44,7 +44,7 @@ pub(crate) async fn run(details: &HashMap<String, String>, options: &DoctorOptio
     };
 
     let probe = http::probe_client();
-    let mgmt = endpoint::check("mgmt", &config.mgmt_url, &config, keys::MGMT_URL).await;
+    let mgmt = endpoint::check("mgmt", config.mgmt_url(), &config, keys::MGMT_URL).await;
     let mgmt_usable = mgmt.usable;
     findings.extend(mgmt.findings);
     findings.push(clock_check(probe.as_ref(), &config, mgmt.reachable).await);
@@ -53,7 +53,7 @@ pub(crate) async fn run(details: &HashMap<String, String>, options: &DoctorOptio
 
     let private = endpoint::check(
         "s3-private",
-        &config.s3_private_url,
+        config.s3_private_url(),
         &config,
         private_key(details),
     )
@@ -65,24 +65,24 @@ pub(crate) async fn run(details: &HashMap<String, String>, options: &DoctorOptio
             endpoint::s3_api_check(
                 "s3-private.api",
                 client,
-                &config.s3_private_url,
+                config.s3_private_url(),
                 private.reachable,
             )
             .await,
         );
     }
-    if config.s3_public_url == config.s3_private_url {
+    if config.s3_public_url() == config.s3_private_url() {
         findings.push(Finding::pass(
             "s3-public",
             format!(
                 "same URL as the private endpoint ({})",
-                config.s3_public_url
+                config.s3_public_url()
             ),
         ));
     } else {
         let public = endpoint::check(
             "s3-public",
-            &config.s3_public_url,
+            config.s3_public_url(),
             &config,
             keys::S3_PUBLIC_URL,
         )
@@ -93,7 +93,7 @@ pub(crate) async fn run(details: &HashMap<String, String>, options: &DoctorOptio
                 endpoint::s3_api_check(
                     "s3-public.api",
                     client,
-                    &config.s3_public_url,
+                    config.s3_public_url(),
                     public.reachable,
                 )
                 .await,
@@ -104,7 +104,7 @@ pub(crate) async fn run(details: &HashMap<String, String>, options: &DoctorOptio
     let origin = options
         .ui_origin
         .clone()
-        .or_else(|| config.cors_origins.first().cloned());
+        .or_else(|| config.cors_origins().first().cloned());
     findings.extend(
         endpoint::cors_checks(
             probe.as_ref().ok(),
@@ -124,11 +124,11 @@ pub(crate) async fn run(details: &HashMap<String, String>, options: &DoctorOptio
 fn describe_config(config: &StoreConfig) -> String {
     format!(
         "management {} as {}, namespace {}, S3 {}{}",
-        config.mgmt_url,
-        config.sa_user,
-        config.namespace,
-        config.s3_private_url,
-        if config.tls.is_insecure() {
+        config.mgmt_url(),
+        config.sa_user(),
+        config.namespace(),
+        config.s3_private_url(),
+        if config.tls().is_insecure() {
             " (insecure TLS)"
         } else {
             ""
@@ -170,7 +170,7 @@ async fn clock_check(
         Ok(client) => client,
         Err(err) => return Finding::skip(NAME, err.clone()),
     };
-    let mut url = config.mgmt_url.clone();
+    let mut url = config.mgmt_url().clone();
     url.set_path("/login");
     match http::clock_skew(client, &url).await {
         Err(err) => Finding::warn(NAME, err, "make sure the management URL points at ECS"),
