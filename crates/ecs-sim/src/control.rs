@@ -34,6 +34,11 @@ pub struct RequestRecord {
     pub query: String,
     /// Response status; 0 when the connection was dropped by a fault.
     pub status: u16,
+    /// The address of the listener that received it (`127.0.0.1:9020`), which tells ECS's
+    /// public and private S3 endpoints apart when a second S3 listener runs
+    /// ([`crate::SimBuilder::second_s3_listener`]).
+    #[serde(default)]
+    pub listener: String,
 }
 
 /// A fault injected into matching requests.

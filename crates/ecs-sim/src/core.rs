@@ -61,14 +61,24 @@ impl Core {
         lock(&self.state)
     }
 
-    /// Appends a request to the log (the S3 side records through the shared front end).
-    pub(crate) fn record(&self, api: Api, method: &str, path: &str, query: &str, status: u16) {
+    /// Appends a request to the log (the S3 side records through the shared front end);
+    /// `listener` is the address that received it.
+    pub(crate) fn record(
+        &self,
+        api: Api,
+        listener: &str,
+        method: &str,
+        path: &str,
+        query: &str,
+        status: u16,
+    ) {
         lock(&self.log).push(RequestRecord {
             api,
             method: method.to_owned(),
             path: path.to_owned(),
             query: query.to_owned(),
             status,
+            listener: listener.to_owned(),
         });
     }
 

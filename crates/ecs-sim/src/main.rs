@@ -23,6 +23,11 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:9020", value_name = "ADDR")]
     s3_addr: SocketAddr,
 
+    /// Also serve S3 on this address, sharing all state with --s3-addr (ECS's public and private
+    /// S3 endpoints); the request log's "listener" field says which address a request reached.
+    #[arg(long, value_name = "ADDR")]
+    s3_second_addr: Option<SocketAddr>,
+
     /// Serve the management API over HTTPS with a self-signed certificate (CA written by --ca-out, else printed).
     #[arg(long)]
     mgmt_tls: bool,
@@ -166,6 +171,9 @@ async fn serve(args: Args) -> Result<(), String> {
         .s3_tls(args.s3_tls)
         .mgmt_addr(args.mgmt_addr)
         .s3_addr(args.s3_addr);
+    if let Some(addr) = args.s3_second_addr {
+        builder = builder.second_s3_listener(addr);
+    }
     if let Some(path) = &args.state {
         builder = builder.state_file(path);
     }
@@ -175,6 +183,9 @@ async fn serve(args: Args) -> Result<(), String> {
     let sim = builder.start().await.map_err(|error| error.to_string())?;
     println!("ecs-sim management API: {}", sim.mgmt_url());
     println!("ecs-sim S3 API:         {}", sim.s3_url());
+    if let Some(url) = sim.second_s3_url() {
+        println!("ecs-sim S3 API (2nd):   {url}");
+    }
     if let Some(pem) = sim.ca_pem() {
         match &args.ca_out {
             Some(path) => {

@@ -46,6 +46,8 @@ pub(crate) struct Front {
     core: Arc<Core>,
     service: HttpService,
     control: Option<HttpService>,
+    /// The address of the listener serving this front (set by [`serve`]), for the request log.
+    listener: Arc<str>,
 }
 
 impl std::fmt::Debug for Front {
@@ -124,6 +126,7 @@ impl Front {
             core,
             service,
             control,
+            listener: Arc::from(""),
         }
     }
 
@@ -154,7 +157,8 @@ impl Front {
         }
         let response = match (outcome, self.api) {
             (Outcome::Drop, _) => {
-                self.core.record(self.api, &method, &path, &query, 0);
+                self.core
+                    .record(self.api, &self.listener, &method, &path, &query, 0);
                 return Err(Dropped);
             }
             (Outcome::Error503, Api::Mgmt) => error_response(&EcsError::unavailable(), format),
@@ -182,8 +186,14 @@ impl Front {
             }
         };
         let status = response.status();
-        self.core
-            .record(self.api, &method, &path, &query, status.as_u16());
+        self.core.record(
+            self.api,
+            &self.listener,
+            &method,
+            &path,
+            &query,
+            status.as_u16(),
+        );
         if self.api == Api::Mgmt && method != "GET" && status.is_success() {
             self.core.persist();
         }
@@ -211,9 +221,12 @@ fn render(response: Response<Body>, format: Format) -> Response<Body> {
 pub(crate) fn serve(
     listener: TcpListener,
     tls: Option<TlsMaterial>,
-    front: Front,
+    mut front: Front,
     mut shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
+    if let Ok(addr) = listener.local_addr() {
+        front.listener = Arc::from(addr.to_string());
+    }
     tokio::spawn(async move {
         let graceful = GracefulShutdown::new();
         let builder = auto::Builder::new(TokioExecutor::new());

@@ -27,6 +27,7 @@ pub struct SimBuilder {
     s3_tls: bool,
     mgmt_addr: SocketAddr,
     s3_addr: SocketAddr,
+    second_s3_addr: Option<SocketAddr>,
     state_file: Option<PathBuf>,
     data_dir: Option<PathBuf>,
 }
@@ -41,6 +42,7 @@ impl Default for SimBuilder {
             s3_tls: false,
             mgmt_addr: loopback,
             s3_addr: loopback,
+            second_s3_addr: None,
             state_file: None,
             data_dir: None,
         }
@@ -94,6 +96,16 @@ impl SimBuilder {
     /// The S3 listener's address (default `127.0.0.1:0`, a free port).
     pub fn s3_addr(mut self, addr: SocketAddr) -> Self {
         self.s3_addr = addr;
+        self
+    }
+
+    /// Serves S3 on a second address too, sharing everything with the first (as ECS's public
+    /// and private S3 endpoints reach the same cluster); each [`RequestRecord`] names the
+    /// listener that received it. Same TLS setting as the first. Default: none.
+    ///
+    /// [`RequestRecord`]: crate::RequestRecord
+    pub fn second_s3_listener(mut self, addr: SocketAddr) -> Self {
+        self.second_s3_addr = Some(addr);
         self
     }
 
@@ -156,6 +168,11 @@ impl SimBuilder {
         let s3_listener = bind(self.s3_addr).await?;
         let mgmt_addr = local_addr(&mgmt_listener)?;
         let s3_addr = local_addr(&s3_listener)?;
+        let second_s3_listener = match self.second_s3_addr {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
+        let second_s3_addr = second_s3_listener.as_ref().map(local_addr).transpose()?;
 
         let control_service = self
             .control
@@ -169,7 +186,12 @@ impl SimBuilder {
         let s3_front = Front::new(Api::S3, core.clone(), seam::s3_service(core.clone()), None);
 
         let (shutdown, stop) = watch::channel(false);
-        let tasks = vec![
+        let mut tasks = Vec::new();
+        if let Some(listener) = second_s3_listener {
+            let tls = tls.clone().filter(|_| self.s3_tls);
+            tasks.push(serve(listener, tls, s3_front.clone(), stop.clone()));
+        }
+        tasks.extend([
             serve(
                 mgmt_listener,
                 tls.clone().filter(|_| self.mgmt_tls),
@@ -182,11 +204,12 @@ impl SimBuilder {
                 s3_front,
                 stop,
             ),
-        ];
+        ]);
         let scheme = |secure: bool| if secure { "https" } else { "http" };
         let sim = Sim {
             mgmt_url: format!("{}://{mgmt_addr}", scheme(self.mgmt_tls)),
             s3_url: format!("{}://{s3_addr}", scheme(self.s3_tls)),
+            second_s3_url: second_s3_addr.map(|addr| format!("{}://{addr}", scheme(self.s3_tls))),
             mgmt_addr,
             s3_addr,
             ca_pem: tls.map(|tls| tls.ca_pem),
@@ -217,6 +240,7 @@ fn local_addr(listener: &TcpListener) -> Result<SocketAddr> {
 pub struct Sim {
     mgmt_url: String,
     s3_url: String,
+    second_s3_url: Option<String>,
     mgmt_addr: SocketAddr,
     s3_addr: SocketAddr,
     ca_pem: Option<String>,
@@ -240,6 +264,12 @@ impl Sim {
     /// The S3 API's base URL.
     pub fn s3_url(&self) -> String {
         self.s3_url.clone()
+    }
+
+    /// The second S3 listener's base URL, when one was asked for
+    /// ([`SimBuilder::second_s3_listener`]).
+    pub fn second_s3_url(&self) -> Option<String> {
+        self.second_s3_url.clone()
     }
 
     /// The management listener's address.
