@@ -35,7 +35,7 @@ pub(crate) struct JavaClasses {
     pub(crate) created_bucket: Global<JClass<'static>>,
     /// `BucketSummary(...)`.
     pub(crate) bucket_summary: Global<JClass<'static>>,
-    /// `CheckReport(boolean ok, Check[] checks)`.
+    /// `CheckReport(boolean ok, Check[] checks, String summary)`.
     pub(crate) check_report: Global<JClass<'static>>,
     /// `CheckReport.Check(String name, boolean ok, String detail)`.
     pub(crate) check: Global<JClass<'static>>,
@@ -43,8 +43,10 @@ pub(crate) struct JavaClasses {
     pub(crate) object_entry: Global<JClass<'static>>,
     /// `ObjectVersionEntry(...)`.
     pub(crate) object_version_entry: Global<JClass<'static>>,
-    /// `java.lang.String`, for `String[]` results.
-    pub(crate) string: Global<JClass<'static>>,
+    /// `BucketUsage(String bucket, long bytes)`.
+    pub(crate) bucket_usage: Global<JClass<'static>>,
+    /// `java.lang.Long`, for nullable numbers.
+    pub(crate) long: Global<JClass<'static>>,
     /// `NativeLog`, the logging sink of Rust `tracing` events.
     pub(crate) native_log: Global<JClass<'static>>,
     /// `NativeLog.log(int level, String target, String message)`.
@@ -74,7 +76,8 @@ pub(crate) fn init(env: &mut Env<'_>) -> jni::errors::Result<&'static JavaClasse
         check: global_class(env, java_class!("CheckReport$Check"))?,
         object_entry: global_class(env, java_class!("ObjectEntry"))?,
         object_version_entry: global_class(env, java_class!("ObjectVersionEntry"))?,
-        string: global_class(env, jni_str!("java/lang/String"))?,
+        bucket_usage: global_class(env, java_class!("BucketUsage"))?,
+        long: global_class(env, jni_str!("java/lang/Long"))?,
         native_log,
         native_log_log,
     };

@@ -1,4 +1,5 @@
-//! Conversions between Java arguments and Rust values: strings, string maps, byte arrays.
+//! Conversions between Java arguments and Rust values: strings, string maps, nullable `Long`s,
+//! byte arrays.
 //!
 //! A `null` where a value is required becomes `EcsException(INVALID_INPUT)` naming the argument,
 //! never a `NullPointerException` from deep inside JNI.
@@ -22,6 +23,37 @@ pub(crate) fn optional_string(env: &Env<'_>, value: &JString<'_>) -> BridgeResul
         return Ok(None);
     }
     Ok(Some(value.try_to_string(env)?))
+}
+
+/// An optional `java.lang.Long` argument (`null` is `None`).
+pub(crate) fn optional_long(env: &mut Env<'_>, value: &JObject<'_>) -> BridgeResult<Option<i64>> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let long = env
+        .call_method(
+            value,
+            jni::jni_str!("longValue"),
+            jni::jni_sig!(() -> jlong),
+            &[],
+        )?
+        .j()?;
+    Ok(Some(long))
+}
+
+/// A `java.lang.Long` for `value`, or `null` for `None`.
+pub(crate) fn new_optional_long<'local>(
+    env: &mut Env<'local>,
+    value: Option<i64>,
+) -> BridgeResult<JObject<'local>> {
+    match value {
+        Some(value) => Ok(env.new_object(
+            &crate::classes::get()?.long,
+            jni::jni_sig!((value: jlong) -> void),
+            &[jni::objects::JValue::Long(value)],
+        )?),
+        None => Ok(JObject::null()),
+    }
 }
 
 /// A required `byte[]` argument.

@@ -21,7 +21,7 @@ macro_rules! ecs_native {
 const METHODS: &[NativeMethod<'static>] = &[
     ecs_native! { static fn version() -> JString },
     ecs_native! { static fn init_logging(directives: JString) -> jboolean },
-    ecs_native! { static fn store_open(details: JString[]) -> jlong, fn = store::open },
+    ecs_native! { static fn store_open(url: JString, details: JString[]) -> jlong, fn = store::open },
     ecs_native! { static fn store_close(handle: jlong), fn = store::close },
     ecs_native! { static fn store_check(handle: jlong) -> io.ecscloudstack.ecs.CheckReport, fn = store::check },
     ecs_native! {
@@ -31,7 +31,7 @@ const METHODS: &[NativeMethod<'static>] = &[
     },
     ecs_native! {
         static fn store_create_bucket(handle: jlong, name: JString, account_uuid: JString, user_id: JString,
-            secret_key: JString, quota_gib: jlong, encryption: jboolean, versioning: jboolean, policy: JString,
+            secret_key: JString, quota_gib: java.lang.Long, encryption: jboolean, versioning: jboolean, policy: JString,
             object_lock: jboolean) -> io.ecscloudstack.ecs.CreatedBucket,
         fn = store::create_bucket,
     },
@@ -57,7 +57,10 @@ const METHODS: &[NativeMethod<'static>] = &[
         static fn store_list_buckets(handle: jlong) -> io.ecscloudstack.ecs.BucketSummary[],
         fn = store::list_buckets,
     },
-    ecs_native! { static fn store_usage(handle: jlong) -> java.lang.Object[], fn = store::usage },
+    ecs_native! {
+        static fn store_usage(handle: jlong) -> io.ecscloudstack.ecs.BucketUsage[],
+        fn = store::usage,
+    },
     ecs_native! {
         static fn store_rotate_account_key(handle: jlong, account_uuid: JString, grace_seconds: jlong)
             -> io.ecscloudstack.ecs.AccountCredentials,

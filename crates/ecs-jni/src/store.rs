@@ -14,7 +14,9 @@ use jni::Env;
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use jni::sys::jlong;
 
-use crate::convert::{bytes, new_optional_string, optional_string, string, string_map};
+use crate::convert::{
+    bytes, new_optional_string, optional_long, optional_string, string, string_map,
+};
 use crate::error::BridgeResult;
 use crate::{handle, runtime, values};
 
@@ -65,10 +67,12 @@ fn required_credentials(
 pub(crate) fn open<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
+    url: JString<'local>,
     details: JObjectArray<'local, JString<'local>>,
 ) -> BridgeResult<jlong> {
+    let url = optional_string(env, &url)?;
     let details = string_map(env, &details, "details")?;
-    let config = StoreConfig::from_details(&details)?;
+    let config = StoreConfig::from_store(url.as_deref(), &details)?;
     // Building the clients may start reqwest's pool: do it inside the runtime.
     let store = {
         let runtime = runtime::get()?;
@@ -132,7 +136,7 @@ pub(crate) fn create_bucket<'local>(
     account_uuid: JString<'local>,
     user_id: JString<'local>,
     secret_key: JString<'local>,
-    quota_gib: jlong,
+    quota_gib: JObject<'local>,
     encryption: bool,
     versioning: bool,
     policy: JString<'local>,
@@ -144,7 +148,12 @@ pub(crate) fn create_bucket<'local>(
         string(env, &account_uuid, "accountUuid")?,
     );
     spec.credentials = stored_credentials(env, &user_id, &secret_key)?;
-    spec.quota_gib = u64::try_from(quota_gib).ok();
+    spec.quota_gib = optional_long(env, &quota_gib)?
+        .map(|gib| {
+            u64::try_from(gib)
+                .map_err(|_| ecs_common::Error::invalid_input("quotaGib must not be negative"))
+        })
+        .transpose()?;
     spec.encryption = encryption;
     spec.versioning = versioning;
     spec.policy = optional_string(env, &policy)?
@@ -247,7 +256,7 @@ pub(crate) fn usage<'local>(
 ) -> BridgeResult<JObjectArray<'local>> {
     let store = store(handle)?;
     let usage = block_on(store.usage())??;
-    values::usage_table(env, &usage)
+    values::bucket_usages(env, &usage)
 }
 
 pub(crate) fn rotate_account_key<'local>(

@@ -1,5 +1,5 @@
 //! Java value objects built from the driver's results (`AccountCredentials`, `CreatedBucket`,
-//! `BucketSummary`, `CheckReport`, `ObjectEntry`, `ObjectVersionEntry`, the usage table).
+//! `BucketSummary`, `CheckReport`, `ObjectEntry`, `ObjectVersionEntry`, `BucketUsage`).
 //!
 //! Each is made through its package-private constructor on the class cached at load time.
 
@@ -14,7 +14,7 @@ use jni::objects::{JObject, JObjectArray, JValue};
 use jni::{Env, jni_sig};
 
 use crate::classes;
-use crate::convert::{new_optional_string, object_array};
+use crate::convert::{new_optional_long, new_optional_string, object_array};
 use crate::error::BridgeResult;
 
 /// `new AccountCredentials(userId, secretKey)`.
@@ -46,7 +46,7 @@ pub(crate) fn created_bucket<'local>(
     )?)
 }
 
-/// `BucketSummary[]`; a missing quota is passed as -1.
+/// `BucketSummary[]`; a missing quota is `null`.
 pub(crate) fn bucket_summaries<'local>(
     env: &mut Env<'local>,
     buckets: &[BucketSummary],
@@ -56,16 +56,16 @@ pub(crate) fn bucket_summaries<'local>(
         let name = env.new_string(&bucket.name)?;
         let owner = new_optional_string(env, bucket.owner.as_deref())?;
         let created = new_optional_string(env, bucket.created.as_deref())?;
-        let quota = bucket.quota_gib.map_or(-1, saturating_i64);
+        let quota = new_optional_long(env, bucket.quota_gib.map(saturating_i64))?;
         Ok(env.new_object(
             &classes.bucket_summary,
-            jni_sig!((name: JString, owner: JString, created: JString, quota_gib: jlong, encryption: jboolean,
-                versioning: jboolean) -> void),
+            jni_sig!((name: JString, owner: JString, created: JString, quota_gib: java.lang.Long,
+                encryption: jboolean, versioning: jboolean) -> void),
             &[
                 JValue::Object(&name),
                 JValue::Object(&owner),
                 JValue::Object(&created),
-                JValue::Long(quota),
+                JValue::Object(&quota),
                 JValue::Bool(bucket.encryption),
                 JValue::Bool(bucket.versioning),
             ],
@@ -73,7 +73,7 @@ pub(crate) fn bucket_summaries<'local>(
     })
 }
 
-/// `new CheckReport(ok, Check[])`.
+/// `new CheckReport(ok, Check[], summary)`: the summary is the driver's, not re-made in Java.
 pub(crate) fn check_report<'local>(
     env: &mut Env<'local>,
     report: &CheckReport,
@@ -92,10 +92,15 @@ pub(crate) fn check_report<'local>(
             ],
         )?)
     })?;
+    let summary = env.new_string(report.summary())?;
     Ok(env.new_object(
         &classes.check_report,
-        jni_sig!((ok: jboolean, checks: io.ecscloudstack.ecs.CheckReport::Check[]) -> void),
-        &[JValue::Bool(report.ok), JValue::Object(&checks)],
+        jni_sig!((ok: jboolean, checks: io.ecscloudstack.ecs.CheckReport::Check[], summary: JString) -> void),
+        &[
+            JValue::Bool(report.ok),
+            JValue::Object(&checks),
+            JValue::Object(&summary),
+        ],
     )?)
 }
 
@@ -162,23 +167,24 @@ pub(crate) fn version_entries<'local>(
     )
 }
 
-/// `Object[] { String[] names, long[] bytes }`, in name order.
-pub(crate) fn usage_table<'local>(
+/// `BucketUsage[]`, in bucket-name order.
+pub(crate) fn bucket_usages<'local>(
     env: &mut Env<'local>,
     usage: &BTreeMap<String, u64>,
 ) -> BridgeResult<JObjectArray<'local>> {
     let classes = classes::get()?;
-    let names: Vec<&String> = usage.keys().collect();
-    let names = object_array(env, &classes.string, &names, |env, name| {
-        Ok(env.new_string(name)?.into())
-    })?;
-    let bytes: Vec<i64> = usage.values().copied().map(saturating_i64).collect();
-    let byte_array = env.new_long_array(bytes.len())?;
-    byte_array.set_region(env, 0, &bytes)?;
-    let table = env.new_object_array(2, jni::jni_str!("java/lang/Object"), JObject::null())?;
-    table.set_element(env, 0, &names)?;
-    table.set_element(env, 1, &byte_array)?;
-    Ok(table)
+    let rows: Vec<(&String, &u64)> = usage.iter().collect();
+    object_array(env, &classes.bucket_usage, &rows, |env, (bucket, bytes)| {
+        let bucket = env.new_string(bucket)?;
+        Ok(env.new_object(
+            &classes.bucket_usage,
+            jni_sig!((bucket: JString, bytes: jlong) -> void),
+            &[
+                JValue::Object(&bucket),
+                JValue::Long(saturating_i64(**bytes)),
+            ],
+        )?)
+    })
 }
 
 /// Milliseconds since the epoch, or -1 when unknown (or before 1970).

@@ -116,7 +116,7 @@ public final class DemoMain {
 
     private List<String> addStore() {
         cs = CloudStackHarness.start(new EcsObjectStoreProviderImpl());
-        ObjectStoreVO store = ok(cs.addObjectStore("ECS", "ecs-demo", details.get("mgmt_url"), details));
+        ObjectStoreVO store = ok(cs.addObjectStore("ECS", "ecs-demo", details.get("s3_public_url"), details));
         storeId = store.getId();
         direct = EcsObjectStore.open(details);
         CheckReport report = direct.check();

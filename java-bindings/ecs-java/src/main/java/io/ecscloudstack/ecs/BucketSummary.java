@@ -9,12 +9,12 @@ public final class BucketSummary {
     private final boolean encryption;
     private final boolean versioning;
 
-    /** Called by the native library; a negative {@code quotaGib} means no quota. */
-    BucketSummary(String name, String owner, String created, long quotaGib, boolean encryption, boolean versioning) {
+    /** Called by the native library; a {@code null} {@code quotaGib} means no quota. */
+    BucketSummary(String name, String owner, String created, Long quotaGib, boolean encryption, boolean versioning) {
         this.name = name;
         this.owner = owner;
         this.created = created;
-        this.quotaGib = quotaGib < 0 ? null : quotaGib;
+        this.quotaGib = quotaGib;
         this.encryption = encryption;
         this.versioning = versioning;
     }

@@ -6,11 +6,21 @@ import java.util.List;
 public final class CheckReport {
     private final boolean ok;
     private final List<Check> checks;
+    private final String summary;
 
     /** Called by the native library. */
-    CheckReport(boolean ok, Check[] checks) {
+    CheckReport(boolean ok, Check[] checks, String summary) {
         this.ok = ok;
         this.checks = List.of(checks);
+        this.summary = summary;
+    }
+
+    /**
+     * @return the failed checks' details joined into one line for an administrator (the Rust
+     *         driver's wording), or {@code "all checks passed"}
+     */
+    public String summary() {
+        return summary;
     }
 
     /** @return whether every check passed */

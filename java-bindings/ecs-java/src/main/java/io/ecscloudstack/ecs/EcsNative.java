@@ -16,8 +16,11 @@ final class EcsNative {
 
     static native boolean initLogging(String directives);
 
-    /** @param details key/value pairs flattened: {@code {k0, v0, k1, v1, ...}} */
-    static native long storeOpen(String[] details);
+    /**
+     * @param url     the store's URL (CloudStack's {@code object_store.url}), or {@code null}
+     * @param details key/value pairs flattened: {@code {k0, v0, k1, v1, ...}}
+     */
+    static native long storeOpen(String url, String[] details);
 
     static native void storeClose(long handle);
 
@@ -27,9 +30,9 @@ final class EcsNative {
     static native AccountCredentials storeEnsureAccountUser(long handle, String accountUuid, String userId,
             String secretKey);
 
-    /** A negative {@code quotaGib} means no quota; a {@code null} user id means no stored credentials. */
+    /** A {@code null} quotaGib means no quota; a {@code null} user id means no stored credentials. */
     static native CreatedBucket storeCreateBucket(long handle, String name, String accountUuid, String userId,
-            String secretKey, long quotaGib, boolean encryption, boolean versioning, String policy,
+            String secretKey, Long quotaGib, boolean encryption, boolean versioning, String policy,
             boolean objectLock);
 
     static native void storeSetVersioning(long handle, String bucket, boolean enabled);
@@ -46,8 +49,7 @@ final class EcsNative {
 
     static native BucketSummary[] storeListBuckets(long handle);
 
-    /** @return {@code {String[] names, long[] bytes}} */
-    static native Object[] storeUsage(long handle);
+    static native BucketUsage[] storeUsage(long handle);
 
     static native AccountCredentials storeRotateAccountKey(long handle, String accountUuid, long graceSeconds);
 

@@ -37,6 +37,22 @@ public final class EcsObjectStore implements AutoCloseable {
      * @throws EcsException {@link ErrorCode#INVALID_INPUT} naming the detail at fault
      */
     public static EcsObjectStore open(Map<String, String> details) {
+        return open(null, details);
+    }
+
+    /**
+     * Validates one CloudStack object store (without network) and builds it. Which of the URL and
+     * the details wins is decided by the Rust driver ({@code StoreConfig}): the store URL is the
+     * public S3 URL (the upstream ECS form's "ECS Public URL"), {@code s3_public_url} may stand
+     * in for it, {@code s3_host} or {@code s3_private_url} name the S3 URL the driver uses, and
+     * contradictions are refused naming the fields.
+     *
+     * @param storeUrl the store's URL ({@code object_store.url}), or {@code null}
+     * @param details  the store's details
+     * @return the open store
+     * @throws EcsException {@link ErrorCode#INVALID_INPUT} naming the detail at fault
+     */
+    public static EcsObjectStore open(String storeUrl, Map<String, String> details) {
         Checks.notNull(details, "details");
         NativeLibrary.load();
         String[] flat = new String[details.size() * 2];
@@ -45,7 +61,7 @@ public final class EcsObjectStore implements AutoCloseable {
             flat[i++] = entry.getKey();
             flat[i++] = entry.getValue();
         }
-        return new EcsObjectStore(EcsNative.storeOpen(flat));
+        return new EcsObjectStore(EcsNative.storeOpen(storeUrl, flat));
     }
 
     /** @return the outcome of each connectivity check (login, role, namespace, S3, ...) */
@@ -77,8 +93,8 @@ public final class EcsObjectStore implements AutoCloseable {
         AccountCredentials credentials = spec.credentials();
         String userId = credentials == null ? null : credentials.userId();
         String secretKey = credentials == null ? null : credentials.secretKey();
-        long quota = spec.quotaGib() == null ? -1 : spec.quotaGib();
-        return call(h -> EcsNative.storeCreateBucket(h, spec.name(), spec.accountUuid(), userId, secretKey, quota,
+        return call(h -> EcsNative.storeCreateBucket(h, spec.name(), spec.accountUuid(), userId, secretKey,
+                spec.quotaGib(),
                 spec.encryption(), spec.versioning(), spec.policy(), spec.objectLock()));
     }
 
@@ -117,14 +133,11 @@ public final class EcsObjectStore implements AutoCloseable {
         return List.of(call(EcsNative::storeListBuckets));
     }
 
-    /** @return bytes used, by bucket name */
+    /** @return bytes used, by bucket name (in name order) */
     public Map<String, Long> usage() {
-        Object[] table = call(EcsNative::storeUsage);
-        String[] names = (String[]) table[0];
-        long[] bytes = (long[]) table[1];
         Map<String, Long> usage = new LinkedHashMap<>();
-        for (int i = 0; i < names.length; i++) {
-            usage.put(names[i], bytes[i]);
+        for (BucketUsage row : call(EcsNative::storeUsage)) {
+            usage.put(row.bucket(), row.bytes());
         }
         return Collections.unmodifiableMap(usage);
     }

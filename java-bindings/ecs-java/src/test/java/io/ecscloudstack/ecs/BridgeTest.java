@@ -77,11 +77,11 @@ class BridgeTest {
     void nullArgumentsAreInvalidInputNamingTheArgument() {
         EcsException e = ecsException(ErrorCode.INVALID_INPUT, () -> EcsNativeTesting.fail(null, "x"));
         assertEquals("code must not be null", e.getMessage());
-        e = ecsException(ErrorCode.INVALID_INPUT, () -> EcsNative.storeOpen(null));
+        e = ecsException(ErrorCode.INVALID_INPUT, () -> EcsNative.storeOpen(null, null));
         assertEquals("details must not be null", e.getMessage());
-        e = ecsException(ErrorCode.INVALID_INPUT, () -> EcsNative.storeOpen(new String[] {null, "v"}));
+        e = ecsException(ErrorCode.INVALID_INPUT, () -> EcsNative.storeOpen(null, new String[] {null, "v"}));
         assertEquals("a detail key must not be null", e.getMessage());
-        ecsException(ErrorCode.INVALID_INPUT, () -> EcsNative.storeOpen(new String[] {"odd"}));
+        ecsException(ErrorCode.INVALID_INPUT, () -> EcsNative.storeOpen(null, new String[] {"odd"}));
         ecsException(ErrorCode.INVALID_INPUT, () -> EcsObjectStore.open(null));
     }
 
@@ -90,7 +90,7 @@ class BridgeTest {
         List<Executable> calls = List.of(
                 () -> EcsNative.storeCheck(0),
                 () -> EcsNative.storeEnsureAccountUser(0, "a", null, null),
-                () -> EcsNative.storeCreateBucket(0, "b", "a", null, null, -1, false, false, null, false),
+                () -> EcsNative.storeCreateBucket(0, "b", "a", null, null, null, false, false, null, false),
                 () -> EcsNative.storeSetVersioning(0, "b", true),
                 () -> EcsNative.storeSetEncryption(0, "b", true),
                 () -> EcsNative.storeSetQuota(0, "b", 1),

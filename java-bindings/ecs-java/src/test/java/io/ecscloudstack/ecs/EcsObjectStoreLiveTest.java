@@ -64,6 +64,7 @@ class EcsObjectStoreLiveTest {
         assertFalse(report.checks().isEmpty());
         List<String> names = report.checks().stream().map(CheckReport.Check::name).collect(Collectors.toList());
         assertTrue(names.contains("login"), names::toString);
+        assertEquals("all checks passed", report.summary());
     }
 
     @Test
@@ -74,6 +75,8 @@ class EcsObjectStoreLiveTest {
             CheckReport report = wrong.check();
             assertFalse(report.ok(), report::toString);
             assertFalse(report.toString().contains("wrong-password-42"), report::toString);
+            assertTrue(report.summary().startsWith("login: "), report.summary());
+            assertFalse(report.summary().contains("wrong-password-42"), report.summary());
         }
     }
 

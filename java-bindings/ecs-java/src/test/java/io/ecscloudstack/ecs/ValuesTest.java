@@ -51,8 +51,8 @@ class ValuesTest {
 
     @Test
     void summariesMapTheNoQuotaMarkerToNull() {
-        assertNull(new BucketSummary("b", null, null, -1, false, false).quotaGib());
-        assertEquals(3L, new BucketSummary("b", "u", "2024-01-01T00:00:00Z", 3, true, true).quotaGib());
+        assertNull(new BucketSummary("b", null, null, null, false, false).quotaGib());
+        assertEquals(3L, new BucketSummary("b", "u", "2024-01-01T00:00:00Z", 3L, true, true).quotaGib());
     }
 
     @Test

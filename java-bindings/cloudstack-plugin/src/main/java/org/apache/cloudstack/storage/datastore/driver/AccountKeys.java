@@ -3,7 +3,6 @@ package org.apache.cloudstack.storage.datastore.driver;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.cloud.user.AccountDetailVO;
 import com.cloud.user.AccountDetailsDao;
@@ -14,28 +13,26 @@ import io.ecscloudstack.ecs.AccountCredentials;
  * store-scoped keys ({@code objectstore-<storeId>-ecs-access-key} and {@code -secret-key}, the
  * convention of CloudStack PR #14170), so two ECS stores never clash. Writes merge into the
  * account's details ({@code AccountDetailsDao.update}); they never replace them.
+ *
+ * <p>The upstream ECS plug-in (CloudStack PR #12124) kept one pair per account,
+ * {@code ecs.accesskey}/{@code ecs.secretkey}. {@link #stored} offers that pair when the store has
+ * none of its own, so after a switch the Rust driver keeps the account's existing key (it
+ * ignores a pair that belongs to another ECS user); the old details are never changed.
+ *
+ * <p>No lock: concurrent provisioning of one account converges in the Rust driver (every caller
+ * ends with the same key), so concurrent saves write the same values.
  */
 public final class AccountKeys {
-    private static final ConcurrentHashMap<String, Object> LOCKS = new ConcurrentHashMap<>();
+    /** The upstream plug-in's account detail holding the ECS user (the S3 access key). */
+    public static final String LEGACY_ACCESS_KEY = "ecs.accesskey";
+    /** The upstream plug-in's account detail holding the S3 secret key. */
+    public static final String LEGACY_SECRET_KEY = "ecs.secretkey";
 
     private final AccountDetailsDao details;
 
     /** @param details the account-details DAO */
     public AccountKeys(AccountDetailsDao details) {
         this.details = details;
-    }
-
-    /**
-     * The monitor serialising, within this management server, the read-provision-write of one
-     * account's credentials on one store, so concurrent first buckets of an account provision
-     * its ECS user once.
-     *
-     * @param accountId the account
-     * @param storeId the store
-     * @return the same object for the same pair
-     */
-    public static Object lock(long accountId, long storeId) {
-        return LOCKS.computeIfAbsent(storeId + "/" + accountId, k -> new Object());
     }
 
     /**
@@ -60,8 +57,22 @@ public final class AccountKeys {
      * @return the stored credentials, or null unless both keys are stored
      */
     public AccountCredentials load(long accountId, long storeId) {
-        String access = value(details.findDetail(accountId, accessKeyName(storeId)));
-        String secret = value(details.findDetail(accountId, secretKeyName(storeId)));
+        return pair(accountId, accessKeyName(storeId), secretKeyName(storeId));
+    }
+
+    /**
+     * @param accountId the account
+     * @param storeId the store
+     * @return the store's credentials, else the upstream plug-in's pair, else null
+     */
+    public AccountCredentials stored(long accountId, long storeId) {
+        AccountCredentials scoped = load(accountId, storeId);
+        return scoped != null ? scoped : pair(accountId, LEGACY_ACCESS_KEY, LEGACY_SECRET_KEY);
+    }
+
+    private AccountCredentials pair(long accountId, String accessName, String secretName) {
+        String access = value(details.findDetail(accountId, accessName));
+        String secret = value(details.findDetail(accountId, secretName));
         if (access == null || access.isEmpty() || secret == null || secret.isEmpty()) {
             return null;
         }

@@ -53,7 +53,8 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
     @Inject
     ObjectStoreDetailsDao _storeDetailsDao;
 
-    private final StoreRegistry<EcsObjectStore> stores = new StoreRegistry<>(EcsObjectStore::open);
+    private final StoreRegistry<StoreDetails, EcsObjectStore> stores =
+            new StoreRegistry<>(d -> EcsObjectStore.open(d.url(), d.details()));
 
     /** The no-argument constructor {@code ComponentContext.inject} needs. */
     public EcsObjectStoreDriverImpl() {
@@ -70,7 +71,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
             stores.evict(storeId);
             throw new CloudRuntimeException("ECS: object store " + storeId + " not found");
         }
-        Map<String, String> details = StoreDetails.effective(_storeDetailsDao.getDetails(storeId), store.getUrl());
+        StoreDetails details = StoreDetails.of(_storeDetailsDao.getDetails(storeId), store.getUrl());
         return EcsCalls.call("open object store '" + store.getName() + "'", () -> stores.get(storeId, details));
     }
 
@@ -95,12 +96,10 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
     public boolean createUser(long accountId, long storeId) {
         AccountVO account = account(accountId);
         AccountKeys keys = keys();
-        synchronized (AccountKeys.lock(accountId, storeId)) {
-            AccountCredentials stored = keys.load(accountId, storeId);
-            AccountCredentials ensured = EcsCalls.call("provision the ECS user of account " + account.getUuid(),
-                    () -> store(storeId).ensureAccountUser(account.getUuid(), stored));
-            keys.save(accountId, storeId, ensured);
-        }
+        AccountCredentials stored = keys.stored(accountId, storeId);
+        AccountCredentials ensured = EcsCalls.call("provision the ECS user of account " + account.getUuid(),
+                () -> store(storeId).ensureAccountUser(account.getUuid(), stored));
+        keys.save(accountId, storeId, ensured);
         return true;
     }
 
@@ -110,7 +109,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
         AccountVO account = account(bucket.getAccountId());
         AccountKeys keys = keys();
         BucketSpec spec = BucketSpec.builder(bucket.getName(), account.getUuid())
-                .credentials(keys.load(account.getId(), storeId))
+                .credentials(keys.stored(account.getId(), storeId))
                 .quotaGib(bucket.getQuota() == null ? null : bucket.getQuota().longValue())
                 .encryption(bucket.isEncryption())
                 .versioning(bucket.isVersioning())
@@ -119,9 +118,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
                 .build();
         CreatedBucket created = EcsCalls.call("create bucket '" + bucket.getName() + "'",
                 () -> store(storeId).createBucket(spec));
-        synchronized (AccountKeys.lock(account.getId(), storeId)) {
-            keys.save(account.getId(), storeId, created.credentials());
-        }
+        keys.save(account.getId(), storeId, created.credentials());
 
         BucketVO row = _bucketDao.findById(bucket.getId());
         if (row == null) {

@@ -1,27 +1,29 @@
 package org.apache.cloudstack.storage.datastore.driver;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The details map handed to {@code EcsObjectStore.open}: the store's details as the
- * administrator entered them, with the store's URL as {@code mgmt_url} when that detail is
- * absent (the "add object storage" form's URL field is the ECS management URL).
+ * What {@code EcsObjectStore.open} is given for one store: its URL and its details as the
+ * administrator entered them, copied without null keys or values. Nothing is defaulted or
+ * reinterpreted here: which of the URL and the details wins is the Rust driver's rule
+ * ({@code StoreConfig}), so the plug-in and {@code ecsctl} read a store the same way.
+ *
+ * @param url the store's URL ({@code object_store.url}), or null
+ * @param details the store's details, unmodifiable
  */
-public final class StoreDetails {
-    /** Detail key of the ECS management URL. */
-    public static final String MGMT_URL = "mgmt_url";
-
-    private StoreDetails() {
+public record StoreDetails(String url, Map<String, String> details) {
+    /** Copies {@code details} so the record is immutable. */
+    public StoreDetails {
+        details = Map.copyOf(details);
     }
 
     /**
      * @param details the store's details (may be null)
      * @param storeUrl the store's URL (may be null)
-     * @return an unmodifiable copy, completed with {@code mgmt_url}, without null keys or values
+     * @return the pair, without null keys or values
      */
-    public static Map<String, String> effective(Map<String, String> details, String storeUrl) {
+    public static StoreDetails of(Map<String, String> details, String storeUrl) {
         Map<String, String> out = new LinkedHashMap<>();
         if (details != null) {
             details.forEach((k, v) -> {
@@ -30,10 +32,6 @@ public final class StoreDetails {
                 }
             });
         }
-        String mgmt = out.get(MGMT_URL);
-        if ((mgmt == null || mgmt.isBlank()) && storeUrl != null && !storeUrl.isBlank()) {
-            out.put(MGMT_URL, storeUrl.trim());
-        }
-        return Collections.unmodifiableMap(out);
+        return new StoreDetails(storeUrl, out);
     }
 }

@@ -13,19 +13,20 @@ import org.apache.logging.log4j.Logger;
  * Opening happens at most once per store and details version, even under concurrent calls; the
  * client replaced by a rebuild is closed.
  *
+ * @param <K> what a client is opened from (a value type: equal keys, same client)
  * @param <S> the client type
  */
-public final class StoreRegistry<S extends AutoCloseable> {
+public final class StoreRegistry<K, S extends AutoCloseable> {
     private static final Logger LOG = LogManager.getLogger(StoreRegistry.class);
 
-    private final Function<Map<String, String>, S> opener;
-    private final Map<Long, Entry<S>> entries = new ConcurrentHashMap<>();
+    private final Function<K, S> opener;
+    private final Map<Long, Entry<K, S>> entries = new ConcurrentHashMap<>();
 
-    private record Entry<S>(Map<String, String> details, S client) {
+    private record Entry<K, S>(K details, S client) {
     }
 
-    /** @param opener opens a client from a details map; it may throw */
-    public StoreRegistry(Function<Map<String, String>, S> opener) {
+    /** @param opener opens a client from a store's details; it may throw */
+    public StoreRegistry(Function<K, S> opener) {
         this.opener = opener;
     }
 
@@ -34,18 +35,18 @@ public final class StoreRegistry<S extends AutoCloseable> {
      * @param details the store's current effective details
      * @return the client opened for exactly these details
      */
-    public S get(long storeId, Map<String, String> details) {
-        Entry<S> current = entries.get(storeId);
+    public S get(long storeId, K details) {
+        Entry<K, S> current = entries.get(storeId);
         if (current != null && current.details().equals(details)) {
             return current.client();
         }
-        AtomicReference<Entry<S>> replaced = new AtomicReference<>();
-        Entry<S> fresh = entries.compute(storeId, (id, existing) -> {
+        AtomicReference<Entry<K, S>> replaced = new AtomicReference<>();
+        Entry<K, S> fresh = entries.compute(storeId, (id, existing) -> {
             if (existing != null && existing.details().equals(details)) {
                 return existing;
             }
             replaced.set(existing);
-            return new Entry<>(Map.copyOf(details), opener.apply(details));
+            return new Entry<>(details, opener.apply(details));
         });
         if (replaced.get() != null) {
             LOG.info("ECS object store {}: details changed, client rebuilt", storeId);
@@ -60,7 +61,7 @@ public final class StoreRegistry<S extends AutoCloseable> {
      * @param storeId the CloudStack store id
      */
     public void evict(long storeId) {
-        Entry<S> gone = entries.remove(storeId);
+        Entry<K, S> gone = entries.remove(storeId);
         if (gone != null) {
             closeQuietly(storeId, gone.client());
         }

@@ -3,7 +3,6 @@ package org.apache.cloudstack.storage.datastore.lifecycle;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -48,7 +47,7 @@ public class EcsObjectStoreLifeCycleImpl implements ObjectStoreLifeCycle {
         String url = required(dsInfos, "url");
         String name = required(dsInfos, "name");
         Map<String, String> details = details(dsInfos.get("details"));
-        check(name, StoreDetails.effective(details, url));
+        check(name, StoreDetails.of(details, url));
 
         Map<String, Object> params = new HashMap<>();
         params.put("url", url);
@@ -70,8 +69,8 @@ public class EcsObjectStoreLifeCycleImpl implements ObjectStoreLifeCycle {
 
     private static Map<String, String> details(Object raw) {
         if (!(raw instanceof Map)) {
-            throw new CloudRuntimeException("ECS: the object store needs details (mgmt_url, sa_user, sa_password,"
-                    + " namespace, s3_public_url)");
+            throw new CloudRuntimeException("ECS: the object store needs details (mgmt_url, sa_user, sa_password"
+                    + " and optional ones; see the plug-in's README)");
         }
         Map<String, String> out = new LinkedHashMap<>();
         ((Map<?, ?>) raw).forEach((k, v) -> {
@@ -82,18 +81,14 @@ public class EcsObjectStoreLifeCycleImpl implements ObjectStoreLifeCycle {
         return out;
     }
 
-    private static void check(String name, Map<String, String> details) {
+    private static void check(String name, StoreDetails details) {
         CheckReport report = EcsCalls.call("check object store '" + name + "'", () -> {
-            try (EcsObjectStore store = EcsObjectStore.open(details)) {
+            try (EcsObjectStore store = EcsObjectStore.open(details.url(), details.details())) {
                 return store.check();
             }
         });
         if (!report.ok()) {
-            String failed = report.checks().stream()
-                    .filter(c -> !c.ok())
-                    .map(c -> c.name() + ": " + c.detail())
-                    .collect(Collectors.joining("; "));
-            throw new CloudRuntimeException("ECS: object store '" + name + "' failed its checks: " + failed);
+            throw new CloudRuntimeException("ECS: object store '" + name + "' failed its checks: " + report.summary());
         }
     }
 

@@ -39,4 +39,17 @@ class AccountKeysTest {
         dao.addDetail(1, AccountKeys.accessKeyName(3), "cs-u1", false);
         assertNull(keys.load(1, 3));
     }
+
+    @Test
+    void theUpstreamPairIsOfferedOnlyWhenTheStoreHasNoneAndIsNeverChanged() {
+        dao.addDetail(1, AccountKeys.LEGACY_ACCESS_KEY, "cs-u1", false);
+        dao.addDetail(1, AccountKeys.LEGACY_SECRET_KEY, "upstream", false);
+        assertNull(keys.load(1, 3));
+        assertEquals(new AccountCredentials("cs-u1", "upstream"), keys.stored(1, 3));
+        keys.save(1, 3, new AccountCredentials("cs-u1", "upstream"));
+        keys.save(1, 4, new AccountCredentials("cs-u1", "other"));
+        assertEquals("other", keys.stored(1, 4).secretKey(), "the store's own pair wins");
+        assertEquals("upstream", dao.findDetails(1).get(AccountKeys.LEGACY_SECRET_KEY));
+        assertNull(keys.stored(2, 3));
+    }
 }

@@ -71,7 +71,7 @@ class EcsPluginLiveTest {
     void addStore() {
         provider = new EcsObjectStoreProviderImpl();
         cs = CloudStackHarness.start(provider);
-        StepReport<ObjectStoreVO> added = cs.addObjectStore("ECS", "ecs-" + System.nanoTime(), sim.mgmtUrl(),
+        StepReport<ObjectStoreVO> added = cs.addObjectStore("ECS", "ecs-" + System.nanoTime(), sim.s3Url(),
                 sim.details());
         assertTrue(added.succeeded(), added.summary());
         storeId = added.value().getId();
@@ -104,6 +104,7 @@ class EcsPluginLiveTest {
     void addStoreRefusesWrongCredentialsWithAClearMessage() {
         Map<String, String> wrong = new LinkedHashMap<>(sim.details());
         wrong.put("sa_password", "not-the-password");
+        wrong.remove("s3_public_url"); // the store URL is the public S3 URL
         StepReport<ObjectStoreVO> r = cs.addObjectStore("ECS", "wrong", "http://127.0.0.1:1", wrong);
         assertFalse(r.succeeded());
         assertTrue(r.message().startsWith("Failed to add object store: ECS:"), r.message());

@@ -1,6 +1,8 @@
 package org.apache.cloudstack.storage.datastore.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashMap;
@@ -10,15 +12,18 @@ import org.junit.jupiter.api.Test;
 
 class StoreDetailsTest {
     @Test
-    void theStoreUrlFillsAMissingManagementUrl() {
-        Map<String, String> d = StoreDetails.effective(Map.of("sa_user", "root"), " https://ecs:4443 ");
-        assertEquals(Map.of("sa_user", "root", "mgmt_url", "https://ecs:4443"), d);
+    void theStoreUrlIsPassedOnUntouchedBesideTheDetails() {
+        StoreDetails d = StoreDetails.of(Map.of("sa_user", "root"), "https://s3.example.com");
+        assertEquals("https://s3.example.com", d.url());
+        assertEquals(Map.of("sa_user", "root"), d.details(), "no mgmt_url is made up in Java");
     }
 
     @Test
-    void anExplicitManagementUrlWins() {
-        Map<String, String> d = StoreDetails.effective(Map.of("mgmt_url", "https://mgmt:4443"), "https://other");
-        assertEquals("https://mgmt:4443", d.get("mgmt_url"));
+    void aChangedUrlOrDetailIsADifferentStore() {
+        StoreDetails a = StoreDetails.of(Map.of("mgmt_url", "https://mgmt:4443"), "https://s3");
+        assertEquals(a, StoreDetails.of(new HashMap<>(Map.of("mgmt_url", "https://mgmt:4443")), "https://s3"));
+        assertNotEquals(a, StoreDetails.of(Map.of("mgmt_url", "https://mgmt:4443"), "https://other"));
+        assertNotEquals(a, StoreDetails.of(Map.of("mgmt_url", "https://mgmt:4444"), "https://s3"));
     }
 
     @Test
@@ -27,9 +32,10 @@ class StoreDetailsTest {
         raw.put("a", null);
         raw.put(null, "b");
         raw.put("c", "d");
-        Map<String, String> d = StoreDetails.effective(raw, null);
-        assertEquals(Map.of("c", "d"), d);
-        assertThrows(UnsupportedOperationException.class, () -> d.put("x", "y"));
-        assertEquals(Map.of(), StoreDetails.effective(null, " "));
+        StoreDetails d = StoreDetails.of(raw, null);
+        assertEquals(Map.of("c", "d"), d.details());
+        assertThrows(UnsupportedOperationException.class, () -> d.details().put("x", "y"));
+        assertEquals(Map.of(), StoreDetails.of(null, " ").details());
+        assertNull(d.url());
     }
 }

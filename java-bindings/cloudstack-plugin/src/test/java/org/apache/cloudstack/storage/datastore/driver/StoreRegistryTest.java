@@ -36,7 +36,7 @@ class StoreRegistryTest {
     }
 
     private final AtomicInteger opened = new AtomicInteger();
-    private final StoreRegistry<Client> registry = new StoreRegistry<>(d -> {
+    private final StoreRegistry<Map<String, String>, Client> registry = new StoreRegistry<>(d -> {
         opened.incrementAndGet();
         return new Client(d);
     });
@@ -72,7 +72,7 @@ class StoreRegistryTest {
 
     @Test
     void aFailingOpenLeavesNothingBehind() {
-        StoreRegistry<Client> failing = new StoreRegistry<>(d -> {
+        StoreRegistry<Map<String, String>, Client> failing = new StoreRegistry<>(d -> {
             throw new IllegalArgumentException("mgmt_url: not a URL");
         });
         assertThrows(IllegalArgumentException.class, () -> failing.get(1, Map.of()));
