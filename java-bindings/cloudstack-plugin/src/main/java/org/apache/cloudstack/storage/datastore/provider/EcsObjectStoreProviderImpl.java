@@ -1,7 +1,12 @@
 package org.apache.cloudstack.storage.datastore.provider;
 
+import java.io.IOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +22,8 @@ import org.apache.cloudstack.storage.datastore.lifecycle.EcsObjectStoreLifeCycle
 import org.apache.cloudstack.storage.object.ObjectStoreDriver;
 import org.apache.cloudstack.storage.object.datastore.ObjectStoreProviderManager;
 import org.apache.cloudstack.storage.object.store.lifecycle.ObjectStoreLifeCycle;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The "ECS" object-store provider. CloudStack creates it from the plug-in's Spring context and
@@ -26,6 +33,14 @@ import org.apache.cloudstack.storage.object.store.lifecycle.ObjectStoreLifeCycle
 public class EcsObjectStoreProviderImpl implements ObjectStoreProvider {
     /** The provider name stored with each store and sent by the UI. */
     public static final String NAME = "ECS";
+
+    /**
+     * The module descriptor; the upstream ECS plug-in (CloudStack PR #12124) ships one at the same
+     * path, with the same provider name and class names.
+     */
+    static final String MODULE = "META-INF/cloudstack/storage-object-ecs/module.properties";
+
+    private static final Logger LOG = LogManager.getLogger(EcsObjectStoreProviderImpl.class);
 
     @Inject
     ObjectStoreProviderManager storeMgr;
@@ -58,7 +73,29 @@ public class EcsObjectStoreProviderImpl implements ObjectStoreProvider {
         lifeCycle = ComponentContext.inject(EcsObjectStoreLifeCycleImpl.class);
         driver = ComponentContext.inject(EcsObjectStoreDriverImpl.class);
         storeMgr.registerDriver(getName(), driver);
+        List<URL> copies = moduleCopies(getClass().getClassLoader());
+        if (copies.size() > 1) {
+            LOG.error("ECS: {} copies of the storage-object-ecs module are on the classpath ({}): another ECS"
+                    + " plug-in (the upstream one?) shares the provider name and class names; remove all but"
+                    + " this plug-in's jars and restart", copies.size(), copies);
+        }
+        LOG.info("ECS: object-store provider '{}' registered (ecs-cloudstack plug-in, Rust driver over JNI)",
+                getName());
         return true;
+    }
+
+    /**
+     * @param loader the class loader to search
+     * @return every copy of the module descriptor {@code loader} sees (one when only this plug-in
+     *         is installed)
+     */
+    static List<URL> moduleCopies(ClassLoader loader) {
+        try {
+            return new ArrayList<>(Collections.list(loader.getResources(MODULE)));
+        } catch (IOException e) {
+            LOG.warn("ECS: cannot list the classpath's module descriptors: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     @Override
