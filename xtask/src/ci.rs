@@ -3,7 +3,12 @@
 use anyhow::Result;
 use xshell::{Shell, cmd};
 
-use crate::{cargo, flags, install};
+use crate::{cargo, corpus, flags, install};
+
+/// Every cargo step of CI builds with the JNI library's `testing` natives, so clippy, nextest,
+/// the doc tests and the Java suite's library share one feature resolution and the dependency
+/// graph (aws-sdk and all) is compiled once.
+const FEATURES: &[&str] = &["--features", "ecs-jni/testing"];
 
 impl flags::Ci {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
@@ -11,11 +16,23 @@ impl flags::Ci {
             flags::Install {}.run(sh)?;
         }
         let cargo = cargo();
+        // The reference corpus beside the repository: without it, its suites are left out, loudly.
+        let corpus = corpus::dir(&crate::project_root());
+        let missing = corpus::missing(&corpus);
+        let notice = (!missing.is_empty()).then(|| corpus::left_out_notice(&corpus, &missing));
+        let filter: &[&str] = if notice.is_some() {
+            &["-E", corpus::WITHOUT_CORPUS_FILTER]
+        } else {
+            &[]
+        };
+        if let Some(notice) = &notice {
+            eprintln!("{notice}");
+        }
         // One build profile (dev) serves clippy's check, the tests and the Java suite.
         cmd!(sh, "{cargo} fmt --all --check").run()?;
         cmd!(
             sh,
-            "{cargo} clippy --workspace --all-targets --locked -- -D warnings"
+            "{cargo} clippy --workspace --all-targets --locked {FEATURES...} -- -D warnings"
         )
         .run()?;
 
@@ -23,11 +40,14 @@ impl flags::Ci {
         let _weed = sh.push_env("ECS_TEST_WEED", &weed);
         cmd!(
             sh,
-            "{cargo} nextest run --workspace --locked --no-fail-fast"
+            "{cargo} nextest run --workspace --locked --no-fail-fast {FEATURES...} {filter...}"
         )
         .run()?;
-        cmd!(sh, "{cargo} test --workspace --locked --doc").run()?;
+        cmd!(sh, "{cargo} test --workspace --locked --doc {FEATURES...}").run()?;
         java_tests(sh)?;
+        if let Some(notice) = &notice {
+            eprintln!("{notice}");
+        }
         Ok(())
     }
 }
@@ -35,11 +55,15 @@ impl flags::Ci {
 /// The Java suite: the JNI library (dev profile, with the `testing` natives) and the emulator,
 /// then Maven over `java-bindings/` (offline, Debian's repository), with `-Xcheck:jni`. A JNI
 /// warning anywhere in the test output fails the step.
+///
+/// The library and the emulator come from the same build as the Rust tests (every target of the
+/// workspace, same features), so nothing is compiled again: building only `-p ecs-jni -p
+/// ecs-sim` would resolve dependency features differently and compile the aws-sdk graph twice.
 fn java_tests(sh: &Shell) -> Result<()> {
     let cargo = cargo();
     cmd!(
         sh,
-        "{cargo} build --locked -p ecs-jni -p ecs-sim --features ecs-jni/testing"
+        "{cargo} build --locked --workspace --all-targets {FEATURES...}"
     )
     .run()?;
     let native = format!("-Decs.native.path={}", crate::dist::dev_library().display());

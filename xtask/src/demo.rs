@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::{cargo, flags, project_root};
+use crate::{cargo, flags, install, project_root};
 
 /// How long the emulator may take to open its ports.
 const SIM_START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -22,6 +22,12 @@ const SIM_START_TIMEOUT: Duration = Duration::from_secs(30);
 /// The Java demo module (`java-bindings/ecs-demo`) and its main class.
 const JAVA_MODULE: &str = "ecs-demo";
 const JAVA_MAIN: &str = "io.ecscloudstack.demo.DemoMain";
+
+/// What the Java route builds: the emulator and the JNI library (no ecsctl, no tests).
+const JAVA_PACKAGES: &[&str] = &["-p", "ecs-sim", "-p", "ecs-jni"];
+
+/// What the Rust route builds.
+const RUST_PACKAGES: &[&str] = &["-p", "ecs-sim", "-p", "ecsctl"];
 
 /// Which way the demo reaches the driver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,15 +40,22 @@ enum Route {
 
 impl flags::Demo {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
+        let started = Instant::now();
         let path = choose_path(sh, &self)?;
         let cargo = cargo();
-        eprintln!("demo: building the emulator and the driver");
+        // One cargo invocation with exactly what the route runs: another package set would
+        // resolve dependency features differently and compile shared dependencies again.
         match path {
-            Route::Java => {
-                cmd!(sh, "{cargo} build --quiet -p ecs-sim -p ecsctl -p ecs-jni").run()?
+            Route::Java => {} // built by `build_java`, before Maven packages the plug-in
+            Route::Rust => {
+                eprintln!("demo: building the emulator and ecsctl");
+                cmd!(sh, "{cargo} build --quiet {RUST_PACKAGES...}").run()?;
             }
-            Route::Rust => cmd!(sh, "{cargo} build --quiet -p ecs-sim -p ecsctl").run()?,
         }
+        eprintln!(
+            "demo: ready to run after {:.0} s (installs and builds)",
+            started.elapsed().as_secs_f64()
+        );
         let target = target_dir(sh);
         let sim = Sim::start(&target.join("debug/ecs-sim"))?;
         eprintln!(
@@ -94,8 +107,10 @@ fn choose_path(sh: &Shell, flags: &flags::Demo) -> Result<Route> {
     }
 }
 
-/// Packages the plug-in, the harness and the demo module; when Java, Maven or Debian's Maven
-/// plug-ins are missing, runs `cargo xtask install` first (or once after a failed build).
+/// Builds the emulator and the JNI library, then packages the plug-in, the harness and the demo
+/// module; when Java, Maven or Debian's Maven plug-ins are missing, installs Debian's Java
+/// packages first (or once after a failed build). SeaweedFS, which only `cargo xtask ci` needs,
+/// is not installed.
 fn build_java(sh: &Shell) -> Result<()> {
     let has = |tool: &str| {
         cmd!(sh, "{tool} -version")
@@ -107,24 +122,21 @@ fn build_java(sh: &Shell) -> Result<()> {
     };
     let mut installed = false;
     if !has("java") || !has("mvn") {
-        eprintln!("demo: java or mvn is missing: running cargo xtask install");
-        flags::Install {}
-            .run(sh)
-            .context("cargo xtask install failed")?;
+        eprintln!("demo: java or mvn is missing: installing Debian's Java packages");
+        install::install_java(sh).context("installing the Java packages failed")?;
         installed = true;
     }
     let cargo = cargo();
-    cmd!(sh, "{cargo} build --quiet -p ecs-jni").run()?;
+    eprintln!("demo: building the emulator and the JNI library");
+    cmd!(sh, "{cargo} build --quiet {JAVA_PACKAGES...}").run()?;
     if package_demo(sh).is_ok() {
         return Ok(());
     }
     if installed {
         bail!("mvn package failed");
     }
-    eprintln!("demo: mvn package failed: running cargo xtask install, then trying once more");
-    flags::Install {}
-        .run(sh)
-        .context("cargo xtask install failed")?;
+    eprintln!("demo: mvn package failed: installing Debian's Java packages, then trying once more");
+    install::install_java(sh).context("installing the Java packages failed")?;
     package_demo(sh)
 }
 

@@ -33,6 +33,12 @@ impl flags::Install {
     }
 }
 
+/// Only what the Java side needs (Debian's Maven, JUnit and log4j2 packages): `cargo xtask demo`
+/// needs no SeaweedFS, which only the `ecs-s3` suite of `cargo xtask ci` runs against.
+pub(crate) fn install_java(sh: &Shell) -> Result<()> {
+    install_apt(sh)
+}
+
 fn install_apt(sh: &Shell) -> Result<()> {
     let missing: Vec<&str> = APT_PACKAGES
         .iter()

@@ -6,6 +6,7 @@
 mod bench;
 mod ci;
 mod codegen;
+mod corpus;
 mod demo;
 mod dist;
 mod flags;
