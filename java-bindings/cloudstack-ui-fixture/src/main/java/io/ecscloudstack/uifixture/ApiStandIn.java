@@ -240,7 +240,9 @@ public final class ApiStandIn implements AutoCloseable {
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("uuidList", List.of());
             err.put("errorcode", e.errorCode());
-            err.put("cserrorcode", e.csErrorCode());
+            if (e.csErrorCode() != 0) {
+                err.put("cserrorcode", e.csErrorCode());
+            }
             err.put("errortext", e.getMessage());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put(responseName, err);
