@@ -70,13 +70,10 @@ async function openTab (name) {
 
 async function bucketRow (name) {
   await page.waitForSelector(tid('browse-' + name), { visible: true })
-  return page.$eval(`${tid('buckets')} tr[data-row-key]`, () => null).then(() =>
-    page.evaluate((n) => {
-      for (const row of document.querySelectorAll('[data-testid="buckets"] tr[data-row-key]')) {
-        if (row.querySelector(`[data-testid="browse-${n}"]`)) return [...row.querySelectorAll('td')].map((td) => td.textContent.trim())
-      }
-      return null
-    }, name))
+  return page.evaluate((n) => {
+    const row = document.querySelector(`[data-testid="browse-${n}"]`).closest('tr')
+    return [...row.querySelectorAll('td')].map((td) => td.textContent.trim())
+  }, name)
 }
 
 async function waitGone (selector) {
@@ -204,9 +201,13 @@ ui('add form: a wrong password shows the driver\'s diagnosis', async () => {
 ui('add form: keyboard only', async () => {
   await page.goto(env.pageUrl)
   await page.waitForSelector(tid('tabs'))
-  // Reach the tab with the keyboard: Tab into the tab list, arrow to the second tab, Enter.
+  // Reach the second tab with the keyboard alone, then open it with Enter.
   await page.focus('.ant-tabs-tab-btn')
-  await page.keyboard.press('ArrowRight')
+  for (let hops = 0; hops < 4; hops++) {
+    if ((await page.evaluate(() => document.activeElement.textContent)).includes('Add ECS object storage')) break
+    await page.keyboard.press('Tab')
+  }
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /Add ECS object storage/)
   await page.keyboard.press('Enter')
   await page.waitForSelector(inputOf('field-name'), { visible: true })
   await page.keyboard.press('Tab')
@@ -242,9 +243,9 @@ ui('add a valid ECS store', async () => {
 ui('create bucket: no object-lock switch, encryption only at creation with a note', async () => {
   await page.click(tid('create-bucket'))
   await page.waitForSelector(tid('create-form'), { visible: true })
-  const form = await page.$eval('.ant-modal', (el) => el.textContent)
-  assert.doesNotMatch(form, /object lock(?!.*not offered)/i)
-  assert.equal(await page.$('[data-testid="bucket-objectlock"]'), null)
+  const options = await page.$$eval('.ant-modal .ant-checkbox-wrapper, .ant-modal .ant-switch', (els) => els.map((e) => e.textContent.trim()))
+  assert.deepEqual(options, ['Versioning', 'Encryption'], 'no object-lock switch')
+  assert.match(await text(tid('object-lock-note')), /not offered/)
   assert.match(await text(tid('encryption-note')), /only now/)
   await fill('bucket-name', 'My_Bucket')
   await page.click(tid('create-ok'))
@@ -381,6 +382,23 @@ ui('delete an empty bucket', async () => {
   await page.waitForSelector(tid('confirm-delete'), { visible: true })
   await page.click(tid('confirm-delete'))
   await page.waitForFunction((t) => !document.querySelector(t), {}, tid('browse-scratch'))
+})
+
+ui('remove a store: refused while it has buckets, done when empty', async () => {
+  await page.click(tid('delete-store'))
+  await page.waitForSelector(tid('confirm-delete-store'), { visible: true })
+  await page.click(tid('confirm-delete-store'))
+  assert.match(await text(tid('bucket-error')), /Cannot delete object store with buckets/)
+  await page.click(`${tid('bucket-error')} .ant-alert-close-icon`)
+  await page.click(tid('store-select'))
+  await page.waitForSelector('.ant-select-item-option[title="ecs-kbd"]', { visible: true })
+  await page.click('.ant-select-item-option[title="ecs-kbd"]')
+  await page.waitForFunction((t) => document.querySelector(t)?.textContent.includes('localhost'), {}, tid('store-url'))
+  await page.click(tid('delete-store'))
+  await page.waitForSelector(tid('confirm-delete-store'), { visible: true })
+  await page.click(tid('confirm-delete-store'))
+  await page.waitForFunction((t) => !document.querySelector(t)?.textContent.includes('ecs-kbd'), {}, tid('store-select'))
+  assert.equal(await page.$(tid('bucket-error')), null)
 })
 
 ui('narrow window: the page fits and stays usable', async () => {
