@@ -28,6 +28,7 @@ impl flags::Ci {
         .run()?;
         cmd!(sh, "{cargo} test --workspace --locked --doc").run()?;
         java_tests(sh)?;
+        crate::ui::ui_tests(sh)?;
         Ok(())
     }
 }

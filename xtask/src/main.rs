@@ -11,6 +11,7 @@ mod dist;
 mod flags;
 mod install;
 mod tidy;
+mod ui;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Demo(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Codegen(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::UiTest(cmd) => cmd.run(&sh),
     }
 }
 

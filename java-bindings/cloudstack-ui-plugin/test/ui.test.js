@@ -76,6 +76,21 @@ async function bucketRow (name) {
   }, name)
 }
 
+/** Waits until no modal, drawer or alert is moving (a click during an animation can miss). */
+async function settled () {
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter"], [class*="-appear"], [class*="-leave"]'))
+}
+
+async function click (selector) {
+  await settled()
+  await page.click(selector)
+}
+
+async function closeDrawer () {
+  await click('.ant-drawer-close')
+  await waitGone(tid('objects'))
+}
+
 async function waitGone (selector) {
   await page.waitForFunction((s) => !document.querySelector(s) || document.querySelector(s).offsetParent === null, {}, selector)
 }
@@ -118,7 +133,7 @@ ui('the page opens inside the UI host page after login, on the same origin', asy
   await page.goto(`${env.origin}/client/`)
   assert.match(await text('.fixture'), /TEST FIXTURE/)
   await page.type('#password', 'password')
-  await page.click('button[type=submit]')
+  await click('button[type=submit]')
   const frameHandle = await page.waitForSelector('iframe#plugin:not([hidden])')
   const frame = await frameHandle.contentFrame()
   await frame.waitForSelector(tid('tabs'))
@@ -147,7 +162,7 @@ ui('add form: each invalid field shows the driver\'s message inline', async () =
   await page.waitForSelector(tid('tabs'))
   await openTab('Add ECS object storage')
   await fill('field-corsOrigins', '')
-  await page.click(tid('add-submit'))
+  await click(tid('add-submit'))
   const required = {
     mgmtUrl: 'store detail mgmt_url is required',
     saUser: 'store detail sa_user is required',
@@ -170,7 +185,7 @@ ui('add form: each invalid field shows the driver\'s message inline', async () =
     corsOrigins: 'https://x.example.com/path',
     caCert: '-----BEGIN nothing'
   }))
-  await page.click(tid('add-submit'))
+  await click(tid('add-submit'))
   const bad = {
     mgmtUrl: 'store detail mgmt_url must start with http:// or https://',
     saUser: "store detail sa_user must be at most 255 characters without ':' or control characters",
@@ -189,13 +204,13 @@ ui('add form: each invalid field shows the driver\'s message inline', async () =
 })
 
 ui('add form: a wrong password shows the driver\'s diagnosis', async () => {
-  await page.click(tid('add-reset'))
+  await click(tid('add-reset'))
   await fillStore(storeValues({ name: 'ecs-wrong', saPassword: 'not-the-password' }))
-  await page.click(tid('add-submit'))
+  await click(tid('add-submit'))
   const error = await text(tid('add-error'))
   assert.match(error, /failed its checks/, error)
   assert.match(error, /login/i, error)
-  await page.click(tid('add-reset'))
+  await click(tid('add-reset'))
 })
 
 ui('add form: keyboard only', async () => {
@@ -235,49 +250,52 @@ ui('add form: keyboard only', async () => {
 ui('add a valid ECS store', async () => {
   await openTab('Add ECS object storage')
   await fillStore(storeValues())
-  await page.click(tid('add-submit'))
+  await click(tid('add-submit'))
   await page.waitForFunction((t) => document.querySelector(t)?.textContent.includes('ecs-1'), {}, tid('store-select'))
   assert.equal(await text(tid('store-url')), env.s3Url)
 })
 
 ui('create bucket: no object-lock switch, encryption only at creation with a note', async () => {
-  await page.click(tid('create-bucket'))
+  await click(tid('create-bucket'))
   await page.waitForSelector(tid('create-form'), { visible: true })
+  await settled()
   const options = await page.$$eval('.ant-modal .ant-checkbox-wrapper, .ant-modal .ant-switch', (els) => els.map((e) => e.textContent.trim()))
   assert.deepEqual(options, ['Versioning', 'Encryption'], 'no object-lock switch')
   assert.match(await text(tid('object-lock-note')), /not offered/)
   assert.match(await text(tid('encryption-note')), /only now/)
   await fill('bucket-name', 'My_Bucket')
-  await page.click(tid('create-ok'))
+  await click(tid('create-ok'))
   assert.equal(await text(tid('err-bucket-name')), 'invalid bucket name "My_Bucket": it must be lower case')
   await fill('bucket-name', 'photos')
   await fill('bucket-quota', '5')
-  await page.click(tid('bucket-versioning'))
-  await page.click(tid('bucket-encryption'))
-  await page.click(tid('create-ok'))
+  await click(tid('bucket-versioning'))
+  await click(tid('bucket-encryption'))
+  await click(tid('create-ok'))
   await waitGone(tid('create-form'))
   const row = await bucketRow('photos')
   assert.deepEqual(row.slice(0, 7), ['photos', 'admin', '0 B', '5 GiB', 'on', 'on', 'private'])
   assert.equal(row[7], `${env.s3Url}/photos`)
   // A second, plain bucket for the browser and delete tests.
-  await page.click(tid('create-bucket'))
+  await click(tid('create-bucket'))
   await page.waitForSelector(tid('create-form'), { visible: true })
+  await settled()
   await fill('bucket-name', 'docs')
-  await page.click(tid('create-ok'))
+  await click(tid('create-ok'))
   await waitGone(tid('create-form'))
   assert.deepEqual((await bucketRow('docs')).slice(3, 7), ['none', 'off', 'off', 'private'])
 })
 
 ui('update bucket: quota, versioning and policy, and no encryption switch', async () => {
-  await page.click(tid('edit-photos'))
+  await click(tid('edit-photos'))
   await page.waitForSelector(tid('edit-form'), { visible: true })
+  await settled()
   assert.equal(await page.$(`${tid('edit-form')} .ant-switch, ${tid('edit-form')} [data-testid*="encryption"] input`), null)
   assert.match(await text(tid('edit-encryption')), /Encryption: on, fixed when the bucket was created/)
   await fill('edit-quota', '7')
-  await page.click(tid('edit-policy'))
+  await click(tid('edit-policy'))
   await page.waitForSelector('.ant-select-item-option[title^="Public"]', { visible: true })
-  await page.click('.ant-select-item-option[title^="Public"]')
-  await page.click(tid('edit-ok'))
+  await click('.ant-select-item-option[title^="Public"]')
+  await click(tid('edit-ok'))
   await waitGone(tid('edit-form'))
   await page.waitForFunction(() => {
     const row = document.querySelector('[data-testid="browse-photos"]')?.closest('tr')
@@ -291,8 +309,9 @@ ui('browse: upload several files with progress, folders, list by prefix', async 
   const { mkdirSync } = await import('node:fs')
   mkdirSync(path.dirname(paths['a.txt']), { recursive: true })
   for (const [name, p] of Object.entries(paths)) writeFileSync(p, files[name])
-  await page.click(tid('open-docs'))
+  await click(tid('open-docs'))
   await page.waitForSelector(tid('objects'), { visible: true })
+  await settled()
   const input = await page.$(tid('upload-input'))
   await input.uploadFile(paths['a.txt'], paths['b.bin'])
   await page.waitForSelector(tid('object-b.bin'), { visible: true })
@@ -300,11 +319,11 @@ ui('browse: upload several files with progress, folders, list by prefix', async 
   assert.equal(progress.length, 2)
   assert.equal(await page.$(`${tid('uploads')} [role=alert]`), null, 'no upload failed')
   await fill('folder-name', 'guides')
-  await page.click(tid('open-folder'))
+  await click(tid('open-folder'))
   await page.waitForFunction((t) => document.querySelector(t)?.textContent.includes('guides'), {}, tid('crumbs'))
   await (await page.$(tid('upload-input'))).uploadFile(paths['guide.txt'])
   await page.waitForSelector(tid('object-guide.txt'), { visible: true })
-  await page.click(`${tid('crumbs')} a`)
+  await click(`${tid('crumbs')} a`)
   await page.waitForSelector(tid('folder-guides/'), { visible: true })
   const names = await page.$$eval(`${tid('objects')} tbody tr [data-testid^="object-"], ${tid('objects')} tbody tr [data-testid^="folder-"]`, (els) => els.map((e) => e.dataset.testid))
   assert.deepEqual(names.sort(), ['folder-guides/', 'object-a.txt', 'object-b.bin'])
@@ -319,7 +338,7 @@ ui('browse: upload several files with progress, folders, list by prefix', async 
 
 ui('browse: download returns the uploaded bytes', async () => {
   for (const f of readdirSync(env.downloads)) rmSync(path.join(env.downloads, f))
-  await page.click(tid('download-b.bin'))
+  await click(tid('download-b.bin'))
   const target = path.join(env.downloads, 'b.bin')
   const deadline = Date.now() + 20000
   while (!existsSync(target) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
@@ -328,32 +347,32 @@ ui('browse: download returns the uploaded bytes', async () => {
 })
 
 ui('browse: delete an object', async () => {
-  await page.click(tid('remove-a.txt'))
+  await click(tid('remove-a.txt'))
   await page.waitForFunction((t) => !document.querySelector(t), {}, tid('object-a.txt'))
   assert.ok(await page.$(tid('object-b.bin')))
-  await page.keyboard.press('Escape')
-  await waitGone(tid('objects'))
+  await closeDrawer()
 })
 
 ui('browse: object versions in a versioned bucket', async () => {
   const { paths } = writeFixtures()
   const { mkdirSync } = await import('node:fs')
   mkdirSync(path.dirname(paths['a.txt']), { recursive: true })
-  await page.click(tid('open-photos'))
+  await click(tid('open-photos'))
   await page.waitForSelector(tid('objects'), { visible: true })
+  await settled()
   writeFileSync(paths['a.txt'], 'version one\n')
   await (await page.$(tid('upload-input'))).uploadFile(paths['a.txt'])
   await page.waitForSelector(tid('object-a.txt'), { visible: true })
   writeFileSync(paths['a.txt'], 'version two, longer\n')
   await (await page.$(tid('upload-input'))).uploadFile(paths['a.txt'])
   await page.waitForFunction((t) => document.querySelector(t)?.closest('tr')?.textContent.includes('20 B'), {}, tid('object-a.txt'))
-  await page.click(tid('show-versions'))
+  await click(tid('show-versions'))
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="objects"] tbody tr [data-testid="object-a.txt"]').length === 2)
-  await page.click(tid('show-versions'))
+  await click(tid('show-versions'))
   await page.waitForSelector(tid('remove-a.txt'), { visible: true })
-  await page.click(tid('remove-a.txt'))
+  await click(tid('remove-a.txt'))
   await page.waitForFunction((t) => !document.querySelector(t), {}, tid('object-a.txt'))
-  await page.click(tid('show-versions'))
+  await click(tid('show-versions'))
   await page.waitForFunction(() => {
     const rows = [...document.querySelectorAll('[data-testid="objects"] tbody tr')].filter((r) => r.querySelector('[data-testid="object-a.txt"]'))
     return rows.length === 3 && rows.some((r) => r.textContent.includes('delete marker'))
@@ -361,42 +380,46 @@ ui('browse: object versions in a versioned bucket', async () => {
 })
 
 ui('delete a non-empty bucket: ECS\'s message is shown as is', async () => {
-  await page.keyboard.press('Escape')
-  await waitGone(tid('objects'))
-  await page.click(tid('delete-docs'))
+  await closeDrawer()
+  await click(tid('delete-docs'))
   await page.waitForSelector(tid('confirm-delete'), { visible: true })
-  await page.click(tid('confirm-delete'))
+  await settled()
+  await click(tid('confirm-delete'))
   const error = await text(tid('bucket-error'))
   assert.match(error, /not empty|NOT_EMPTY/i, error)
   assert.ok(await bucketRow('docs'), 'the bucket is still listed')
 })
 
 ui('delete an empty bucket', async () => {
-  await page.click(tid('create-bucket'))
+  await click(tid('create-bucket'))
   await page.waitForSelector(tid('create-form'), { visible: true })
+  await settled()
   await fill('bucket-name', 'scratch')
-  await page.click(tid('create-ok'))
+  await click(tid('create-ok'))
   await waitGone(tid('create-form'))
   await bucketRow('scratch')
-  await page.click(tid('delete-scratch'))
+  await click(tid('delete-scratch'))
   await page.waitForSelector(tid('confirm-delete'), { visible: true })
-  await page.click(tid('confirm-delete'))
+  await settled()
+  await click(tid('confirm-delete'))
   await page.waitForFunction((t) => !document.querySelector(t), {}, tid('browse-scratch'))
 })
 
 ui('remove a store: refused while it has buckets, done when empty', async () => {
-  await page.click(tid('delete-store'))
+  await click(tid('delete-store'))
   await page.waitForSelector(tid('confirm-delete-store'), { visible: true })
-  await page.click(tid('confirm-delete-store'))
+  await settled()
+  await click(tid('confirm-delete-store'))
   assert.match(await text(tid('bucket-error')), /Cannot delete object store with buckets/)
-  await page.click(`${tid('bucket-error')} .ant-alert-close-icon`)
-  await page.click(tid('store-select'))
+  await click(`${tid('bucket-error')} .ant-alert-close-icon`)
+  await click(tid('store-select'))
   await page.waitForSelector('.ant-select-item-option[title="ecs-kbd"]', { visible: true })
-  await page.click('.ant-select-item-option[title="ecs-kbd"]')
+  await click('.ant-select-item-option[title="ecs-kbd"]')
   await page.waitForFunction((t) => document.querySelector(t)?.textContent.includes('localhost'), {}, tid('store-url'))
-  await page.click(tid('delete-store'))
+  await click(tid('delete-store'))
   await page.waitForSelector(tid('confirm-delete-store'), { visible: true })
-  await page.click(tid('confirm-delete-store'))
+  await settled()
+  await click(tid('confirm-delete-store'))
   await page.waitForFunction((t) => !document.querySelector(t)?.textContent.includes('ecs-kbd'), {}, tid('store-select'))
   assert.equal(await page.$(tid('bucket-error')), null)
 })
@@ -407,10 +430,11 @@ ui('narrow window: the page fits and stays usable', async () => {
   await page.waitForSelector(tid('browse-photos'), { visible: true })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(overflow <= 0, `no sideways scrolling of the page (overflow ${overflow}px)`)
-  await page.click(tid('open-photos'))
+  await click(tid('open-photos'))
   await page.waitForSelector(tid('objects'), { visible: true })
+  await settled()
   const drawer = await page.$eval('.ant-drawer-content-wrapper', (el) => el.getBoundingClientRect().width)
   assert.ok(drawer <= 390, `the browser fits (${drawer}px)`)
-  await page.keyboard.press('Escape')
+  await closeDrawer()
   await page.setViewport({ width: 1280, height: 800 })
 })
