@@ -83,7 +83,10 @@ pub(crate) fn build_page(sh: &Shell) -> Result<PathBuf> {
         .context("building the page failed")?;
     let built = dir.join("dist");
     if !built.join("index.html").is_file() {
-        bail!("the page build left no {}", built.join("index.html").display());
+        bail!(
+            "the page build left no {}",
+            built.join("index.html").display()
+        );
     }
     Ok(built)
 }
@@ -93,9 +96,12 @@ pub(crate) fn build_page(sh: &Shell) -> Result<PathBuf> {
 fn fixture_classpath(sh: &Shell) -> Result<String> {
     {
         let _dir = sh.push_dir(project_root().join("java-bindings"));
-        cmd!(sh, "mvn --quiet -DskipTests -pl {FIXTURE_MODULE} -am package")
-            .run()
-            .context("mvn package of the API stand-in failed")?;
+        cmd!(
+            sh,
+            "mvn --quiet -DskipTests -pl {FIXTURE_MODULE} -am package"
+        )
+        .run()
+        .context("mvn package of the API stand-in failed")?;
     }
     const MODULES: [&str; 5] = [
         FIXTURE_MODULE,
@@ -220,7 +226,9 @@ pub(crate) fn demo(sh: &Shell) -> Result<()> {
     let mut fixture = Fixture::start(&native, &classpath, &page)?;
     let origin = fixture.origin.clone();
     println!();
-    println!("  The ECS page, inside a stand-in for CloudStack's UI (a test fixture, not CloudStack):");
+    println!(
+        "  The ECS page, inside a stand-in for CloudStack's UI (a test fixture, not CloudStack):"
+    );
     println!("    {origin}/client/          log in as admin / password");
     println!();
     println!("  Add ECS object storage with:");
