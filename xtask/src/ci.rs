@@ -45,6 +45,7 @@ impl flags::Ci {
         .run()?;
         cmd!(sh, "{cargo} test --workspace --locked --doc {FEATURES...}").run()?;
         java_tests(sh)?;
+        crate::ui::ui_tests(sh)?;
         if let Some(notice) = &notice {
             eprintln!("{notice}");
         }

@@ -40,6 +40,9 @@ enum Route {
 
 impl flags::Demo {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
+        if self.ui {
+            return crate::ui::demo(sh);
+        }
         let started = Instant::now();
         let path = choose_path(sh, &self)?;
         let cargo = cargo();
@@ -227,7 +230,7 @@ fn target_dir(_sh: &Shell) -> PathBuf {
 }
 
 /// A running `ecs-sim` process, killed when dropped.
-struct Sim {
+pub(crate) struct Sim {
     child: Child,
     mgmt: SocketAddr,
     s3: SocketAddr,
@@ -236,7 +239,7 @@ struct Sim {
 impl Sim {
     /// Starts the emulator on two free loopback ports with its control plane on, and waits
     /// until both accept connections.
-    fn start(binary: &Path) -> Result<Sim> {
+    pub(crate) fn start(binary: &Path) -> Result<Sim> {
         let [mgmt, s3] = free_ports()?;
         let log_path = binary.with_file_name("ecs-sim-demo.log");
         let log = std::fs::File::create(&log_path)
@@ -282,11 +285,11 @@ impl Sim {
         }
     }
 
-    fn mgmt_url(&self) -> String {
+    pub(crate) fn mgmt_url(&self) -> String {
         format!("http://{}", self.mgmt)
     }
 
-    fn s3_url(&self) -> String {
+    pub(crate) fn s3_url(&self) -> String {
         format!("http://{}", self.s3)
     }
 }

@@ -72,6 +72,7 @@ impl flags::Dist {
         check_jar_loads_its_library(sh, &root, &dist)?;
         // Leave no packed library in ecs-java's build output for later (test) builds to pick up.
         sh.remove_path(root.join("java-bindings/ecs-java/target/classes/native"))?;
+        crate::ui::dist(sh, &dist)?;
         eprintln!("xtask: target/dist/ ({profile_dir} library, stripped):");
         for file in [
             built.clone(),

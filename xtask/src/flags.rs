@@ -28,6 +28,10 @@ xflags::xflags! {
             optional --rust
             /// Require the Java plug-in path (fail instead of falling back to Rust).
             optional --java
+            /// Serve the ECS UI page with the CloudStack API stand-in and stay up until Ctrl-C.
+            optional --ui
         }
+        /// Runs the ECS UI page's browser suite (Debian's Chromium) against the API stand-in.
+        cmd ui-test {}
     }
 }

@@ -29,6 +29,8 @@ impl flags::Install {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
         install_apt(sh)?;
         install_venv(sh)?;
+        crate::ui::install_node(sh)?;
+        crate::ui::install_chromium(sh)?;
         Ok(())
     }
 }
@@ -45,6 +47,12 @@ fn install_apt(sh: &Shell) -> Result<()> {
         .copied()
         .filter(|package| !apt_installed(sh, package))
         .collect();
+    apt_install(sh, &missing)
+}
+
+/// Installs Debian packages with apt (through sudo unless root); nothing when `packages` is empty.
+pub(crate) fn apt_install(sh: &Shell, packages: &[&str]) -> Result<()> {
+    let missing = packages;
     if missing.is_empty() {
         return Ok(());
     }

@@ -12,6 +12,7 @@ mod dist;
 mod flags;
 mod install;
 mod tidy;
+mod ui;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,7 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Demo(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Codegen(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::UiTest(cmd) => cmd.run(&sh),
     }
 }
 
