@@ -44,9 +44,10 @@ impl flags::Demo {
             Route::Rust => cmd!(sh, "{cargo} build --quiet -p ecs-sim -p ecsctl").run()?,
         }
         let target = target_dir(sh);
-        let sim = Sim::start(&target.join("debug/ecs-sim"))?;
+        let sim = Sim::start(&target.join("debug/ecs-sim"), self.ecs_version.as_deref())?;
         eprintln!(
-            "demo: ecs-sim listens on {} (management) and {} (S3)",
+            "demo: ecs-sim plays ECS {} and listens on {} (management) and {} (S3)",
+            self.ecs_version.as_deref().unwrap_or("4.1 (its default)"),
             sim.mgmt_url(),
             sim.s3_url()
         );
@@ -224,7 +225,7 @@ struct Sim {
 impl Sim {
     /// Starts the emulator on two free loopback ports with its control plane on, and waits
     /// until both accept connections.
-    fn start(binary: &Path) -> Result<Sim> {
+    fn start(binary: &Path, ecs_version: Option<&str>) -> Result<Sim> {
         let [mgmt, s3] = free_ports()?;
         let log_path = binary.with_file_name("ecs-sim-demo.log");
         let log = std::fs::File::create(&log_path)
@@ -237,6 +238,12 @@ impl Sim {
                 &s3.to_string(),
             ])
             .args(["--control", "--log", "warn"])
+            .args(
+                ecs_version
+                    .map(|version| ["--ecs-version", version])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)

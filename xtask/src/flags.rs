@@ -28,6 +28,8 @@ xflags::xflags! {
             optional --rust
             /// Require the Java plug-in path (fail instead of falling back to Rust).
             optional --java
+            /// The ECS release the emulator plays, such as 3.6 or 4.1 (ecs-sim --ecs-version).
+            optional --ecs-version version: String
         }
     }
 }
