@@ -60,9 +60,10 @@ impl flags::Demo {
             started.elapsed().as_secs_f64()
         );
         let target = target_dir(sh);
-        let sim = Sim::start(&target.join("debug/ecs-sim"))?;
+        let sim = Sim::start(&target.join("debug/ecs-sim"), self.ecs_version.as_deref())?;
         eprintln!(
-            "demo: ecs-sim listens on {} (management) and {} (S3)",
+            "demo: ecs-sim plays ECS {} and listens on {} (management) and {} (S3)",
+            self.ecs_version.as_deref().unwrap_or("4.1 (its default)"),
             sim.mgmt_url(),
             sim.s3_url()
         );
@@ -239,7 +240,7 @@ pub(crate) struct Sim {
 impl Sim {
     /// Starts the emulator on two free loopback ports with its control plane on, and waits
     /// until both accept connections.
-    pub(crate) fn start(binary: &Path) -> Result<Sim> {
+    pub(crate) fn start(binary: &Path, ecs_version: Option<&str>) -> Result<Sim> {
         let [mgmt, s3] = free_ports()?;
         let log_path = binary.with_file_name("ecs-sim-demo.log");
         let log = std::fs::File::create(&log_path)
@@ -252,6 +253,12 @@ impl Sim {
                 &s3.to_string(),
             ])
             .args(["--control", "--log", "warn"])
+            .args(
+                ecs_version
+                    .map(|version| ["--ecs-version", version])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)

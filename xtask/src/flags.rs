@@ -30,6 +30,8 @@ xflags::xflags! {
             optional --java
             /// Serve the ECS UI page with the CloudStack API stand-in and stay up until Ctrl-C.
             optional --ui
+            /// The ECS release the emulator plays, such as 3.6 or 4.1 (ecs-sim --ecs-version).
+            optional --ecs-version version: String
         }
         /// Runs the ECS UI page's browser suite (Debian's Chromium) against the API stand-in.
         cmd ui-test {}

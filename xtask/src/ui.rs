@@ -222,7 +222,7 @@ pub(crate) fn demo(sh: &Shell) -> Result<()> {
     let (native, sim_bin) = build_native(sh)?;
     let classpath = fixture_classpath(sh)?;
     let page = build_page(sh)?;
-    let sim = crate::demo::Sim::start(&sim_bin)?;
+    let sim = crate::demo::Sim::start(&sim_bin, None)?;
     let mut fixture = Fixture::start(&native, &classpath, &page)?;
     let origin = fixture.origin.clone();
     println!();

@@ -150,7 +150,8 @@ impl CheckReport {
 /// One connectivity check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
-    /// A stable name: `login`, `role`, `namespace`, `replication_group`, `s3`, `tls`.
+    /// A stable name: `login`, `role`, `namespace`, `replication_group`, `ecs_version`, `s3`,
+    /// `tls`.
     pub name: String,
     /// Whether it passed.
     pub ok: bool,

@@ -26,6 +26,7 @@ async fn a_good_store_passes_every_check_and_logs_out() {
             "role",
             "namespace",
             "replication_group",
+            "ecs_version",
             "s3"
         ]
     );
@@ -40,6 +41,7 @@ async fn a_good_store_passes_every_check_and_logs_out() {
             "GET /login",
             "GET /user/whoami",
             "GET /object/namespaces/namespace/ns1",
+            "GET /vdc/nodes",
             "GET /logout"
         ]
     );

@@ -159,6 +159,11 @@ impl EcsMgmtClient {
         api::namespaces::Namespaces::new(self.clone())
     }
 
+    /// Data nodes and the ECS release they run (`/vdc/nodes`).
+    pub fn nodes(&self) -> api::nodes::Nodes {
+        api::nodes::Nodes::new(self.clone())
+    }
+
     /// Replication groups (`/vdc/data-service/vpools`).
     pub fn replication_groups(&self) -> api::replication_groups::ReplicationGroups {
         api::replication_groups::ReplicationGroups::new(self.clone())

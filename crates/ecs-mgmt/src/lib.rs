@@ -23,6 +23,7 @@ pub use api::buckets::{
     CustomGroupGrant, EmptyBucketStatus, GroupGrant, UserGrant, VersioningStatus,
 };
 pub use api::namespaces::{NamespaceEntry, NamespaceInfo, Namespaces};
+pub use api::nodes::{EcsRelease, Node, Nodes};
 pub use api::object_users::{ObjectUser, ObjectUserInfo, ObjectUsers, UserTag};
 pub use api::replication_groups::{ReplicationGroup, ReplicationGroups, VarrayMapping};
 pub use api::secret_keys::{KeySlot, SecretKey, SecretKeyCreate, SecretKeys, UserSecretKeys};

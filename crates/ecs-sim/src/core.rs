@@ -13,6 +13,7 @@ use crate::data::{BucketData, BucketUsage};
 use crate::faults::Faults;
 use crate::seed::TokenSettings;
 use crate::state::State;
+use crate::version::EcsVersion;
 
 /// State plus the machinery around it.
 #[derive(Debug)]
@@ -28,6 +29,8 @@ pub(crate) struct Core {
     usage_overrides: Mutex<HashMap<(String, String), BucketUsage>>,
     /// Token lifetime, idle timeout and cap.
     pub(crate) tokens: TokenSettings,
+    /// The ECS release emulated.
+    pub(crate) ecs_version: EcsVersion,
     state_file: Option<PathBuf>,
 }
 
@@ -42,6 +45,7 @@ impl Core {
         fault_seed: u64,
         data: Arc<dyn BucketData>,
         tokens: TokenSettings,
+        ecs_version: EcsVersion,
         state_file: Option<PathBuf>,
     ) -> Self {
         Core {
@@ -52,6 +56,7 @@ impl Core {
             data,
             usage_overrides: Mutex::new(HashMap::new()),
             tokens,
+            ecs_version,
             state_file,
         }
     }

@@ -21,6 +21,7 @@ pub mod smoke;
 mod state;
 mod storage;
 mod tls;
+mod version;
 
 pub use control::{Api, Control, FaultRule, RequestRecord};
 pub use data::BucketUsage;
@@ -28,3 +29,4 @@ pub use seed::{
     MgmtUserSeed, NamespaceSeed, ObjectUserSeed, ReplicationGroupSeed, Role, Seed, TokenSettings,
 };
 pub use sim::{Sim, SimBuilder};
+pub use version::EcsVersion;

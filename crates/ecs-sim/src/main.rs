@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ecs_sim::{Role, Seed, Sim};
+use ecs_sim::{EcsVersion, Role, Seed, Sim};
 
 /// A stateful emulator of Dell ECS: the management REST API (port 4443 on ECS) and S3 (9020).
 ///
@@ -81,6 +81,12 @@ struct Args {
     #[arg(long, value_name = "N")]
     fault_seed: Option<u64>,
 
+    /// The ECS release to play, such as 3.6 or 4.1 (default: the seed's, else 4.1). Below 4.0
+    /// the management versioning endpoints are absent (versioning goes through S3); GET
+    /// /vdc/nodes reports the version.
+    #[arg(long, value_name = "MAJOR.MINOR")]
+    ecs_version: Option<EcsVersion>,
+
     /// Run the scripted smoke scenario on free ports over real HTTP, print each step, exit 0/1.
     #[arg(long)]
     smoke: bool,
@@ -133,6 +139,9 @@ fn seed(args: &Args) -> Result<Seed, String> {
     }
     if let Some(fault_seed) = args.fault_seed {
         seed.fault_seed = fault_seed;
+    }
+    if let Some(version) = args.ecs_version {
+        seed.ecs_version = version;
     }
     seed.validate().map_err(|error| error.to_string())?;
     Ok(seed)

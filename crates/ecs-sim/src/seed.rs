@@ -37,6 +37,8 @@ use std::time::Duration;
 use ecs_common::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::version::EcsVersion;
+
 /// A management role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -184,6 +186,8 @@ pub struct Seed {
     pub tokens: TokenSettings,
     /// Seed of the random generator that decides fault injection (deterministic per seed).
     pub fault_seed: u64,
+    /// The ECS release emulated (`ecs_version = "3.6"`; default 4.1).
+    pub ecs_version: EcsVersion,
 }
 
 impl Default for Seed {
@@ -206,6 +210,7 @@ impl Seed {
             object_users: Vec::new(),
             tokens: TokenSettings::default(),
             fault_seed: 0,
+            ecs_version: EcsVersion::default(),
         }
     }
 

@@ -15,6 +15,7 @@ use crate::core::Core;
 use crate::seed::{Seed, TokenSettings};
 use crate::server::{Front, boxed, serve};
 use crate::state::State;
+use crate::version::EcsVersion;
 use crate::{control_http, mgmt, seam, tls};
 
 /// Configures and starts a [`Sim`].
@@ -78,6 +79,13 @@ impl SimBuilder {
     /// Token lifetime, idle timeout and cap (overrides the seed's).
     pub fn tokens(mut self, tokens: TokenSettings) -> Self {
         self.seed.tokens = tokens;
+        self
+    }
+
+    /// The ECS release to play (default 4.1; overrides the seed's). Below 4.0 the management
+    /// versioning endpoints are absent; see [`EcsVersion`].
+    pub fn ecs_version(mut self, version: EcsVersion) -> Self {
+        self.seed.ecs_version = version;
         self
     }
 
@@ -155,6 +163,7 @@ impl SimBuilder {
             self.seed.fault_seed,
             data,
             self.seed.tokens,
+            self.seed.ecs_version,
             self.state_file.clone(),
         ));
         let control = Control::new(core.clone());

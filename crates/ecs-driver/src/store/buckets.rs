@@ -1,7 +1,5 @@
 //! Bucket life cycle: create (with every option, rolled back on failure), delete, list.
 
-use std::time::{Duration, Instant};
-
 use ecs_common::{Error, ErrorKind, Result};
 use ecs_mgmt::{BucketCreate, BucketInfo, VersioningStatus};
 use futures::TryStreamExt;
@@ -122,8 +120,7 @@ impl EcsObjectStore {
     ) -> Result<()> {
         let buckets = self.mgmt().buckets();
         if spec.versioning {
-            buckets
-                .set_versioning(&spec.name, self.namespace(), VersioningStatus::Enabled)
+            self.put_versioning(&spec.name, VersioningStatus::Enabled, Some(credentials))
                 .await
                 .map_err(|err| step_error("enable versioning", err))?;
         }
@@ -162,22 +159,10 @@ impl EcsObjectStore {
         credentials: &AccountCredentials,
         rules: &[ecs_s3::CorsRule],
     ) -> Result<()> {
-        let client = self.s3_client(credentials)?;
-        let deadline = Instant::now() + self.config().key_propagation_wait();
-        let mut delay = Duration::from_millis(250);
-        loop {
-            match client.put_cors(bucket, rules).await {
-                Err(err)
-                    if err.kind() == ErrorKind::Unauthorized
-                        && Instant::now() + delay < deadline =>
-                {
-                    tracing::info!(bucket, user = %credentials.user_id, "S3 does not know the owner's key yet; retrying");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(10));
-                }
-                result => return result,
-            }
-        }
+        self.with_owner_key(bucket, credentials, |client| async move {
+            client.put_cors(bucket, rules).await
+        })
+        .await
     }
 
     /// Deletes a bucket whose configuration failed; returns the error to report.

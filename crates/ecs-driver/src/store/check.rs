@@ -5,7 +5,7 @@ use ecs_common::{Error, ErrorKind, SecretString};
 use ecs_mgmt::{EcsMgmtClient, NamespaceInfo, WhoAmI};
 use ecs_s3::ClientConfig;
 
-use super::{EcsObjectStore, mgmt_client};
+use super::{EcsObjectStore, ecs_version, mgmt_client};
 use crate::{Check, CheckReport};
 
 /// A bucket name no one owns, probed to see whether the S3 endpoint answers.
@@ -55,7 +55,7 @@ impl EcsObjectStore {
                     "login",
                     explain(&err, "mgmt_url", "sa_user and sa_password"),
                 ));
-                for name in ["role", "namespace", "replication_group"] {
+                for name in ["role", "namespace", "replication_group", "ecs_version"] {
                     checks.push(Check::fail(name, "not checked: the login failed"));
                 }
                 return;
@@ -94,6 +94,12 @@ impl EcsObjectStore {
                 ));
             }
         }
+        let (check, release) = ecs_version::version_check(client).await;
+        if let Some(release) = release {
+            // Registration learns the release once; the store's calls then need not ask.
+            let _ = self.inner.ecs_release.set(release);
+        }
+        checks.push(check);
     }
 
     fn role_check(&self, me: &WhoAmI) -> Check {

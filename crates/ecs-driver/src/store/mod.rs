@@ -7,6 +7,7 @@
 mod account;
 mod buckets;
 mod check;
+mod ecs_version;
 mod settings;
 mod usage;
 
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ecs_common::{Error, ErrorKind, Result};
-use ecs_mgmt::EcsMgmtClient;
+use ecs_mgmt::{EcsMgmtClient, EcsRelease};
 use ecs_s3::{ClientCache, ClientConfig, EcsS3Client};
 use tokio::sync::OnceCell;
 
@@ -45,6 +46,8 @@ struct Inner {
     echoes: Echoes,
     /// The replication group's URN, resolved once from a configured name.
     vpool: OnceCell<Option<String>>,
+    /// The ECS release, found out once (see `ecs_version`).
+    ecs_release: OnceCell<Option<EcsRelease>>,
     closed: AtomicBool,
 }
 
@@ -59,6 +62,7 @@ impl EcsObjectStore {
                 s3_clients: ClientCache::new(S3_CLIENTS),
                 echoes: Echoes::default(),
                 vpool: OnceCell::new(),
+                ecs_release: OnceCell::new(),
                 closed: AtomicBool::new(false),
             }),
         })

@@ -25,10 +25,7 @@ impl EcsObjectStore {
         } else {
             VersioningStatus::Suspended
         };
-        self.mgmt()
-            .buckets()
-            .set_versioning(bucket, self.namespace(), status)
-            .await
+        self.put_versioning(bucket, status, None).await
     }
 
     /// Succeeds when the bucket's encryption already is `enabled`; ECS fixes encryption at

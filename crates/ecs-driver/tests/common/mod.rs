@@ -82,13 +82,15 @@ impl Env {
         self.sim.control().clear_request_log();
     }
 
-    /// Warms the store up (login, account user) so later counts show steady state.
+    /// Warms the store up (login, account user, ECS release) so later counts show steady
+    /// state.
     pub async fn provisioned(&self) -> ecs_driver::AccountCredentials {
         let credentials = self
             .store
             .ensure_account_user(ACCOUNT, None)
             .await
             .expect("account user");
+        self.store.ecs_release().await.expect("ECS release");
         self.clear_log();
         credentials
     }

@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod billing;
 pub(crate) mod buckets;
 pub(crate) mod namespaces;
+pub(crate) mod nodes;
 pub(crate) mod object_users;
 pub(crate) mod replication_groups;
 pub(crate) mod secret_keys;

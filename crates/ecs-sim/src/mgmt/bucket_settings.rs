@@ -18,6 +18,7 @@ use super::{Answer, Body, Caller, Params, Reply};
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{Bucket, Grant};
+use crate::version::MgmtVersioningEndpoint;
 
 pub(super) fn routes() -> Router<Arc<Core>> {
     Router::new()
@@ -248,6 +249,7 @@ pub(crate) async fn delete_policy(
 
 /// `GET /object/bucket/{bucket}/versioning`: `{"Status": …}` (absent when never enabled).
 pub(crate) async fn get_versioning(
+    _since_4_0: MgmtVersioningEndpoint,
     State(core): State<Arc<Core>>,
     caller: Caller,
     Path(bucket): Path<String>,
@@ -263,6 +265,7 @@ pub(crate) async fn get_versioning(
 
 /// `PUT /object/bucket/{bucket}/versioning`: `Status` = `Enabled` | `Suspended`.
 pub(crate) async fn set_versioning(
+    _since_4_0: MgmtVersioningEndpoint,
     State(core): State<Arc<Core>>,
     caller: Caller,
     Path(bucket): Path<String>,

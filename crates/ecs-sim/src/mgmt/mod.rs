@@ -11,6 +11,7 @@ pub(crate) mod doc;
 pub(crate) mod input;
 mod keys;
 mod namespaces;
+mod nodes;
 mod users;
 mod vpools;
 
@@ -350,6 +351,7 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .merge(buckets::routes())
         .merge(bucket_settings::routes())
         .merge(namespaces::routes())
+        .route("/vdc/nodes", get(nodes::list))
         .route("/vdc/data-service/vpools", get(vpools::list))
         .route("/vdc/data-service/vpools/{id}", get(vpools::get))
         .merge(billing::routes())

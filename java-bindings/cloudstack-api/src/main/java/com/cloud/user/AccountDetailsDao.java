@@ -38,10 +38,4 @@ public interface AccountDetailsDao extends GenericDao<AccountDetailVO, Long>, Re
 
     /** @param accountId the account whose details are all removed */
     void deleteDetails(long accountId);
-
-    /**
-     * @param accountDetailVO a detail
-     * @return its value, decrypted if it is an encrypted configuration value
-     */
-    String getActualValue(AccountDetailVO accountDetailVO);
 }

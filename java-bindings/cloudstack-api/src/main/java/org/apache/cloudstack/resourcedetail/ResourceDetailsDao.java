@@ -56,4 +56,13 @@ public interface ResourceDetailsDao<R extends ResourceDetail> extends GenericDao
      * @param display whether users see it
      */
     void addDetail(long resourceId, String key, String value, boolean display);
+
+    /**
+     * Declared here, not in {@code AccountDetailsDao}, as in CloudStack main (so a call through
+     * {@code AccountDetailsDao} links against {@code getActualValue(ResourceDetail)}).
+     *
+     * @param resourceDetail a detail
+     * @return its value, decrypted if it is an encrypted configuration value
+     */
+    String getActualValue(ResourceDetail resourceDetail);
 }

@@ -45,11 +45,6 @@ public final class InMemoryAccountDetailsDao extends InMemoryDetailsDao<AccountD
         removeDetails(accountId);
     }
 
-    @Override
-    public String getActualValue(AccountDetailVO accountDetailVO) {
-        return accountDetailVO.getValue();
-    }
-
     /**
      * @return how many times the calling thread called {@code persist(accountId, map)}, which
      *         wipes every other detail of the account
