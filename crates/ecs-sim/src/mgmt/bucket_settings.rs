@@ -11,7 +11,7 @@ use axum::extract::Path;
 use axum::routing::{get, post, put};
 use serde_json::Value as Json;
 
-use super::buckets::{check_quota_pair, check_quota_value, parse_tag_set, writable};
+use super::buckets::{check_quota_value, parse_tag_set, quota_to_set, writable};
 use super::doc::{Doc, Val};
 use super::input::Input;
 use super::{Answer, Body, Reply, Req, routes};
@@ -71,14 +71,7 @@ async fn get_quota(req: Req, Path(bucket): Path<String>) -> Answer {
 /// (DELETE clears), notification ≤ block.
 async fn set_quota(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("bucket_quota_param");
-    let block = body.int("blockSize")?.unwrap_or(-1);
-    let notification = body.int("notificationSize")?.unwrap_or(-1);
-    check_quota_pair(block, notification)?;
-    if block == -1 && notification == -1 {
-        return Err(EcsError::invalid(
-            "blockSize and notificationSize cannot both be -1; delete the quota instead",
-        ));
-    }
+    let (block, notification) = quota_to_set(&body)?;
     let block_count = body.int("blockSizeInCount")?;
     let notification_count = body.int("notificationSizeInCount")?;
     for (name, value) in [

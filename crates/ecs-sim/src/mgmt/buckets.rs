@@ -62,6 +62,20 @@ pub(crate) fn check_quota_pair(block: i64, notification: i64) -> Result<(), EcsE
     Ok(())
 }
 
+/// Reads a quota to set: `blockSize` and `notificationSize` in GB (missing = -1), checked as a
+/// pair and not both -1 (deleting a quota is its own request).
+pub(crate) fn quota_to_set(body: &Input) -> Result<(i64, i64), EcsError> {
+    let block = body.int("blockSize")?.unwrap_or(-1);
+    let notification = body.int("notificationSize")?.unwrap_or(-1);
+    check_quota_pair(block, notification)?;
+    if block == -1 && notification == -1 {
+        return Err(EcsError::invalid(
+            "blockSize and notificationSize cannot both be -1; delete the quota instead",
+        ));
+    }
+    Ok((block, notification))
+}
+
 /// Reads a `TagSet` of `Tag{Key,Value}`: XML `<TagSet><Tag>…`, JSON `"TagSet": [...]`.
 pub(crate) fn parse_tag_set(input: &Input) -> Vec<(String, String)> {
     let items = match input.child("TagSet") {

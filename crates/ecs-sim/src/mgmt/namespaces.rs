@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::Path;
 use axum::routing::{get, post};
 
-use super::buckets::check_quota_pair;
+use super::buckets::quota_to_set;
 use super::doc::{Doc, Val};
 use super::{Answer, Body, Caller, Reply, Req, page, routes};
 use crate::core::Core;
@@ -250,14 +250,7 @@ async fn get_quota(req: Req, Path(name): Path<String>) -> Answer {
 /// `PUT .../{namespace}/quota`: both sizes in GB, ≥ 1 or -1, not both -1.
 async fn set_quota(req: Req, Path(name): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("namespace_quota_details");
-    let block = body.int("blockSize")?.unwrap_or(-1);
-    let notification = body.int("notificationSize")?.unwrap_or(-1);
-    check_quota_pair(block, notification)?;
-    if block == -1 && notification == -1 {
-        return Err(EcsError::invalid(
-            "blockSize and notificationSize cannot both be -1; delete the quota instead",
-        ));
-    }
+    let (block, notification) = quota_to_set(&body)?;
     let allowed = |caller: &Caller| caller.system_admin("set namespace quotas");
     req.change_namespace(&name, allowed, |namespace| {
         namespace.quota_block = block;

@@ -81,18 +81,11 @@ impl Env {
         fmt: Fmt,
         body: Option<Body<'_>>,
     ) -> Response {
-        let mut request = self.req(method, path, fmt);
-        if let Some(body) = body {
-            request = match fmt {
-                Fmt::Json => request
-                    .header("Content-Type", "application/json")
-                    .body(body.json.to_string()),
-                Fmt::Xml => request
-                    .header("Content-Type", "application/xml")
-                    .body(body.xml.to_owned()),
-            };
+        let call = self.call(method, path).fmt(fmt);
+        match body {
+            Some(body) => call.body(body.json, body.xml).send().await,
+            None => call.send().await,
         }
-        request.send().await.expect("request sent")
     }
 
     pub async fn stop(self) {
