@@ -30,6 +30,7 @@ impl flags::Ci {
         }
         // One build profile (dev) serves clippy's check, the tests and the Java suite.
         cmd!(sh, "{cargo} fmt --all --check").run()?;
+        flags::Tidy {}.run(sh)?;
         cmd!(
             sh,
             "{cargo} clippy --workspace --all-targets --locked {FEATURES...} -- -D warnings"

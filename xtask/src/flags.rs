@@ -10,6 +10,8 @@ xflags::xflags! {
         }
         /// Installs the packages and tools the tests need (apt, pip), idempotently.
         cmd install {}
+        /// Checks hygiene: module docs, whitespace, unused dependencies, layer rules, docs.
+        cmd tidy {}
         /// Regenerates sources derived from Rust (the Java ErrorCode enum).
         cmd codegen {
             /// Only check that the generated files are fresh; write nothing.

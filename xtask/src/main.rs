@@ -27,6 +27,7 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Bench(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Ci(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Install(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Tidy(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Demo(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Codegen(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),

@@ -19,7 +19,6 @@ pub(crate) struct UserView {
     pub(crate) locked: bool,
 }
 
-#[allow(dead_code, reason = "used by the S3 side as it lands")]
 impl Core {
     /// The object user `uid`, if it exists.
     pub(crate) fn object_user(&self, uid: &str) -> Option<UserView> {
@@ -149,7 +148,7 @@ impl Core {
                 .or_default()
                 .insert(name.to_owned(), bucket);
         }
-        self.data.bucket_created(namespace, name);
+        self.storage.bucket_created(namespace, name);
         self.persist();
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! The shared heart of a running emulator: state, clock, request log, faults, bucket data.
+//! The shared heart of a running emulator: state, clock, request log, faults, object storage.
 //!
 //! One [`Core`] is shared (`Arc`) by the management service, the S3 service, the `/_sim/`
 //! control plane and the in-process [`crate::Control`].
@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::clock::Clock;
 use crate::control::{Api, RequestRecord};
-use crate::data::{BucketData, BucketUsage};
+use crate::data::BucketUsage;
 use crate::faults::Faults;
 use crate::seed::TokenSettings;
 use crate::state::State;
+use crate::storage::Storage;
 use crate::version::EcsVersion;
 
 /// State plus the machinery around it.
@@ -24,8 +25,8 @@ pub(crate) struct Core {
     log: Mutex<Vec<RequestRecord>>,
     /// Fault rules and their generator.
     pub(crate) faults: Faults,
-    /// Bucket contents (the S3 side's storage).
-    pub(crate) data: Arc<dyn BucketData>,
+    /// Bucket contents: the one object storage the S3 service writes and billing reads.
+    pub(crate) storage: Arc<Storage>,
     usage_overrides: Mutex<HashMap<(String, String), BucketUsage>>,
     /// Token lifetime, idle timeout and cap.
     pub(crate) tokens: TokenSettings,
@@ -43,7 +44,7 @@ impl Core {
         state: State,
         clock: Clock,
         fault_seed: u64,
-        data: Arc<dyn BucketData>,
+        storage: Arc<Storage>,
         tokens: TokenSettings,
         ecs_version: EcsVersion,
         state_file: Option<PathBuf>,
@@ -53,7 +54,7 @@ impl Core {
             clock,
             log: Mutex::new(Vec::new()),
             faults: Faults::new(fault_seed),
-            data,
+            storage,
             usage_overrides: Mutex::new(HashMap::new()),
             tokens,
             ecs_version,
@@ -121,12 +122,12 @@ impl Core {
         before - state.tokens.len()
     }
 
-    /// What a bucket holds: the test override when set, else the bucket data's answer.
+    /// What a bucket holds: the test override when set, else the storage's answer.
     pub(crate) fn usage(&self, namespace: &str, bucket: &str) -> BucketUsage {
         let key = (namespace.to_owned(), bucket.to_owned());
         match lock(&self.usage_overrides).get(&key) {
             Some(usage) => *usage,
-            None => self.data.usage(namespace, bucket),
+            None => self.storage.usage(namespace, bucket),
         }
     }
 
@@ -141,13 +142,13 @@ impl Core {
             .remove(&key)
             .map(|usage| usage.objects + usage.versions + usage.uploads)
             .unwrap_or(0);
-        overridden + self.data.empty(namespace, bucket)
+        overridden + self.storage.empty(namespace, bucket)
     }
 
     /// Forgets a removed bucket's contents.
     pub(crate) fn bucket_removed(&self, namespace: &str, bucket: &str) {
         lock(&self.usage_overrides).remove(&(namespace.to_owned(), bucket.to_owned()));
-        self.data.bucket_removed(namespace, bucket);
+        self.storage.bucket_removed(namespace, bucket);
     }
 
     /// Writes the state to the `--state` file, if any (atomically: temp file, then rename).

@@ -2,22 +2,19 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-pub mod data;
-
 mod access;
 mod clock;
 mod control;
 mod control_http;
 mod core;
+mod data;
 mod error;
 mod faults;
 mod mgmt;
 mod s3;
-mod seam;
 mod seed;
 mod server;
 mod sim;
-pub mod smoke;
 mod state;
 mod storage;
 mod tls;

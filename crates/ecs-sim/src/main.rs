@@ -87,10 +87,6 @@ struct Args {
     #[arg(long, value_name = "MAJOR.MINOR")]
     ecs_version: Option<EcsVersion>,
 
-    /// Run the scripted smoke scenario on free ports over real HTTP, print each step, exit 0/1.
-    #[arg(long)]
-    smoke: bool,
-
     /// Log filter (tracing EnvFilter syntax; RUST_LOG also works).
     #[arg(long, default_value = "info", value_name = "FILTER")]
     log: String,
@@ -216,13 +212,8 @@ async fn serve(args: Args) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let level = if args.smoke && args.log == "info" {
-        "warn"
-    } else {
-        args.log.as_str()
-    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&args.log));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -237,14 +228,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = if args.smoke {
-        runtime
-            .block_on(ecs_sim::smoke::run(&mut std::io::stdout()))
-            .map_err(|error| error.to_string())
-    } else {
-        runtime.block_on(serve(args))
-    };
-    match result {
+    match runtime.block_on(serve(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("ecs-sim: {error}");

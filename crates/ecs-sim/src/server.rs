@@ -1,6 +1,7 @@
 //! Listeners and the front end every request passes: fault injection, the request log, format
 //! negotiation and rendering for the management API, optional TLS, graceful shutdown.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower::ServiceExt as _;
+use tower::util::BoxCloneSyncService;
 
 use crate::control::Api;
 use crate::core::Core;
@@ -21,8 +23,11 @@ use crate::error::EcsError;
 use crate::faults::Outcome;
 use crate::mgmt::PendingDoc;
 use crate::mgmt::doc::Format;
-use crate::seam::HttpService;
 use crate::tls::TlsMaterial;
+
+/// An HTTP service as the listeners run it (the management router, the S3 service, the
+/// control plane).
+pub(crate) type HttpService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
 
 /// How long shutdown waits for open connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);

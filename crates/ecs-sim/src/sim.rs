@@ -15,8 +15,9 @@ use crate::core::Core;
 use crate::seed::{Seed, TokenSettings};
 use crate::server::{Front, boxed, serve};
 use crate::state::State;
+use crate::storage::Storage;
 use crate::version::EcsVersion;
-use crate::{control_http, mgmt, seam, tls};
+use crate::{control_http, mgmt, s3, tls};
 
 /// Configures and starts a [`Sim`].
 #[derive(Debug, Clone)]
@@ -156,12 +157,21 @@ impl SimBuilder {
         self.seed.validate()?;
         let clock = Clock::default();
         let state = self.initial_state(&clock)?;
-        let data = seam::bucket_data(self.data_dir.as_deref());
+        let storage = match &self.data_dir {
+            None => Storage::in_memory(),
+            Some(dir) => Storage::on_disk(dir).map_err(|error| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("cannot use the data directory {}", dir.display()),
+                )
+                .with_source(error)
+            })?,
+        };
         let core = Arc::new(Core::new(
             state,
             clock,
             self.seed.fault_seed,
-            data,
+            Arc::new(storage),
             self.seed.tokens,
             self.seed.ecs_version,
             self.state_file.clone(),
@@ -192,7 +202,7 @@ impl SimBuilder {
             boxed(mgmt::router(core.clone())),
             control_service,
         );
-        let s3_front = Front::new(Api::S3, core.clone(), seam::s3_service(core.clone()), None);
+        let s3_front = Front::new(Api::S3, core.clone(), s3::service(core.clone()), None);
 
         let (shutdown, stop) = watch::channel(false);
         let mut tasks = Vec::new();

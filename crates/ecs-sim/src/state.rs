@@ -185,7 +185,7 @@ pub(crate) struct ObjectLock {
     pub(crate) years: Option<i64>,
 }
 
-/// A bucket's management metadata (its contents live behind [`crate::data::BucketData`]).
+/// A bucket's management metadata (its contents live in [`crate::storage::Storage`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Bucket {
     pub(crate) name: String,

@@ -76,8 +76,7 @@ async fn bad_credentials_and_missing_token_are_401_code_4000() {
 async fn whoami_reports_roles() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, body) =
-            read(env.send(Method::GET, "/user/whoami", fmt, None).await, fmt).await;
+        let (status, body) = env.call(Method::GET, "/user/whoami").fmt(fmt).read().await;
         assert_eq!(status, 200);
         assert_eq!(text(&body, "common_name"), "root");
         let roles: Vec<String> = items(&body, "roles")
@@ -96,19 +95,13 @@ async fn logout_invalidates_the_token_and_force_all_tokens() {
     let url = env.sim.mgmt_url();
     let second = login(&env.http, &url, "root", "ChangeMe").await;
     assert_eq!(control.live_tokens("root"), 2);
-    let (status, body) = read(
-        env.send(Method::GET, "/logout", Fmt::Xml, None).await,
-        Fmt::Xml,
-    )
-    .await;
+    let (status, body) = env.call(Method::GET, "/logout").fmt(Fmt::Xml).read().await;
     assert_eq!((status, text(&body, "user")), (200, "root".into()));
     assert_eq!(control.live_tokens("root"), 1);
-    assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
-            .await
-            .status(),
-        401
-    );
+    env.call(Method::GET, "/user/whoami")
+        .fmt(Fmt::Xml)
+        .expect(401)
+        .await;
     let third = login(&env.http, &url, "root", "ChangeMe").await;
     let response = env
         .http
@@ -193,25 +186,25 @@ async fn tokens_expire_by_lifetime_and_idle_time() {
     let env = start_with(Sim::builder().seed(seed)).await;
     let control = env.sim.control();
     control.advance_clock(Duration::from_secs(100));
-    assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
-            .await
-            .status(),
-        200
-    );
+    env.call(Method::GET, "/user/whoami")
+        .fmt(Fmt::Xml)
+        .expect(200)
+        .await;
     control.advance_clock(Duration::from_secs(100));
     assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
-            .await
-            .status(),
+        env.call(Method::GET, "/user/whoami")
+            .fmt(Fmt::Xml)
+            .status()
+            .await,
         200,
         "use refreshed idle"
     );
     control.advance_clock(Duration::from_secs(121));
     assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Xml, None)
-            .await
-            .status(),
+        env.call(Method::GET, "/user/whoami")
+            .fmt(Fmt::Xml)
+            .status()
+            .await,
         401,
         "idle expiry"
     );
@@ -244,11 +237,7 @@ async fn tokens_expire_by_lifetime_and_idle_time() {
 async fn revoked_tokens_are_refused() {
     let env = start().await;
     assert_eq!(env.sim.control().revoke_tokens("root"), 1);
-    let (status, body) = read(
-        env.send(Method::GET, "/user/whoami", Fmt::Json, None).await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, body) = env.call(Method::GET, "/user/whoami").read().await;
     assert_eq!((status, body["code"].as_i64()), (401, Some(4000)));
     env.stop().await;
 }
@@ -323,12 +312,10 @@ async fn cookie_login_and_logout_of_another_user() {
         (403, "3000".into()),
         "only a system admin logs out others"
     );
-    let (status, body) = read(
-        env.send(Method::GET, "/logout?username=monitor", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, body) = env
+        .call(Method::GET, "/logout?username=monitor")
+        .read()
+        .await;
     assert_eq!((status, text(&body, "user")), (200, "monitor".into()));
     assert_eq!(env.sim.control().live_tokens("monitor"), 0);
     assert_eq!(

@@ -1,5 +1,5 @@
-//! The `ecs-sim` binary: `--help` documents every flag, `--smoke` passes, and a served emulator
-//! stops cleanly on SIGTERM, saving its `--state` file.
+//! The `ecs-sim` binary: `--help` documents every flag, bad flags fail with a message, and a
+//! served emulator stops cleanly on SIGTERM, saving its `--state` file.
 
 #![allow(
     clippy::unwrap_used,
@@ -33,30 +33,10 @@ fn help_documents_every_flag() {
         "--token-idle",
         "--max-tokens",
         "--fault-seed",
-        "--smoke",
         "--log",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
-}
-
-#[test]
-fn smoke_scenario_passes() {
-    let output = Command::new(BINARY).arg("--smoke").output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(stdout.contains("smoke: all steps passed"));
-    assert!(
-        stdout
-            .lines()
-            .filter(|line| line.starts_with("step"))
-            .count()
-            >= 15
-    );
 }
 
 #[test]

@@ -7,21 +7,9 @@
 
 mod common;
 
-use common::{Env, Fmt, body, items, read, start, text};
+use common::{Env, Fmt, items, read, start, text};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn user(env: &Env, uid: &str) {
-    let response = env
-        .send(
-            Method::POST,
-            "/object/users",
-            Fmt::Json,
-            body(json!({"user": uid, "namespace": "ns1"}), ""),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-}
 
 async fn bucket(env: &Env, name: &str, fmt: Fmt, extra: Value) -> (u16, Value) {
     let mut payload = json!({"name": name, "namespace": "ns1", "head_type": "s3"});
@@ -31,16 +19,11 @@ async fn bucket(env: &Env, name: &str, fmt: Fmt, extra: Value) -> (u16, Value) {
     let xml = format!(
         "<object_bucket_create><name>{name}</name><namespace>ns1</namespace><head_type>s3</head_type></object_bucket_create>"
     );
-    read(
-        env.send(Method::POST, "/object/bucket", fmt, body(payload, &xml))
-            .await,
-        fmt,
-    )
-    .await
-}
-
-async fn get(env: &Env, path: &str, fmt: Fmt) -> (u16, Value) {
-    read(env.send(Method::GET, path, fmt, None).await, fmt).await
+    env.call(Method::POST, "/object/bucket")
+        .fmt(fmt)
+        .body(payload, &xml)
+        .read()
+        .await
 }
 
 #[tokio::test]
@@ -52,12 +35,9 @@ async fn create_and_info_in_both_formats() {
         assert_eq!(status, 200);
         assert_eq!(text(&created, "id"), format!("ns1.{name}"));
         assert_eq!(text(&created, "inactive"), "false");
-        let (status, info) = get(
-            &env,
-            &format!("/object/bucket/{name}/info?namespace=ns1"),
-            fmt,
-        )
-        .await;
+        let (status, info) = env
+            .get(&format!("/object/bucket/{name}/info?namespace=ns1"), fmt)
+            .await;
         assert_eq!(status, 200);
         assert_eq!(text(&info, "name"), name);
         assert_eq!(text(&info, "owner"), "root");
@@ -69,12 +49,9 @@ async fn create_and_info_in_both_formats() {
     }
     // JSON keeps ECS's quirk: is_encryption_enabled is a string.
     let response = env
-        .send(
-            Method::GET,
-            "/object/bucket/b-json/info.json?namespace=ns1",
-            Fmt::Xml,
-            None,
-        )
+        .call(Method::GET, "/object/bucket/b-json/info.json?namespace=ns1")
+        .fmt(Fmt::Xml)
+        .send()
         .await;
     assert_eq!(
         response.headers()["content-type"],
@@ -89,11 +66,13 @@ async fn create_and_info_in_both_formats() {
 #[tokio::test]
 async fn create_with_owner_quota_encryption_tags_and_lock() {
     let env = start().await;
-    user(&env, "owner1").await;
+    env.user("owner1").await;
     let extra = json!({"owner": "owner1", "blockSize": 2, "notificationSize": 1, "is_encryption_enabled": true,
                        "TagSet": [{"Key": "a", "Value": "1"}], "is_object_lock_enabled": true});
     assert_eq!(bucket(&env, "full", Fmt::Json, extra).await.0, 200);
-    let (_, info) = get(&env, "/object/bucket/full/info?namespace=ns1", Fmt::Json).await;
+    let (_, info) = env
+        .get("/object/bucket/full/info?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(
         (
             info["owner"].clone(),
@@ -112,15 +91,14 @@ async fn create_with_owner_quota_encryption_tags_and_lock() {
         "<is_encryption_enabled>false</is_encryption_enabled><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></object_bucket_create>"
     );
     let response = env
-        .send(
-            Method::POST,
-            "/object/bucket",
-            Fmt::Xml,
-            body(json!({}), xml),
-        )
+        .call(Method::POST, "/object/bucket")
+        .xml(xml)
+        .send()
         .await;
     assert_eq!(response.status(), 200);
-    let (_, info) = get(&env, "/object/bucket/cs/info?namespace=ns1", Fmt::Xml).await;
+    let (_, info) = env
+        .get("/object/bucket/cs/info?namespace=ns1", Fmt::Xml)
+        .await;
     assert_eq!(
         (text(&info, "block_size"), text(&info, "owner")),
         ("5".into(), "owner1".into())
@@ -183,12 +161,10 @@ async fn create_errors() {
     for fmt in Fmt::both() {
         for (payload, status, code, details) in &cases {
             let response = env
-                .send(
-                    Method::POST,
-                    "/object/bucket",
-                    fmt,
-                    body(payload.clone(), ""),
-                )
+                .call(Method::POST, "/object/bucket")
+                .fmt(fmt)
+                .json(payload.clone())
+                .send()
                 .await;
             let response = if fmt == Fmt::Xml {
                 // Same payload, rendered as XML.
@@ -205,7 +181,10 @@ async fn create_errors() {
                     .collect();
                 drop(response);
                 let xml = format!("<object_bucket_create>{fields}</object_bucket_create>");
-                env.send(Method::POST, "/object/bucket", fmt, body(json!({}), &xml))
+                env.call(Method::POST, "/object/bucket")
+                    .fmt(fmt)
+                    .body(json!({}), &xml)
+                    .send()
                     .await
             } else {
                 response
@@ -230,23 +209,23 @@ async fn list_with_prefix_and_paging() {
         bucket(&env, name, Fmt::Json, json!({})).await;
     }
     for fmt in Fmt::both() {
-        let (status, all) = get(&env, "/object/bucket?namespace=ns1", fmt).await;
+        let (status, all) = env.get("/object/bucket?namespace=ns1", fmt).await;
         assert_eq!(status, 200);
         assert_eq!(items(&all, "object_bucket").len(), 4);
         assert_eq!(text(&all, "Filter"), "namespace=ns1&name=*");
-        let (_, apps) = get(&env, "/object/bucket?namespace=ns1&name=app*", fmt).await;
+        let (_, apps) = env.get("/object/bucket?namespace=ns1&name=app*", fmt).await;
         assert_eq!(items(&apps, "object_bucket").len(), 3);
-        let (_, first) = get(&env, "/object/bucket?namespace=ns1&limit=2", fmt).await;
+        let (_, first) = env.get("/object/bucket?namespace=ns1&limit=2", fmt).await;
         assert_eq!(items(&first, "object_bucket").len(), 2);
         assert_eq!(text(&first, "MaxBuckets"), "2");
         let marker = text(&first, "NextMarker");
         assert_eq!(marker, "app-2");
-        let (_, second) = get(
-            &env,
-            &format!("/object/bucket?namespace=ns1&limit=2&marker={marker}"),
-            fmt,
-        )
-        .await;
+        let (_, second) = env
+            .get(
+                &format!("/object/bucket?namespace=ns1&limit=2&marker={marker}"),
+                fmt,
+            )
+            .await;
         let names: Vec<String> = items(&second, "object_bucket")
             .iter()
             .map(|b| text(b, "name"))
@@ -254,9 +233,11 @@ async fn list_with_prefix_and_paging() {
         assert_eq!(names, vec!["app-3", "db-1"]);
         assert_eq!(text(&second, "NextMarker"), "");
     }
-    let (status, error) = get(&env, "/object/bucket", Fmt::Json).await;
+    let (status, error) = env.get("/object/bucket", Fmt::Json).await;
     assert_eq!((status, text(&error, "code")), (400, "1005".into()));
-    let (status, error) = get(&env, "/object/bucket?namespace=ns1&limit=0", Fmt::Json).await;
+    let (status, error) = env
+        .get("/object/bucket?namespace=ns1&limit=0", Fmt::Json)
+        .await;
     assert_eq!((status, text(&error, "code")), (400, "1008".into()));
     env.stop().await;
 }
@@ -274,12 +255,9 @@ async fn missing_bucket_is_400_1004_everywhere() {
             "lock",
             "retention",
         ] {
-            let (status, error) = get(
-                &env,
-                &format!("/object/bucket/ghost/{path}?namespace=ns1"),
-                fmt,
-            )
-            .await;
+            let (status, error) = env
+                .get(&format!("/object/bucket/ghost/{path}?namespace=ns1"), fmt)
+                .await;
             assert_eq!(
                 (status, text(&error, "code")),
                 (400, "1004".into()),
@@ -294,17 +272,14 @@ async fn missing_bucket_is_400_1004_everywhere() {
                 "Request parameter cannot be found"
             );
         }
-        let (status, _) = read(
-            env.send(
+        let (status, _) = env
+            .call(
                 Method::POST,
                 "/object/bucket/ghost/deactivate?namespace=ns1",
-                fmt,
-                None,
             )
-            .await,
-            fmt,
-        )
-        .await;
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!(status, 400);
     }
     env.stop().await;
@@ -316,48 +291,41 @@ async fn delete_refuses_non_empty_and_empty_bucket_true_is_202() {
     bucket(&env, "full", Fmt::Json, json!({})).await;
     env.sim.control().set_bucket_usage("ns1", "full", 2048, 2);
     for fmt in Fmt::both() {
-        let (status, error) = read(
-            env.send(
-                Method::POST,
-                "/object/bucket/full/deactivate?namespace=ns1",
-                fmt,
-                None,
-            )
-            .await,
-            fmt,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::POST, "/object/bucket/full/deactivate?namespace=ns1")
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!((status, text(&error, "code")), (400, "1012".into()));
         assert!(text(&error, "details").contains("not empty"));
     }
-    let (status, _) = get(
-        &env,
-        "/object/bucket/full/empty-bucket-status?namespace=ns1",
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!(status, 200);
-    let response = env
-        .send(
-            Method::POST,
-            "/object/bucket/full/deactivate?namespace=ns1&emptyBucket=true",
+    let (status, _) = env
+        .get(
+            "/object/bucket/full/empty-bucket-status?namespace=ns1",
             Fmt::Json,
-            None,
         )
         .await;
+    assert_eq!(status, 200);
+    let response = env
+        .call(
+            Method::POST,
+            "/object/bucket/full/deactivate?namespace=ns1&emptyBucket=true",
+        )
+        .send()
+        .await;
     assert_eq!(response.status(), 202);
-    let (status, progress) = get(
-        &env,
-        "/object/bucket/full/empty-bucket-status?namespace=ns1",
-        Fmt::Json,
-    )
-    .await;
+    let (status, progress) = env
+        .get(
+            "/object/bucket/full/empty-bucket-status?namespace=ns1",
+            Fmt::Json,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(progress["status"], "DONE");
     assert_eq!(progress["approx_object_count"], 2);
     assert_eq!(progress["entries_deleted"], 2);
     assert_eq!(
-        get(&env, "/object/bucket/full/info?namespace=ns1", Fmt::Json)
+        env.get("/object/bucket/full/info?namespace=ns1", Fmt::Json)
             .await
             .0,
         400
@@ -365,12 +333,12 @@ async fn delete_refuses_non_empty_and_empty_bucket_true_is_202() {
     // An empty bucket: plain 200 with or without emptyBucket.
     bucket(&env, "empty", Fmt::Json, json!({})).await;
     let response = env
-        .send(
+        .call(
             Method::POST,
             "/object/bucket/empty/deactivate?namespace=ns1&emptyBucket=true",
-            Fmt::Xml,
-            None,
         )
+        .fmt(Fmt::Xml)
+        .send()
         .await;
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().is_empty());
@@ -384,19 +352,17 @@ async fn quota_get_put_delete_and_rules() {
     for fmt in Fmt::both() {
         let xml = "<bucket_quota_param><blockSize>10</blockSize><notificationSize>8</notificationSize><namespace>ns1</namespace></bucket_quota_param>";
         let response = env
-            .send(
-                Method::PUT,
-                "/object/bucket/q/quota",
-                fmt,
-                body(
-                    json!({"blockSize": 10, "notificationSize": 8, "namespace": "ns1"}),
-                    xml,
-                ),
+            .call(Method::PUT, "/object/bucket/q/quota")
+            .fmt(fmt)
+            .body(
+                json!({"blockSize": 10, "notificationSize": 8, "namespace": "ns1"}),
+                xml,
             )
+            .send()
             .await;
         assert_eq!(response.status(), 200);
         // Without namespace (as CloudStack calls it): resolved to the only bucket named q.
-        let (status, quota) = get(&env, "/object/bucket/q/quota", fmt).await;
+        let (status, quota) = env.get("/object/bucket/q/quota", fmt).await;
         assert_eq!(status, 200);
         assert_eq!(
             (text(&quota, "blockSize"), text(&quota, "notificationSize")),
@@ -406,18 +372,11 @@ async fn quota_get_put_delete_and_rules() {
             (text(&quota, "bucketname"), text(&quota, "namespace")),
             ("q".into(), "ns1".into())
         );
-        assert_eq!(
-            env.send(
-                Method::DELETE,
-                "/object/bucket/q/quota?namespace=ns1",
-                fmt,
-                None
-            )
-            .await
-            .status(),
-            200
-        );
-        let (_, quota) = get(&env, "/object/bucket/q/quota?namespace=ns1", fmt).await;
+        env.call(Method::DELETE, "/object/bucket/q/quota?namespace=ns1")
+            .fmt(fmt)
+            .expect(200)
+            .await;
+        let (_, quota) = env.get("/object/bucket/q/quota?namespace=ns1", fmt).await;
         assert_eq!(
             (text(&quota, "blockSize"), text(&quota, "notificationSize")),
             ("-1".into(), "-1".into())
@@ -428,30 +387,18 @@ async fn quota_get_put_delete_and_rules() {
         json!({"blockSize": 5, "notificationSize": 6}),
         json!({"blockSize": 0}),
     ] {
-        let (status, error) = read(
-            env.send(
-                Method::PUT,
-                "/object/bucket/q/quota?namespace=ns1",
-                Fmt::Json,
-                body(payload, ""),
-            )
-            .await,
-            Fmt::Json,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::PUT, "/object/bucket/q/quota?namespace=ns1")
+            .json(payload)
+            .read()
+            .await;
         assert_eq!((status, text(&error, "code")), (400, "1008".into()));
     }
-    let (status, _) = read(
-        env.send(
-            Method::PUT,
-            "/object/bucket/q/quota?namespace=ns1",
-            Fmt::Json,
-            body(json!({"blockSize": 3}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, _) = env
+        .call(Method::PUT, "/object/bucket/q/quota?namespace=ns1")
+        .json(json!({"blockSize": 3}))
+        .read()
+        .await;
     assert_eq!(status, 200, "a missing value counts as -1");
     env.stop().await;
 }
@@ -461,12 +408,8 @@ async fn policy_get_put_delete() {
     let env = start().await;
     bucket(&env, "p", Fmt::Json, json!({})).await;
     let response = env
-        .send(
-            Method::GET,
-            "/object/bucket/p/policy?namespace=ns1",
-            Fmt::Json,
-            None,
-        )
+        .call(Method::GET, "/object/bucket/p/policy?namespace=ns1")
+        .send()
         .await;
     assert_eq!(response.status(), 200);
     assert!(
@@ -474,24 +417,14 @@ async fn policy_get_put_delete() {
         "no policy: 200 with an empty body"
     );
     let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::p/*"]}]});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/p/policy?namespace=ns1",
-            Fmt::Json,
-            body(policy.clone(), "")
-        )
-        .await
-        .status(),
-        200
-    );
+    env.call(Method::PUT, "/object/bucket/p/policy?namespace=ns1")
+        .json(policy.clone())
+        .expect(200)
+        .await;
     let response = env
-        .send(
-            Method::GET,
-            "/object/bucket/p/policy?namespace=ns1",
-            Fmt::Xml,
-            None,
-        )
+        .call(Method::GET, "/object/bucket/p/policy?namespace=ns1")
+        .fmt(Fmt::Xml)
+        .send()
         .await;
     assert_eq!(response.headers()["content-type"], "application/json");
     let got: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
@@ -501,38 +434,20 @@ async fn policy_get_put_delete() {
         json!({"Version": "2012-10-17"}),
         json!({"Statement": []}),
     ] {
-        let (status, error) = read(
-            env.send(
-                Method::PUT,
-                "/object/bucket/p/policy?namespace=ns1",
-                Fmt::Json,
-                body(bad, ""),
-            )
-            .await,
-            Fmt::Json,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::PUT, "/object/bucket/p/policy?namespace=ns1")
+            .json(bad)
+            .read()
+            .await;
         assert_eq!(status, 400);
         assert!(text(&error, "details").contains("Statement"));
     }
-    assert_eq!(
-        env.send(
-            Method::DELETE,
-            "/object/bucket/p/policy?namespace=ns1",
-            Fmt::Json,
-            None
-        )
-        .await
-        .status(),
-        200
-    );
+    env.call(Method::DELETE, "/object/bucket/p/policy?namespace=ns1")
+        .expect(200)
+        .await;
     let response = env
-        .send(
-            Method::GET,
-            "/object/bucket/p/policy?namespace=ns1",
-            Fmt::Json,
-            None,
-        )
+        .call(Method::GET, "/object/bucket/p/policy?namespace=ns1")
+        .send()
         .await;
     assert!(response.text().await.unwrap().is_empty());
     env.stop().await;
@@ -542,8 +457,10 @@ async fn policy_get_put_delete() {
 async fn versioning_owner_lock_retention_and_stale() {
     let env = start().await;
     bucket(&env, "v", Fmt::Json, json!({})).await;
-    user(&env, "new-owner").await;
-    let (_, versioning) = get(&env, "/object/bucket/v/versioning?namespace=ns1", Fmt::Json).await;
+    env.user("new-owner").await;
+    let (_, versioning) = env
+        .get("/object/bucket/v/versioning?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(versioning, json!({}), "never versioned: no Status");
     for fmt in Fmt::both() {
         for status in ["Enabled", "Suspended"] {
@@ -551,106 +468,76 @@ async fn versioning_owner_lock_retention_and_stale() {
                 "<VersioningConfiguration><Status>{status}</Status></VersioningConfiguration>"
             );
             let response = env
-                .send(
-                    Method::PUT,
-                    "/object/bucket/v/versioning?namespace=ns1",
-                    fmt,
-                    body(json!({"Status": status}), &xml),
-                )
+                .call(Method::PUT, "/object/bucket/v/versioning?namespace=ns1")
+                .fmt(fmt)
+                .body(json!({"Status": status}), &xml)
+                .send()
                 .await;
             assert_eq!(response.status(), 200);
-            let (_, versioning) = get(&env, "/object/bucket/v/versioning?namespace=ns1", fmt).await;
+            let (_, versioning) = env
+                .get("/object/bucket/v/versioning?namespace=ns1", fmt)
+                .await;
             assert_eq!(text(&versioning, "Status"), status);
         }
-        let (status, _) = read(
-            env.send(
-                Method::PUT,
-                "/object/bucket/v/versioning?namespace=ns1",
-                fmt,
-                body(
-                    json!({"Status": "On"}),
-                    "<VersioningConfiguration><Status>On</Status></VersioningConfiguration>",
-                ),
+        let (status, _) = env
+            .call(Method::PUT, "/object/bucket/v/versioning?namespace=ns1")
+            .fmt(fmt)
+            .body(
+                json!({"Status": "On"}),
+                "<VersioningConfiguration><Status>On</Status></VersioningConfiguration>",
             )
-            .await,
-            fmt,
-        )
-        .await;
+            .read()
+            .await;
         assert_eq!(status, 400);
         for locked in ["true", "false"] {
             let response = env
-                .send(
-                    Method::PUT,
-                    &format!("/object/bucket/v/lock/{locked}"),
-                    fmt,
-                    body(
-                        json!({"namespace": "ns1"}),
-                        "<set_bucket_lock><namespace>ns1</namespace></set_bucket_lock>",
-                    ),
+                .call(Method::PUT, format!("/object/bucket/v/lock/{locked}"))
+                .fmt(fmt)
+                .body(
+                    json!({"namespace": "ns1"}),
+                    "<set_bucket_lock><namespace>ns1</namespace></set_bucket_lock>",
                 )
+                .send()
                 .await;
             assert_eq!(response.status(), 200);
-            let (_, lock) = get(&env, "/object/bucket/v/lock?namespace=ns1", fmt).await;
+            let (_, lock) = env.get("/object/bucket/v/lock?namespace=ns1", fmt).await;
             assert_eq!(
                 (text(&lock, "isLocked"), text(&lock, "bucket_name")),
                 (locked.to_owned(), "v".into())
             );
         }
     }
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/bucket/v/owner",
-            Fmt::Json,
-            body(json!({"namespace": "ns1", "new_owner": "ghost"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!((status, text(&error, "code")), (400, "40010".into()));
+    env.call(Method::POST, "/object/bucket/v/owner")
+        .json(json!({"namespace": "ns1", "new_owner": "ghost"}))
+        .fails(400, "40010")
+        .await;
     let xml = "<object_bucket_update_owner><namespace>ns1</namespace><new_owner>new-owner</new_owner></object_bucket_update_owner>";
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/bucket/v/owner",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, info) = get(&env, "/object/bucket/v/info?namespace=ns1", Fmt::Json).await;
+    env.call(Method::POST, "/object/bucket/v/owner")
+        .xml(xml)
+        .expect(200)
+        .await;
+    let (_, info) = env
+        .get("/object/bucket/v/info?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(info["owner"], "new-owner");
     assert_eq!(info["locked"], false);
     let xml = "<default_bucket_retention_update><namespace>ns1</namespace><period>3600</period></default_bucket_retention_update>";
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/v/retention",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, retention) = get(&env, "/object/bucket/v/retention?namespace=ns1", Fmt::Json).await;
+    env.call(Method::PUT, "/object/bucket/v/retention")
+        .xml(xml)
+        .expect(200)
+        .await;
+    let (_, retention) = env
+        .get("/object/bucket/v/retention?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(retention["period"], 3600);
     let xml = "<object_bucket_update_is_stale_allowed><namespace>ns1</namespace><is_stale_allowed>true</is_stale_allowed></object_bucket_update_is_stale_allowed>";
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/bucket/v/isstaleallowed",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, info) = get(&env, "/object/bucket/v/info?namespace=ns1", Fmt::Json).await;
+    env.call(Method::POST, "/object/bucket/v/isstaleallowed")
+        .xml(xml)
+        .expect(200)
+        .await;
+    let (_, info) = env
+        .get("/object/bucket/v/info?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(info["is_stale_allowed"], true);
     env.stop().await;
 }
@@ -659,7 +546,9 @@ async fn versioning_owner_lock_retention_and_stale() {
 async fn acl_replaces_the_whole_document() {
     let env = start().await;
     bucket(&env, "a", Fmt::Json, json!({})).await;
-    let (_, acl) = get(&env, "/object/bucket/a/acl?namespace=ns1", Fmt::Xml).await;
+    let (_, acl) = env
+        .get("/object/bucket/a/acl?namespace=ns1", Fmt::Xml)
+        .await;
     assert_eq!(text(&acl, "bucket"), "a");
     assert_eq!(acl["acl"]["user_acl"]["user"], "root");
     assert_eq!(acl["acl"]["user_acl"]["permission"], "full_control");
@@ -669,50 +558,32 @@ async fn acl_replaces_the_whole_document() {
         "<group_acl><group>public</group><permission>read</permission><permission>read_acl</permission></group_acl>",
         "</acl></bucket_acl>"
     );
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/a/acl",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, acl) = get(&env, "/object/bucket/a/acl?namespace=ns1", Fmt::Json).await;
+    env.call(Method::PUT, "/object/bucket/a/acl")
+        .xml(xml)
+        .expect(200)
+        .await;
+    let (_, acl) = env
+        .get("/object/bucket/a/acl?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(
         acl["acl"]["group_acl"],
         json!([{"group": "public", "permission": ["read", "read_acl"]}])
     );
     let cleared = json!({"bucket": "a", "namespace": "ns1", "acl": {}});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/a/acl",
-            Fmt::Json,
-            body(cleared, "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, acl) = get(&env, "/object/bucket/a/acl?namespace=ns1", Fmt::Json).await;
+    env.call(Method::PUT, "/object/bucket/a/acl")
+        .json(cleared)
+        .expect(200)
+        .await;
+    let (_, acl) = env
+        .get("/object/bucket/a/acl?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(acl["acl"]["user_acl"], json!([]));
     let bad =
         json!({"namespace": "ns1", "acl": {"user_acl": [{"user": "root", "permission": ["fly"]}]}});
-    let (status, error) = read(
-        env.send(
-            Method::PUT,
-            "/object/bucket/a/acl",
-            Fmt::Json,
-            body(bad, ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!((status, text(&error, "code")), (400, "1008".into()));
+    env.call(Method::PUT, "/object/bucket/a/acl")
+        .json(bad)
+        .fails(400, "1008")
+        .await;
     env.stop().await;
 }
 
@@ -721,82 +592,43 @@ async fn tags_add_update_delete_and_limit() {
     let env = start().await;
     bucket(&env, "t", Fmt::Json, json!({})).await;
     let xml = "<add_bucket_tags><TagSet><Tag><Key>k1</Key><Value>v1</Value></Tag></TagSet><namespace>ns1</namespace></add_bucket_tags>";
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/bucket/t/tags",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
+    env.call(Method::POST, "/object/bucket/t/tags")
+        .xml(xml)
+        .expect(200)
+        .await;
     let update = json!({"TagSet": [{"Key": "k1", "Value": "v2"}], "namespace": "ns1"});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/t/tags",
-            Fmt::Json,
-            body(update, "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, info) = get(&env, "/object/bucket/t/info?namespace=ns1", Fmt::Json).await;
+    env.call(Method::PUT, "/object/bucket/t/tags")
+        .json(update)
+        .expect(200)
+        .await;
+    let (_, info) = env
+        .get("/object/bucket/t/info?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(info["TagSet"], json!([{"Key": "k1", "Value": "v2"}]));
     let missing = json!({"TagSet": [{"Key": "nope", "Value": "x"}], "namespace": "ns1"});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/t/tags",
-            Fmt::Json,
-            body(missing.clone(), "")
-        )
-        .await
-        .status(),
-        400
-    );
-    assert_eq!(
-        env.send(
-            Method::DELETE,
-            "/object/bucket/t/tags",
-            Fmt::Json,
-            body(missing, "")
-        )
-        .await
-        .status(),
-        400
-    );
+    env.call(Method::PUT, "/object/bucket/t/tags")
+        .json(missing.clone())
+        .expect(400)
+        .await;
+    env.call(Method::DELETE, "/object/bucket/t/tags")
+        .json(missing)
+        .expect(400)
+        .await;
     let many: Vec<Value> = (0..10)
         .map(|n| json!({"Key": format!("x{n}"), "Value": "v"}))
         .collect();
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/bucket/t/tags",
-            Fmt::Json,
-            body(json!({"TagSet": many, "namespace": "ns1"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!((status, text(&error, "code")), (400, "1031".into()));
+    env.call(Method::POST, "/object/bucket/t/tags")
+        .json(json!({"TagSet": many, "namespace": "ns1"}))
+        .fails(400, "1031")
+        .await;
     let delete = json!({"TagSet": [{"Key": "k1"}], "namespace": "ns1"});
-    assert_eq!(
-        env.send(
-            Method::DELETE,
-            "/object/bucket/t/tags",
-            Fmt::Json,
-            body(delete, "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, info) = get(&env, "/object/bucket/t/info?namespace=ns1", Fmt::Json).await;
+    env.call(Method::DELETE, "/object/bucket/t/tags")
+        .json(delete)
+        .expect(200)
+        .await;
+    let (_, info) = env
+        .get("/object/bucket/t/info?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(info["TagSet"], json!([]));
     env.stop().await;
 }
@@ -806,8 +638,7 @@ async fn object_lock_configuration() {
     let env = start().await;
     bucket(&env, "ol", Fmt::Json, json!({})).await;
     assert_eq!(
-        get(
-            &env,
+        env.get(
             "/object/bucket/ol/object-lock-config?namespace=ns1",
             Fmt::Json
         )
@@ -816,72 +647,49 @@ async fn object_lock_configuration() {
         400
     );
     let config = json!({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3}}});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/ol/object-lock-config?namespace=ns1",
-            Fmt::Json,
-            body(config.clone(), "")
-        )
-        .await
-        .status(),
-        400
-    );
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/ol/object-lock-enable?namespace=ns1",
-            Fmt::Json,
-            None
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/ol/object-lock-config?namespace=ns1",
-            Fmt::Json,
-            body(config.clone(), "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, got) = get(
-        &env,
+    env.call(
+        Method::PUT,
         "/object/bucket/ol/object-lock-config?namespace=ns1",
-        Fmt::Json,
     )
+    .json(config.clone())
+    .expect(400)
     .await;
+    env.call(
+        Method::PUT,
+        "/object/bucket/ol/object-lock-enable?namespace=ns1",
+    )
+    .expect(200)
+    .await;
+    env.call(
+        Method::PUT,
+        "/object/bucket/ol/object-lock-config?namespace=ns1",
+    )
+    .json(config.clone())
+    .expect(200)
+    .await;
+    let (_, got) = env
+        .get(
+            "/object/bucket/ol/object-lock-config?namespace=ns1",
+            Fmt::Json,
+        )
+        .await;
     assert_eq!(got, config);
     let bad = json!({"Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3, "Years": 1}}});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/bucket/ol/object-lock-config?namespace=ns1",
-            Fmt::Json,
-            body(bad, "")
-        )
-        .await
-        .status(),
-        400
-    );
-    let suspend = json!({"Status": "Suspended"});
-    let (status, error) = read(
-        env.send(
-            Method::PUT,
-            "/object/bucket/ol/versioning?namespace=ns1",
-            Fmt::Json,
-            body(suspend, ""),
-        )
-        .await,
-        Fmt::Json,
+    env.call(
+        Method::PUT,
+        "/object/bucket/ol/object-lock-config?namespace=ns1",
     )
+    .json(bad)
+    .expect(400)
     .await;
-    assert_eq!((status, text(&error, "code")), (400, "1012".into()));
-    let (_, info) = get(&env, "/object/bucket/ol/info?namespace=ns1", Fmt::Json).await;
+    let suspend = json!({"Status": "Suspended"});
+    env.call(Method::PUT, "/object/bucket/ol/versioning?namespace=ns1")
+        .json(suspend)
+        .fails(400, "1012")
+        .await;
+    let (_, info) = env
+        .get("/object/bucket/ol/info?namespace=ns1", Fmt::Json)
+        .await;
     assert_eq!(
         (
             info["default_object_lock_retention_mode"].clone(),

@@ -10,7 +10,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Fmt, body, read, start, start_with, text};
+use common::{Fmt, start, start_with, text};
 use ecs_sim::{Api, FaultRule, Seed, Sim};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -18,11 +18,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn control_plane_is_off_unless_enabled() {
     let env = start().await;
-    let (status, error) = read(
-        env.send(Method::GET, "/_sim/log", Fmt::Json, None).await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, error) = env.call(Method::GET, "/_sim/log").read().await;
     assert_eq!(status, 404);
     assert!(error["code"].is_number());
     env.stop().await;
@@ -33,7 +29,7 @@ async fn control_plane_over_http() {
     let env = start_with(Sim::builder().control(true)).await;
     let url = env.sim.mgmt_url();
     let http = &env.http;
-    env.send(Method::GET, "/user/whoami", Fmt::Json, None).await;
+    env.call(Method::GET, "/user/whoami").send().await;
     let log: Vec<Value> = http
         .get(format!("{url}/_sim/log"))
         .send()
@@ -79,12 +75,7 @@ async fn control_plane_over_http() {
         .await
         .unwrap();
     assert_eq!(revoked["revoked"], 1);
-    assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
-            .await
-            .status(),
-        401
-    );
+    env.call(Method::GET, "/user/whoami").expect(401).await;
 
     let token = common::login(http, &url, "root", "ChangeMe").await;
     let response = http
@@ -167,12 +158,11 @@ async fn injected_503_500_and_dropped_connections() {
         ..FaultRule::new(Api::Mgmt, "/object/bucket")
     });
     for fmt in Fmt::both() {
-        let (status, error) = read(
-            env.send(Method::GET, "/object/bucket?namespace=ns1", fmt, None)
-                .await,
-            fmt,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::GET, "/object/bucket?namespace=ns1")
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!(status, 503);
         assert_eq!(
             (text(&error, "code"), text(&error, "retryable")),
@@ -180,9 +170,9 @@ async fn injected_503_500_and_dropped_connections() {
         );
     }
     assert_eq!(
-        env.send(Method::GET, "/object/bucket?namespace=ns1", Fmt::Json, None)
-            .await
-            .status(),
+        env.call(Method::GET, "/object/bucket?namespace=ns1")
+            .status()
+            .await,
         200,
         "times ran out"
     );
@@ -194,23 +184,15 @@ async fn injected_503_500_and_dropped_connections() {
         ..FaultRule::new(Api::Mgmt, "/")
     });
     assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
-            .await
-            .status(),
+        env.call(Method::GET, "/user/whoami").status().await,
         200,
         "method filter"
     );
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/users",
-            Fmt::Json,
-            body(json!({"user": "u", "namespace": "ns1"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, error) = env
+        .call(Method::POST, "/object/users")
+        .json(json!({"user": "u", "namespace": "ns1"}))
+        .read()
+        .await;
     assert_eq!(
         (status, error["code"].as_i64(), error["retryable"].as_bool()),
         (500, Some(7000), Some(false))
@@ -232,12 +214,7 @@ async fn injected_503_500_and_dropped_connections() {
         error.is_request() || error.is_connect() || error.to_string().contains("connection"),
         "{error}"
     );
-    assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
-            .await
-            .status(),
-        200
-    );
+    env.call(Method::GET, "/user/whoami").expect(200).await;
     let log = control.request_log();
     assert!(
         log.iter()
@@ -257,12 +234,7 @@ async fn faults_are_deterministic_under_a_seed() {
         });
         let mut statuses = Vec::new();
         for _ in 0..24 {
-            statuses.push(
-                env.send(Method::GET, "/user/whoami", Fmt::Json, None)
-                    .await
-                    .status()
-                    .as_u16(),
-            );
+            statuses.push(env.call(Method::GET, "/user/whoami").status().await);
         }
         env.stop().await;
         statuses
@@ -305,9 +277,7 @@ async fn s3_requests_are_logged_and_faultable() {
             .contains("<Code>ServiceUnavailable</Code>")
     );
     assert_eq!(
-        env.send(Method::GET, "/user/whoami", Fmt::Json, None)
-            .await
-            .status(),
+        env.call(Method::GET, "/user/whoami").status().await,
         200,
         "S3 rules spare mgmt"
     );
@@ -358,64 +328,35 @@ async fn state_file_keeps_users_keys_and_buckets_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     let env = start_with(Sim::builder().state_file(&path)).await;
-    env.send(
-        Method::POST,
-        "/object/users",
-        Fmt::Json,
-        body(json!({"user": "keep", "namespace": "ns1"}), ""),
-    )
-    .await;
-    let (_, key) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/keep",
-            Fmt::Json,
-            body(json!({"namespace": "ns1"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
-    env.send(
-        Method::POST,
-        "/object/bucket",
-        Fmt::Json,
-        body(
-            json!({"name": "kept", "namespace": "ns1", "owner": "keep", "blockSize": 4}),
-            "",
-        ),
-    )
-    .await;
+    env.call(Method::POST, "/object/users")
+        .json(json!({"user": "keep", "namespace": "ns1"}))
+        .send()
+        .await;
+    let (_, key) = env
+        .call(Method::POST, "/object/user-secret-keys/keep")
+        .json(json!({"namespace": "ns1"}))
+        .read()
+        .await;
+    env.call(Method::POST, "/object/bucket")
+        .json(json!({"name": "kept", "namespace": "ns1", "owner": "keep", "blockSize": 4}))
+        .send()
+        .await;
     env.stop().await;
     assert!(path.exists());
 
     let env = start_with(Sim::builder().state_file(&path)).await;
-    let (status, info) = read(
-        env.send(
-            Method::GET,
-            "/object/bucket/kept/info?namespace=ns1",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, info) = env
+        .call(Method::GET, "/object/bucket/kept/info?namespace=ns1")
+        .read()
+        .await;
     assert_eq!(
         (status, info["owner"].clone(), info["block_size"].clone()),
         (200, json!("keep"), json!(4))
     );
-    let (_, keys) = read(
-        env.send(
-            Method::GET,
-            "/object/user-secret-keys/keep",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, keys) = env
+        .call(Method::GET, "/object/user-secret-keys/keep")
+        .read()
+        .await;
     assert_eq!(keys["secret_key_1"], key["secret_key"]);
     env.stop().await;
 }
@@ -424,20 +365,17 @@ async fn state_file_keeps_users_keys_and_buckets_across_restarts() {
 async fn unknown_paths_and_methods_answer_ecs_errors() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, error) = read(
-            env.send(Method::GET, "/object/nothing-here", fmt, None)
-                .await,
-            fmt,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::GET, "/object/nothing-here")
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!(status, 404);
         assert!(!text(&error, "code").is_empty());
-        let (status, error) = read(
-            env.send(Method::DELETE, "/object/bucket", fmt, None).await,
-            fmt,
-        )
-        .await;
-        assert_eq!((status, text(&error, "code")), (405, "1007".into()));
+        env.call(Method::DELETE, "/object/bucket")
+            .fmt(fmt)
+            .fails(405, "1007")
+            .await;
     }
     env.stop().await;
 }

@@ -7,39 +7,27 @@
 
 mod common;
 
-use common::{Env, Fmt, body, items, read, start, start_with, text};
+use common::{Fmt, items, read, start, start_with, text};
 use ecs_sim::{Role, Seed, Sim};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn get(env: &Env, path: &str, fmt: Fmt) -> (u16, Value) {
-    read(env.send(Method::GET, path, fmt, None).await, fmt).await
-}
-
-async fn bucket(env: &Env, name: &str, namespace: &str) {
-    let payload = json!({"name": name, "namespace": namespace});
-    assert_eq!(
-        env.send(Method::POST, "/object/bucket", Fmt::Json, body(payload, ""))
-            .await
-            .status(),
-        200
-    );
-}
 
 #[tokio::test]
 async fn vpools_list_and_get() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, list) = get(&env, "/vdc/data-service/vpools", fmt).await;
+        let (status, list) = env.get("/vdc/data-service/vpools", fmt).await;
         assert_eq!(status, 200);
         let groups = items(&list, "data_service_vpool");
         assert_eq!(groups.len(), 1);
         assert_eq!(text(&groups[0], "name"), "rg1");
         let id = text(&groups[0], "id");
         assert!(id.starts_with("urn:storageos:ReplicationGroupInfo:") && id.ends_with(":global"));
-        let (status, one) = get(&env, &format!("/vdc/data-service/vpools/{id}"), fmt).await;
+        let (status, one) = env
+            .get(&format!("/vdc/data-service/vpools/{id}"), fmt)
+            .await;
         assert_eq!((status, text(&one, "id")), (200, id.clone()));
-        let (status, error) = get(&env, "/vdc/data-service/vpools/urn:nope", fmt).await;
+        let (status, error) = env.get("/vdc/data-service/vpools/urn:nope", fmt).await;
         assert_eq!((status, text(&error, "code")), (400, "1004".into()));
     }
     env.stop().await;
@@ -49,56 +37,37 @@ async fn vpools_list_and_get() {
 async fn namespaces_list_info_create_update_delete() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, list) = get(&env, "/object/namespaces", fmt).await;
+        let (status, list) = env.get("/object/namespaces", fmt).await;
         assert_eq!(status, 200);
         assert_eq!(text(&items(&list, "namespace")[0], "name"), "ns1");
-        let (status, info) = get(&env, "/object/namespaces/namespace/ns1", fmt).await;
+        let (status, info) = env.get("/object/namespaces/namespace/ns1", fmt).await;
         assert_eq!(status, 200);
         assert_eq!(text(&info, "is_encryption_enabled"), "false");
         assert!(text(&info, "default_data_services_vpool").starts_with("urn:storageos:"));
-        let (status, error) = get(&env, "/object/namespaces/namespace/nope", fmt).await;
+        let (status, error) = env.get("/object/namespaces/namespace/nope", fmt).await;
         assert_eq!((status, text(&error, "code")), (400, "1004".into()));
     }
     let xml = "<namespace_create><namespace>ns2</namespace><default_data_services_vpool>rg1</default_data_services_vpool></namespace_create>";
-    let (status, created) = read(
-        env.send(
-            Method::POST,
-            "/object/namespaces/namespace",
-            Fmt::Xml,
-            body(json!({}), xml),
-        )
-        .await,
-        Fmt::Xml,
-    )
-    .await;
+    let (status, created) = env
+        .call(Method::POST, "/object/namespaces/namespace")
+        .xml(xml)
+        .read()
+        .await;
     assert_eq!((status, text(&created, "name")), (200, "ns2".into()));
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/namespaces/namespace",
-            Fmt::Json,
-            body(json!({"namespace": "ns2"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, error) = env
+        .call(Method::POST, "/object/namespaces/namespace")
+        .json(json!({"namespace": "ns2"}))
+        .read()
+        .await;
     assert_eq!(status, 400);
     assert!(text(&error, "details").contains("already exists"));
     let update =
         json!({"is_encryption_enabled": true, "default_bucket_block_size": 5, "user_mapping": []});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/namespaces/namespace/ns2",
-            Fmt::Json,
-            body(update, "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, info) = get(&env, "/object/namespaces/namespace/ns2", Fmt::Json).await;
+    env.call(Method::PUT, "/object/namespaces/namespace/ns2")
+        .json(update)
+        .expect(200)
+        .await;
+    let (_, info) = env.get("/object/namespaces/namespace/ns2", Fmt::Json).await;
     assert_eq!(
         (
             info["is_encryption_enabled"].clone(),
@@ -106,48 +75,25 @@ async fn namespaces_list_info_create_update_delete() {
         ),
         (json!("true"), json!(5))
     );
-    bucket(&env, "enc", "ns2").await;
-    let (_, bucket_info) = get(&env, "/object/bucket/enc/info?namespace=ns2", Fmt::Json).await;
+    assert_eq!(env.bucket_in("ns2", "enc", json!({})).await.0, 200);
+    let (_, bucket_info) = env
+        .get("/object/bucket/enc/info?namespace=ns2", Fmt::Json)
+        .await;
     assert_eq!(
         bucket_info["is_encryption_enabled"], "true",
         "the namespace forces encryption"
     );
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/namespaces/namespace/ns2/deactivate",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!((status, text(&error, "code")), (400, "1020".into()));
+    env.call(Method::POST, "/object/namespaces/namespace/ns2/deactivate")
+        .fails(400, "1020")
+        .await;
+    env.call(Method::POST, "/object/bucket/enc/deactivate?namespace=ns2")
+        .expect(200)
+        .await;
+    env.call(Method::POST, "/object/namespaces/namespace/ns2/deactivate")
+        .expect(200)
+        .await;
     assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/bucket/enc/deactivate?namespace=ns2",
-            Fmt::Json,
-            None
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/namespaces/namespace/ns2/deactivate",
-            Fmt::Json,
-            None
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        get(&env, "/object/namespaces/namespace/ns2", Fmt::Json)
+        env.get("/object/namespaces/namespace/ns2", Fmt::Json)
             .await
             .0,
         400
@@ -160,18 +106,12 @@ async fn namespace_quota_and_retention_classes() {
     let env = start().await;
     for fmt in Fmt::both() {
         let xml = "<namespace_quota_details><blockSize>100</blockSize><notificationSize>80</notificationSize></namespace_quota_details>";
-        assert_eq!(
-            env.send(
-                Method::PUT,
-                "/object/namespaces/namespace/ns1/quota",
-                fmt,
-                body(json!({"blockSize": 100, "notificationSize": 80}), xml)
-            )
-            .await
-            .status(),
-            200
-        );
-        let (_, quota) = get(&env, "/object/namespaces/namespace/ns1/quota", fmt).await;
+        env.call(Method::PUT, "/object/namespaces/namespace/ns1/quota")
+            .fmt(fmt)
+            .body(json!({"blockSize": 100, "notificationSize": 80}), xml)
+            .expect(200)
+            .await;
+        let (_, quota) = env.get("/object/namespaces/namespace/ns1/quota", fmt).await;
         assert_eq!(
             (
                 text(&quota, "blockSize"),
@@ -180,77 +120,42 @@ async fn namespace_quota_and_retention_classes() {
             ),
             ("100".into(), "80".into(), "ns1".into())
         );
-        assert_eq!(
-            env.send(
-                Method::DELETE,
-                "/object/namespaces/namespace/ns1/quota",
-                fmt,
-                None
-            )
-            .await
-            .status(),
-            200
-        );
-        let (_, quota) = get(&env, "/object/namespaces/namespace/ns1/quota", fmt).await;
+        env.call(Method::DELETE, "/object/namespaces/namespace/ns1/quota")
+            .fmt(fmt)
+            .expect(200)
+            .await;
+        let (_, quota) = env.get("/object/namespaces/namespace/ns1/quota", fmt).await;
         assert_eq!(text(&quota, "blockSize"), "-1");
     }
     let xml =
         "<retention_class_create><name>rc1</name><period>60</period></retention_class_create>";
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/namespaces/namespace/ns1/retention",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/namespaces/namespace/ns1/retention",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        400
-    );
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/namespaces/namespace/ns1/retention/rc1",
-            Fmt::Json,
-            body(json!({"period": 120}), "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, class) = get(
-        &env,
+    env.call(Method::POST, "/object/namespaces/namespace/ns1/retention")
+        .xml(xml)
+        .expect(200)
+        .await;
+    env.call(Method::POST, "/object/namespaces/namespace/ns1/retention")
+        .xml(xml)
+        .expect(400)
+        .await;
+    env.call(
+        Method::PUT,
         "/object/namespaces/namespace/ns1/retention/rc1",
-        Fmt::Json,
     )
+    .json(json!({"period": 120}))
+    .expect(200)
     .await;
+    let (_, class) = env
+        .get("/object/namespaces/namespace/ns1/retention/rc1", Fmt::Json)
+        .await;
     assert_eq!(class, json!({"name": "rc1", "period": 120}));
-    let (_, classes) = get(
-        &env,
-        "/object/namespaces/namespace/ns1/retention",
-        Fmt::Json,
-    )
-    .await;
+    let (_, classes) = env
+        .get("/object/namespaces/namespace/ns1/retention", Fmt::Json)
+        .await;
     assert_eq!(classes["retention_class"].as_array().map(Vec::len), Some(1));
     assert_eq!(
-        get(
-            &env,
-            "/object/namespaces/namespace/ns1/retention/nope",
-            Fmt::Json
-        )
-        .await
-        .0,
+        env.get("/object/namespaces/namespace/ns1/retention/nope", Fmt::Json)
+            .await
+            .0,
         400
     );
     env.stop().await;
@@ -260,18 +165,15 @@ async fn namespace_quota_and_retention_classes() {
 async fn billing_bucket_batch_and_namespace() {
     let env = start().await;
     for name in ["b1", "b2", "b3"] {
-        bucket(&env, name, "ns1").await;
+        assert_eq!(env.bucket_in("ns1", name, json!({})).await.0, 200);
     }
     let control = env.sim.control();
     control.set_bucket_usage("ns1", "b1", 1536, 2);
     control.set_bucket_usage("ns1", "b2", 3 << 30, 7);
     for fmt in Fmt::both() {
-        let (status, one) = get(
-            &env,
-            "/object/billing/buckets/ns1/b1/info?sizeunit=BYTE",
-            fmt,
-        )
-        .await;
+        let (status, one) = env
+            .get("/object/billing/buckets/ns1/b1/info?sizeunit=BYTE", fmt)
+            .await;
         assert_eq!(status, 200);
         assert_eq!(
             (
@@ -282,9 +184,11 @@ async fn billing_bucket_batch_and_namespace() {
             ("1536".into(), "BYTE".into(), "2".into())
         );
         assert!(text(&one, "sample_time").ends_with('Z'));
-        let (_, kb) = get(&env, "/object/billing/buckets/ns1/b1/info?sizeunit=KB", fmt).await;
+        let (_, kb) = env
+            .get("/object/billing/buckets/ns1/b1/info?sizeunit=KB", fmt)
+            .await;
         assert_eq!(text(&kb, "total_size"), "1.5");
-        let (_, gb) = get(&env, "/object/billing/buckets/ns1/b2/info", fmt).await;
+        let (_, gb) = env.get("/object/billing/buckets/ns1/b2/info", fmt).await;
         assert_eq!(
             (text(&gb, "total_size"), text(&gb, "total_size_unit")),
             ("3.0".into(), "GB".into())
@@ -292,12 +196,13 @@ async fn billing_bucket_batch_and_namespace() {
 
         let xml = "<bucket_list><id>b2</id><id>b1</id></bucket_list>";
         let response = env
-            .send(
+            .call(
                 Method::POST,
                 "/object/billing/buckets/ns1/info?sizeunit=BYTE",
-                fmt,
-                body(json!({"id": ["b2", "b1"]}), xml),
             )
+            .fmt(fmt)
+            .body(json!({"id": ["b2", "b1"]}), xml)
+            .send()
             .await;
         let (status, batch) = read(response, fmt).await;
         assert_eq!(status, 200);
@@ -306,35 +211,26 @@ async fn billing_bucket_batch_and_namespace() {
         assert_eq!(names, vec!["b1", "b2"]);
         assert_eq!(text(&rows[1], "total_size"), (3u64 << 30).to_string());
 
-        let (status, ns) = get(
-            &env,
-            "/object/billing/namespace/ns1/info?sizeunit=BYTE&include_bucket_detail=true",
-            fmt,
-        )
-        .await;
+        let (status, ns) = env
+            .get(
+                "/object/billing/namespace/ns1/info?sizeunit=BYTE&include_bucket_detail=true",
+                fmt,
+            )
+            .await;
         assert_eq!(status, 200);
         assert_eq!(text(&ns, "total_size"), (1536 + (3u64 << 30)).to_string());
         assert_eq!(text(&ns, "total_objects"), "9");
         assert_eq!(items(&ns, "bucket_billing_info").len(), 3);
-        let (_, summary) = get(
-            &env,
-            "/object/billing/namespace/ns1/info?sizeunit=BYTE",
-            fmt,
-        )
-        .await;
+        let (_, summary) = env
+            .get("/object/billing/namespace/ns1/info?sizeunit=BYTE", fmt)
+            .await;
         assert!(items(&summary, "bucket_billing_info").is_empty());
     }
-    let (status, many) = read(
-        env.send(
-            Method::POST,
-            "/object/billing/namespace/info?sizeunit=BYTE",
-            Fmt::Json,
-            body(json!({"id": ["ns1"]}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, many) = env
+        .call(Method::POST, "/object/billing/namespace/info?sizeunit=BYTE")
+        .json(json!({"id": ["ns1"]}))
+        .read()
+        .await;
     assert_eq!(status, 200);
     assert_eq!(many["namespace_billing_info"][0]["total_objects"], 9);
     let cases = [
@@ -348,36 +244,24 @@ async fn billing_bucket_batch_and_namespace() {
         ("/object/billing/namespace/nope/info", 400, "1004"),
     ];
     for (path, status, code) in cases {
-        let (got, error) = get(&env, path, Fmt::Json).await;
+        let (got, error) = env.get(path, Fmt::Json).await;
         assert_eq!(
             (got, text(&error, "code")),
             (status, code.to_owned()),
             "{path}"
         );
     }
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/billing/buckets/ns1/info",
-            Fmt::Json,
-            body(json!({"id": ["b1", "ghost"]}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, error) = env
+        .call(Method::POST, "/object/billing/buckets/ns1/info")
+        .json(json!({"id": ["b1", "ghost"]}))
+        .read()
+        .await;
     assert_eq!((status, text(&error, "code")), (400, "1004".into()));
-    let (status, _) = read(
-        env.send(
-            Method::POST,
-            "/object/billing/buckets/ns1/info",
-            Fmt::Json,
-            body(json!({"id": []}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, _) = env
+        .call(Method::POST, "/object/billing/buckets/ns1/info")
+        .json(json!({"id": []}))
+        .read()
+        .await;
     assert_eq!(status, 400);
     env.stop().await;
 }
@@ -387,19 +271,16 @@ async fn billing_batch_pages_with_next_marker() {
     let env = start().await;
     let names: Vec<String> = (0..105).map(|n| format!("bb{n:03}")).collect();
     for name in &names {
-        bucket(&env, name, "ns1").await;
+        assert_eq!(env.bucket_in("ns1", name, json!({})).await.0, 200);
     }
-    let (_, first) = read(
-        env.send(
+    let (_, first) = env
+        .call(
             Method::POST,
             "/object/billing/buckets/ns1/info?sizeunit=BYTE",
-            Fmt::Json,
-            body(json!({"id": names}), ""),
         )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+        .json(json!({"id": names}))
+        .read()
+        .await;
     assert_eq!(
         first["bucket_billing_info"].as_array().map(Vec::len),
         Some(100)
@@ -407,17 +288,11 @@ async fn billing_batch_pages_with_next_marker() {
     let marker = first["next_marker"].as_str().unwrap().to_owned();
     assert_eq!(marker, "bb099");
     let path = format!("/object/billing/buckets/ns1/info?sizeunit=BYTE&marker={marker}");
-    let (_, second) = read(
-        env.send(
-            Method::POST,
-            &path,
-            Fmt::Json,
-            body(json!({"id": names}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, second) = env
+        .call(Method::POST, &path)
+        .json(json!({"id": names}))
+        .read()
+        .await;
     assert_eq!(
         second["bucket_billing_info"].as_array().map(Vec::len),
         Some(5)
@@ -435,7 +310,7 @@ async fn namespace_admins_are_confined_to_their_namespace() {
         Some("ns1"),
     );
     let env = start_with(Sim::builder().seed(seed)).await;
-    bucket(&env, "other", "ns2").await;
+    assert_eq!(env.bucket_in("ns2", "other", json!({})).await.0, 200);
     let url = env.sim.mgmt_url();
     let token = common::login(&env.http, &url, "nsadmin", "pw").await;
     let call = |method: Method, path: &str, payload: Option<Value>| {

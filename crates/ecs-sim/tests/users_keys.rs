@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Env, Fmt, body, items, read, start, text};
+use common::{Env, Fmt, items, read, start, text};
 use reqwest::Method;
 use serde_json::json;
 
@@ -18,12 +18,10 @@ async fn create_user(env: &Env, uid: &str, fmt: Fmt) -> (u16, serde_json::Value)
         "<user_create_param><user>{uid}</user><namespace>ns1</namespace><tags></tags></user_create_param>"
     );
     let response = env
-        .send(
-            Method::POST,
-            "/object/users",
-            fmt,
-            body(json!({"user": uid, "namespace": "ns1"}), &xml),
-        )
+        .call(Method::POST, "/object/users")
+        .fmt(fmt)
+        .body(json!({"user": uid, "namespace": "ns1"}), &xml)
+        .send()
         .await;
     read(response, fmt).await
 }
@@ -40,17 +38,14 @@ async fn create_info_list_and_delete_users() {
             format!("/object/user-secret-keys/{uid}")
         );
 
-        let (status, info) = read(
-            env.send(
+        let (status, info) = env
+            .call(
                 Method::GET,
-                &format!("/object/users/{uid}/info?namespace=ns1"),
-                fmt,
-                None,
+                format!("/object/users/{uid}/info?namespace=ns1"),
             )
-            .await,
-            fmt,
-        )
-        .await;
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!(status, 200);
         assert_eq!(
             (
@@ -65,11 +60,11 @@ async fn create_info_list_and_delete_users() {
                 || text(&info, "created").contains(" UTC ")
         );
 
-        let (status, list) = read(
-            env.send(Method::GET, "/object/users/ns1", fmt, None).await,
-            fmt,
-        )
-        .await;
+        let (status, list) = env
+            .call(Method::GET, "/object/users/ns1")
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!(status, 200);
         assert!(
             items(&list, "blobuser")
@@ -81,21 +76,17 @@ async fn create_info_list_and_delete_users() {
             "<user_delete_param><user>{uid}</user><namespace>ns1</namespace></user_delete_param>"
         );
         let response = env
-            .send(
-                Method::POST,
-                "/object/users/deactivate",
-                fmt,
-                body(json!({"user": uid, "namespace": "ns1"}), &xml),
-            )
+            .call(Method::POST, "/object/users/deactivate")
+            .fmt(fmt)
+            .body(json!({"user": uid, "namespace": "ns1"}), &xml)
+            .send()
             .await;
         assert_eq!(response.status(), 200);
-        let (status, error) = read(
-            env.send(Method::GET, &format!("/object/users/{uid}/info"), fmt, None)
-                .await,
-            fmt,
-        )
-        .await;
-        assert_eq!((status, text(&error, "code")), (404, "2000".into()));
+        let error = env
+            .call(Method::GET, format!("/object/users/{uid}/info"))
+            .fmt(fmt)
+            .fails(404, "2000")
+            .await;
         assert_eq!(
             text(&error, "details"),
             format!("Unable to find entity specified in URL with the given id {uid}")
@@ -127,12 +118,9 @@ async fn user_create_validates_namespace_and_fields() {
     ];
     for (payload, status, code) in cases {
         let response = env
-            .send(
-                Method::POST,
-                "/object/users",
-                Fmt::Json,
-                body(payload.clone(), ""),
-            )
+            .call(Method::POST, "/object/users")
+            .json(payload.clone())
+            .send()
             .await;
         let (got, error) = read(response, Fmt::Json).await;
         assert_eq!(
@@ -167,7 +155,7 @@ async fn listing_pages_with_marker_and_limit() {
                 Some(m) => format!("/object/users?limit=2&marker={m}"),
                 None => "/object/users?limit=2".to_owned(),
             };
-            let (status, page) = read(env.send(Method::GET, &path, fmt, None).await, fmt).await;
+            let (status, page) = env.call(Method::GET, &path).fmt(fmt).read().await;
             assert_eq!(status, 200);
             assert_eq!(text(&page, "MaxUsers"), "2");
             seen.extend(items(&page, "blobuser").iter().map(|u| text(u, "userid")));
@@ -178,13 +166,9 @@ async fn listing_pages_with_marker_and_limit() {
         }
         assert_eq!(seen, vec!["p0", "p1", "p2", "p3", "p4"]);
     }
-    let (status, error) = read(
-        env.send(Method::GET, "/object/users/nope", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!((status, text(&error, "code")), (400, "1004".into()));
+    env.call(Method::GET, "/object/users/nope")
+        .fails(400, "1004")
+        .await;
     env.stop().await;
 }
 
@@ -198,111 +182,71 @@ async fn lock_unlock_and_tags() {
                 "<user_lock_param><user>locky</user><namespace>ns1</namespace><isLocked>{locked}</isLocked></user_lock_param>"
             );
             let response = env
-                .send(
-                    Method::PUT,
-                    "/object/users/lock",
-                    fmt,
-                    body(
-                        json!({"user": "locky", "namespace": "ns1", "isLocked": locked}),
-                        &xml,
-                    ),
+                .call(Method::PUT, "/object/users/lock")
+                .fmt(fmt)
+                .body(
+                    json!({"user": "locky", "namespace": "ns1", "isLocked": locked}),
+                    &xml,
                 )
+                .send()
                 .await;
             assert_eq!(response.status(), 200);
-            let (status, lock) = read(
-                env.send(Method::GET, "/object/users/lock/locky/ns1", fmt, None)
-                    .await,
-                fmt,
-            )
-            .await;
+            let (status, lock) = env
+                .call(Method::GET, "/object/users/lock/locky/ns1")
+                .fmt(fmt)
+                .read()
+                .await;
             assert_eq!((status, text(&lock, "isLocked")), (200, locked.to_string()));
             assert_eq!(text(&lock, "user_name"), "locky");
         }
     }
     let tags = json!({"tags": [{"name": "team", "value": "a"}, {"name": "env", "value": "dev"}]});
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/users/locky/tags",
-            Fmt::Json,
-            body(tags, "")
-        )
-        .await
-        .status(),
-        200
-    );
+    env.call(Method::POST, "/object/users/locky/tags")
+        .json(tags)
+        .expect(200)
+        .await;
     let xml = "<object_user_tag><tags><tag><name>team</name><value>b</value></tag></tags></object_user_tag>";
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/users/locky/tags",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, got) = read(
-        env.send(Method::GET, "/object/users/locky/tags", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
+    env.call(Method::POST, "/object/users/locky/tags")
+        .xml(xml)
+        .expect(200)
+        .await;
+    let (_, got) = env
+        .call(Method::GET, "/object/users/locky/tags")
+        .read()
+        .await;
     assert_eq!(
         got["tags"],
         json!([{"name": "env", "value": "dev"}, {"name": "team", "value": "b"}])
     );
-    let (_, info) = read(
-        env.send(Method::GET, "/object/users/locky/info", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, info) = env
+        .call(Method::GET, "/object/users/locky/info")
+        .read()
+        .await;
     assert_eq!(info["tag"].as_array().map(Vec::len), Some(2));
-    let (_, found) = read(
-        env.send(
+    let (_, found) = env
+        .call(
             Method::GET,
             "/object/users/query?tag=env&value=dev&namespace=ns1",
-            Fmt::Json,
-            None,
         )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+        .read()
+        .await;
     assert_eq!(found["blobuser"][0]["userid"], "locky");
     let missing = json!({"tags": [{"name": "nope", "value": ""}]});
-    let (status, _) = read(
-        env.send(
-            Method::DELETE,
-            "/object/users/locky/tags",
-            Fmt::Json,
-            body(missing, ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, _) = env
+        .call(Method::DELETE, "/object/users/locky/tags")
+        .json(missing)
+        .read()
+        .await;
     assert_eq!(status, 400);
     let replace = json!({"tags": []});
-    assert_eq!(
-        env.send(
-            Method::PUT,
-            "/object/users/locky/tags",
-            Fmt::Json,
-            body(replace, "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, got) = read(
-        env.send(Method::GET, "/object/users/locky/tags", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
+    env.call(Method::PUT, "/object/users/locky/tags")
+        .json(replace)
+        .expect(200)
+        .await;
+    let (_, got) = env
+        .call(Method::GET, "/object/users/locky/tags")
+        .read()
+        .await;
     assert_eq!(got["tags"], json!([]));
     env.stop().await;
 }
@@ -312,12 +256,11 @@ async fn keys_create_supplied_and_generated_two_at_most() {
     let env = start().await;
     create_user(&env, "keyed", Fmt::Json).await;
     for fmt in Fmt::both() {
-        let (status, keys) = read(
-            env.send(Method::GET, "/object/user-secret-keys/keyed", fmt, None)
-                .await,
-            fmt,
-        )
-        .await;
+        let (status, keys) = env
+            .call(Method::GET, "/object/user-secret-keys/keyed")
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!(status, 200);
         assert_eq!(
             (
@@ -329,17 +272,11 @@ async fn keys_create_supplied_and_generated_two_at_most() {
         assert_eq!(keys["link"]["href"], "/object/secret-keys");
     }
     let xml = "<user_secret_key_create><namespace>ns1</namespace><secretkey>my-own-secret-0123456789</secretkey></user_secret_key_create>";
-    let (status, first) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/keyed",
-            Fmt::Xml,
-            body(json!({}), xml),
-        )
-        .await,
-        Fmt::Xml,
-    )
-    .await;
+    let (status, first) = env
+        .call(Method::POST, "/object/user-secret-keys/keyed")
+        .xml(xml)
+        .read()
+        .await;
     assert_eq!(
         (status, text(&first, "secret_key")),
         (200, "my-own-secret-0123456789".into())
@@ -349,49 +286,31 @@ async fn keys_create_supplied_and_generated_two_at_most() {
         text(&first, "key_timestamp").len(),
         "2015-12-14 05:13:39.597".len()
     );
-    let (status, second) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/keyed",
-            Fmt::Json,
-            body(json!({"namespace": "ns1"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, second) = env
+        .call(Method::POST, "/object/user-secret-keys/keyed")
+        .json(json!({"namespace": "ns1"}))
+        .read()
+        .await;
     assert_eq!(status, 200);
     let generated = text(&second, "secret_key");
     assert_eq!(generated.len(), 40);
     for fmt in Fmt::both() {
-        let (status, error) = read(
-            env.send(
-                Method::POST,
-                "/object/user-secret-keys/keyed",
-                fmt,
-                body(json!({"namespace": "ns1"}), "<user_secret_key_create/>"),
-            )
-            .await,
-            fmt,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::POST, "/object/user-secret-keys/keyed")
+            .fmt(fmt)
+            .body(json!({"namespace": "ns1"}), "<user_secret_key_create/>")
+            .read()
+            .await;
         assert_eq!(status, 400);
         assert!(
             text(&error, "details").contains("already has 2 valid keys"),
             "{error}"
         );
     }
-    let (_, keys) = read(
-        env.send(
-            Method::GET,
-            "/object/user-secret-keys/keyed/ns1",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, keys) = env
+        .call(Method::GET, "/object/user-secret-keys/keyed/ns1")
+        .read()
+        .await;
     assert_eq!(keys["secret_key_1"], "my-own-secret-0123456789");
     assert_eq!(keys["secret_key_2"], generated.as_str());
     assert_eq!(
@@ -401,17 +320,10 @@ async fn keys_create_supplied_and_generated_two_at_most() {
         ),
         (json!(true), json!(true))
     );
-    let (_, exist) = read(
-        env.send(
-            Method::GET,
-            "/object/user-secret-keys/exist/keyed/ns1",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, exist) = env
+        .call(Method::GET, "/object/user-secret-keys/exist/keyed/ns1")
+        .read()
+        .await;
     assert_eq!(
         (
             exist["secret_key_1"].clone(),
@@ -422,67 +334,31 @@ async fn keys_create_supplied_and_generated_two_at_most() {
 
     // Deleting key 1 moves key 2 into slot 1.
     let xml = "<user_secret_key_delete><secret_key>my-own-secret-0123456789</secret_key><namespace>ns1</namespace></user_secret_key_delete>";
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/keyed/deactivate",
-            Fmt::Xml,
-            body(json!({}), xml)
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, keys) = read(
-        env.send(
-            Method::GET,
-            "/object/user-secret-keys/keyed",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    env.call(Method::POST, "/object/user-secret-keys/keyed/deactivate")
+        .xml(xml)
+        .expect(200)
+        .await;
+    let (_, keys) = env
+        .call(Method::GET, "/object/user-secret-keys/keyed")
+        .read()
+        .await;
     assert_eq!(
         (keys["secret_key_1"].as_str(), keys["secret_key_2"].as_str()),
         (Some(generated.as_str()), Some(""))
     );
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/keyed/deactivate",
-            Fmt::Json,
-            body(json!({"secret_key": "unknown"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
-    assert_eq!((status, text(&error, "code")), (400, "1004".into()));
+    env.call(Method::POST, "/object/user-secret-keys/keyed/deactivate")
+        .json(json!({"secret_key": "unknown"}))
+        .fails(400, "1004")
+        .await;
     // No key named: both go.
-    assert_eq!(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/keyed/deactivate",
-            Fmt::Json,
-            body(json!({"namespace": "ns1"}), "")
-        )
-        .await
-        .status(),
-        200
-    );
-    let (_, keys) = read(
-        env.send(
-            Method::GET,
-            "/object/user-secret-keys/keyed",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    env.call(Method::POST, "/object/user-secret-keys/keyed/deactivate")
+        .json(json!({"namespace": "ns1"}))
+        .expect(200)
+        .await;
+    let (_, keys) = env
+        .call(Method::GET, "/object/user-secret-keys/keyed")
+        .read()
+        .await;
     assert_eq!(keys["secret_key_1_exist"], json!(false));
     env.stop().await;
 }
@@ -491,48 +367,32 @@ async fn keys_create_supplied_and_generated_two_at_most() {
 async fn rotation_expires_the_old_key() {
     let env = start().await;
     create_user(&env, "rot", Fmt::Json).await;
-    let (_, old) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/rot",
-            Fmt::Json,
-            body(json!({"namespace": "ns1"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, old) = env
+        .call(Method::POST, "/object/user-secret-keys/rot")
+        .json(json!({"namespace": "ns1"}))
+        .read()
+        .await;
     let payload = json!({"namespace": "ns1", "existing_key_expiry_time_mins": "10"});
-    let (status, new) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/rot",
-            Fmt::Json,
-            body(payload, ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, new) = env
+        .call(Method::POST, "/object/user-secret-keys/rot")
+        .json(payload)
+        .read()
+        .await;
     assert_eq!(status, 200);
-    let (_, keys) = read(
-        env.send(Method::GET, "/object/user-secret-keys/rot", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, keys) = env
+        .call(Method::GET, "/object/user-secret-keys/rot")
+        .read()
+        .await;
     assert_eq!(keys["secret_key_1"], old["secret_key"]);
     assert_ne!(keys["key_expiry_timestamp_1"], "");
     assert_eq!(keys["key_expiry_timestamp_2"], "");
     env.sim
         .control()
         .advance_clock(Duration::from_secs(11 * 60));
-    let (_, keys) = read(
-        env.send(Method::GET, "/object/user-secret-keys/rot", Fmt::Json, None)
-            .await,
-        Fmt::Json,
-    )
-    .await;
+    let (_, keys) = env
+        .call(Method::GET, "/object/user-secret-keys/rot")
+        .read()
+        .await;
     assert_eq!(keys["secret_key_1"], new["secret_key"]);
     assert_eq!(keys["secret_key_2_exist"], json!(false));
     env.stop().await;
@@ -542,50 +402,31 @@ async fn rotation_expires_the_old_key() {
 async fn key_errors_for_unknown_users_and_bad_secrets() {
     let env = start().await;
     for fmt in Fmt::both() {
-        let (status, error) = read(
-            env.send(Method::GET, "/object/user-secret-keys/ghost", fmt, None)
-                .await,
-            fmt,
-        )
-        .await;
+        let (status, error) = env
+            .call(Method::GET, "/object/user-secret-keys/ghost")
+            .fmt(fmt)
+            .read()
+            .await;
         assert_eq!((status, text(&error, "code")), (404, "2000".into()));
-        let (status, _) = read(
-            env.send(
-                Method::POST,
-                "/object/user-secret-keys/ghost",
-                fmt,
-                body(json!({}), "<user_secret_key_create/>"),
-            )
-            .await,
-            fmt,
-        )
-        .await;
+        let (status, _) = env
+            .call(Method::POST, "/object/user-secret-keys/ghost")
+            .fmt(fmt)
+            .body(json!({}), "<user_secret_key_create/>")
+            .read()
+            .await;
         assert_eq!(status, 404);
     }
     create_user(&env, "k", Fmt::Json).await;
-    let (status, error) = read(
-        env.send(
-            Method::POST,
-            "/object/user-secret-keys/k",
-            Fmt::Json,
-            body(json!({"secretkey": "has space"}), ""),
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, error) = env
+        .call(Method::POST, "/object/user-secret-keys/k")
+        .json(json!({"secretkey": "has space"}))
+        .read()
+        .await;
     assert_eq!((status, text(&error, "code")), (400, "1008".into()));
-    let (status, _) = read(
-        env.send(
-            Method::GET,
-            "/object/user-secret-keys/k/otherns",
-            Fmt::Json,
-            None,
-        )
-        .await,
-        Fmt::Json,
-    )
-    .await;
+    let (status, _) = env
+        .call(Method::GET, "/object/user-secret-keys/k/otherns")
+        .read()
+        .await;
     assert_eq!(status, 404);
     env.stop().await;
 }

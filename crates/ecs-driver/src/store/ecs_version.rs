@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ecs_common::{Error, ErrorKind, Result};
 use ecs_mgmt::{EcsMgmtClient, EcsRelease, VersioningStatus};
 use ecs_s3::{EcsS3Client, Versioning};
-use secrecy::ExposeSecret;
+use ecs_common::ExposeSecret;
 use time::OffsetDateTime;
 
 use super::EcsObjectStore;

@@ -2,18 +2,29 @@
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rand::RngCore as _;
 
 use super::doc::{Doc, Val};
-use super::{Answer, Caller, Params, Reply, TOKEN_HEADER};
+use super::{Answer, Params, Reply, Req, TOKEN_HEADER, routes};
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::Token;
+
+#[rustfmt::skip]
+pub(super) fn routes() -> Router<Arc<Core>> {
+    routes! {
+        "/login" => get(login),
+        "/logout" => get(logout),
+        "/user/whoami" => get(whoami),
+    }
+}
 
 /// Decodes `Authorization: Basic` into (user, password).
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
@@ -34,7 +45,7 @@ fn new_token() -> String {
 }
 
 /// `GET /login`: checks Basic credentials and the live-token cap, then issues a token.
-pub(crate) async fn login(
+async fn login(
     State(core): State<Arc<Core>>,
     params: Params,
     headers: HeaderMap,
@@ -90,48 +101,50 @@ pub(crate) async fn login(
 
 /// `GET /logout[?force=true][&username=u]`: invalidates the token, all of the user's tokens,
 /// or (system admin) all tokens of another user.
-pub(crate) async fn logout(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    params: Params,
-) -> Answer {
-    let target = match params.get("username") {
-        Some(other) if other != caller.name => {
-            caller.system_admin("log out other users")?;
+async fn logout(req: Req) -> Answer {
+    let target = match req.params.get("username") {
+        Some(other) if other != req.caller.name => {
+            req.caller.system_admin("log out other users")?;
             Some(other.to_owned())
         }
         _ => None,
     };
-    let mut state = core.state();
-    match (&target, params.flag("force")) {
+    let mut state = req.core.state();
+    match (&target, req.params.flag("force")) {
         (Some(other), _) => state.tokens.retain(|_, token| &token.user != other),
-        (None, true) => state.tokens.retain(|_, token| token.user != caller.name),
+        (None, true) => state
+            .tokens
+            .retain(|_, token| token.user != req.caller.name),
         (None, false) => {
-            state.tokens.remove(&caller.token);
+            state.tokens.remove(&req.caller.token);
         }
     }
-    let user = target.unwrap_or(caller.name);
+    let user = target.unwrap_or(req.caller.name);
     Ok(Reply::doc(Doc::new("LoggedOut").str("user", user)))
 }
 
 /// `GET /user/whoami`: the calling identity and its roles.
-pub(crate) async fn whoami(State(core): State<Arc<Core>>, caller: Caller) -> Answer {
-    let state = core.state();
+async fn whoami(req: Req) -> Answer {
+    let state = req.core.state();
     let changed = state
         .mgmt_users
-        .get(&caller.name)
+        .get(&req.caller.name)
         .map(|user| user.password_changed_ms)
         .unwrap_or_default();
-    let roles = caller
+    let roles = req
+        .caller
         .roles
         .iter()
         .map(|role| Val::Str(role.as_str().to_owned()))
         .collect();
     Ok(Reply::doc(
         Doc::new("user")
-            .str("common_name", caller.name.clone())
+            .str("common_name", req.caller.name.clone())
             .str("distinguished_name", "")
-            .str("namespace", caller.namespace.clone().unwrap_or_default())
+            .str(
+                "namespace",
+                req.caller.namespace.clone().unwrap_or_default(),
+            )
             .list("roles", roles)
             .str(
                 "last_time_password_changed",

@@ -7,34 +7,27 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 
 use super::buckets::tag_set;
 use super::doc::{Doc, Val};
 use super::input::Input;
-use super::{Answer, Body, Caller, Params, Reply, page};
+use super::{Answer, Body, Caller, Params, Reply, Req, page, routes};
 use crate::clock::sample_time;
 use crate::core::Core;
 use crate::data::BucketUsage;
 use crate::error::EcsError;
 use crate::state::Bucket;
 
+#[rustfmt::skip]
 pub(super) fn routes() -> Router<Arc<Core>> {
-    Router::new()
-        .route(
-            "/object/billing/buckets/{namespace}/{bucket}/info",
-            get(bucket_info),
-        )
-        .route(
-            "/object/billing/buckets/{namespace}/info",
-            post(buckets_info),
-        )
-        .route(
-            "/object/billing/namespace/{namespace}/info",
-            get(namespace_info),
-        )
-        .route("/object/billing/namespace/info", post(namespaces_info))
+    routes! {
+        "/object/billing/buckets/{namespace}/{bucket}/info" => get(bucket_info),
+        "/object/billing/buckets/{namespace}/info" => post(buckets_info),
+        "/object/billing/namespace/{namespace}/info" => get(namespace_info),
+        "/object/billing/namespace/info" => post(namespaces_info),
+    }
 }
 
 /// Buckets per page of a namespace's bucket details or a batch answer.
@@ -112,18 +105,13 @@ fn rows(
 }
 
 /// `GET /object/billing/buckets/{namespace}/{bucket}/info[?sizeunit=]`.
-pub(crate) async fn bucket_info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path((namespace, bucket)): Path<(String, String)>,
-    params: Params,
-) -> Answer {
-    let unit = SizeUnit::parse(&params)?;
-    let buckets = rows(&core, &caller, &namespace, &[bucket])?;
-    let now = core.clock.now_ms();
+async fn bucket_info(req: Req, Path((namespace, bucket)): Path<(String, String)>) -> Answer {
+    let unit = SizeUnit::parse(&req.params)?;
+    let buckets = rows(&req.core, &req.caller, &namespace, &[bucket])?;
+    let now = req.core.clock.now_ms();
     let doc = buckets
         .first()
-        .map(|bucket| bucket_billing(bucket, core.usage(&namespace, &bucket.name), unit, now))
+        .map(|bucket| bucket_billing(bucket, req.core.usage(&namespace, &bucket.name), unit, now))
         .ok_or_else(|| EcsError::internal("bucket vanished"))?;
     Ok(Reply::doc(doc))
 }
@@ -145,30 +133,24 @@ fn ids(body: Input, root: &str) -> Result<Vec<String>, EcsError> {
 
 /// `POST /object/billing/buckets/{namespace}/info[?sizeunit=&marker=]`: several buckets at once,
 /// answered in name order, [`PAGE`] at a time with `next_marker`.
-pub(crate) async fn buckets_info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(namespace): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
-    let unit = SizeUnit::parse(&params)?;
+async fn buckets_info(req: Req, Path(namespace): Path<String>, Body(body): Body) -> Answer {
+    let unit = SizeUnit::parse(&req.params)?;
     let mut names = ids(body, "bucket_list")?;
     names.sort();
     names.dedup();
-    let buckets = rows(&core, &caller, &namespace, &names)?;
-    let now = core.clock.now_ms();
+    let buckets = rows(&req.core, &req.caller, &namespace, &names)?;
+    let now = req.core.clock.now_ms();
     let entries = buckets
         .iter()
         .map(|bucket| {
-            let usage = core.usage(&namespace, &bucket.name);
+            let usage = req.core.usage(&namespace, &bucket.name);
             (
                 bucket.name.clone(),
                 Val::Obj(bucket_billing(bucket, usage, unit, now)),
             )
         })
         .collect();
-    let (items, next) = page(entries, params.get("marker"), Some(PAGE));
+    let (items, next) = page(entries, req.params.get("marker"), Some(PAGE));
     let doc = Doc::new("bucket_billing_infos").list("bucket_billing_info", items);
     Ok(Reply::doc(match next {
         Some(next) => doc.str("next_marker", next),
@@ -235,37 +217,27 @@ fn namespace_billing(
 }
 
 /// `GET /object/billing/namespace/{namespace}/info[?sizeunit=&include_bucket_detail=&marker=]`.
-pub(crate) async fn namespace_info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(namespace): Path<String>,
-    params: Params,
-) -> Answer {
-    let unit = SizeUnit::parse(&params)?;
+async fn namespace_info(req: Req, Path(namespace): Path<String>) -> Answer {
+    let unit = SizeUnit::parse(&req.params)?;
     let doc = namespace_billing(
-        &core,
-        &caller,
+        &req.core,
+        &req.caller,
         &namespace,
         unit,
-        params.flag("include_bucket_detail"),
-        params.get("marker"),
+        req.params.flag("include_bucket_detail"),
+        req.params.get("marker"),
     )?;
     Ok(Reply::doc(doc))
 }
 
 /// `POST /object/billing/namespace/info[?sizeunit=]`: several namespaces at once.
-pub(crate) async fn namespaces_info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
-    let unit = SizeUnit::parse(&params)?;
-    let detail = params.flag("include_bucket_detail");
+async fn namespaces_info(req: Req, Body(body): Body) -> Answer {
+    let unit = SizeUnit::parse(&req.params)?;
+    let detail = req.params.flag("include_bucket_detail");
     let docs = ids(body, "namespace_list")?
         .iter()
         .map(|namespace| {
-            namespace_billing(&core, &caller, namespace, unit, detail, None).map(Val::Obj)
+            namespace_billing(&req.core, &req.caller, namespace, unit, detail, None).map(Val::Obj)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Reply::doc(

@@ -7,57 +7,35 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post, put};
 use serde_json::Value as Json;
 
-use super::buckets::{check_quota_pair, check_quota_value, parse_tag_set, readable, writable};
+use super::buckets::{check_quota_value, parse_tag_set, quota_to_set, writable};
 use super::doc::{Doc, Val};
 use super::input::Input;
-use super::{Answer, Body, Caller, Params, Reply};
+use super::{Answer, Body, Reply, Req, routes};
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{Bucket, Grant};
 use crate::version::MgmtVersioningEndpoint;
 
+#[rustfmt::skip]
 pub(super) fn routes() -> Router<Arc<Core>> {
-    Router::new()
-        .route(
-            "/object/bucket/{bucket}/quota",
-            get(get_quota).put(set_quota).delete(delete_quota),
-        )
-        .route(
-            "/object/bucket/{bucket}/policy",
-            get(get_policy).put(set_policy).delete(delete_policy),
-        )
-        .route(
-            "/object/bucket/{bucket}/versioning",
-            get(get_versioning).put(set_versioning),
-        )
-        .route("/object/bucket/{bucket}/owner", post(set_owner))
-        .route("/object/bucket/{bucket}/acl", get(get_acl).put(set_acl))
-        .route(
-            "/object/bucket/{bucket}/tags",
-            post(add_tags).put(update_tags).delete(delete_tags),
-        )
-        .route("/object/bucket/{bucket}/lock", get(get_lock))
-        .route("/object/bucket/{bucket}/lock/{locked}", put(set_lock))
-        .route(
-            "/object/bucket/{bucket}/retention",
-            get(get_retention).put(set_retention),
-        )
-        .route(
-            "/object/bucket/{bucket}/isstaleallowed",
-            post(set_stale_allowed),
-        )
-        .route(
-            "/object/bucket/{bucket}/object-lock-config",
-            get(get_object_lock).put(set_object_lock),
-        )
-        .route(
-            "/object/bucket/{bucket}/object-lock-enable",
-            put(enable_object_lock),
-        )
+    routes! {
+        "/object/bucket/{bucket}/quota" => get(get_quota).put(set_quota).delete(delete_quota),
+        "/object/bucket/{bucket}/policy" => get(get_policy).put(set_policy).delete(delete_policy),
+        "/object/bucket/{bucket}/versioning" => get(get_versioning).put(set_versioning),
+        "/object/bucket/{bucket}/owner" => post(set_owner),
+        "/object/bucket/{bucket}/acl" => get(get_acl).put(set_acl),
+        "/object/bucket/{bucket}/tags" => post(add_tags).put(update_tags).delete(delete_tags),
+        "/object/bucket/{bucket}/lock" => get(get_lock),
+        "/object/bucket/{bucket}/lock/{locked}" => put(set_lock),
+        "/object/bucket/{bucket}/retention" => get(get_retention).put(set_retention),
+        "/object/bucket/{bucket}/isstaleallowed" => post(set_stale_allowed),
+        "/object/bucket/{bucket}/object-lock-config" => get(get_object_lock).put(set_object_lock),
+        "/object/bucket/{bucket}/object-lock-enable" => put(enable_object_lock),
+    }
 }
 
 /// The most bucket tags ECS allows.
@@ -76,48 +54,9 @@ const PERMISSIONS: &[&str] = &[
     "none",
 ];
 
-fn namespace_hint(params: &Params, body: Option<&Input>) -> Option<String> {
-    params.get("namespace").map(str::to_owned).or_else(|| {
-        body.and_then(|body| body.str("namespace"))
-            .filter(|ns| !ns.is_empty())
-    })
-}
-
-/// Reads a bucket after checking the caller may read it.
-fn read_bucket<T>(
-    core: &Core,
-    caller: &Caller,
-    bucket: &str,
-    namespace: Option<&str>,
-    view: impl FnOnce(&Bucket) -> T,
-) -> Result<T, EcsError> {
-    let state = core.state();
-    let namespace = readable(&state, caller, bucket, namespace)?;
-    Ok(view(state.bucket(&namespace, bucket)?))
-}
-
-/// Changes a bucket after checking the caller may change it.
-fn change_bucket(
-    core: &Core,
-    caller: &Caller,
-    bucket: &str,
-    namespace: Option<&str>,
-    change: impl FnOnce(&mut Bucket) -> Result<(), EcsError>,
-) -> Answer {
-    let mut state = core.state();
-    let namespace = writable(&state, caller, bucket, namespace)?;
-    change(state.bucket_mut(&namespace, bucket)?)?;
-    Ok(Reply::ok())
-}
-
 /// `GET /object/bucket/{bucket}/quota`.
-pub(crate) async fn get_quota(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let doc = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+async fn get_quota(req: Req, Path(bucket): Path<String>) -> Answer {
+    let doc = req.read_bucket(&bucket, |b| {
         Doc::new("bucket_quota_details")
             .str("bucketname", b.name.clone())
             .str("namespace", b.namespace.clone())
@@ -131,22 +70,9 @@ pub(crate) async fn get_quota(
 
 /// `PUT /object/bucket/{bucket}/quota`: GB values ≥ 1 or -1 (missing = -1), not both -1
 /// (DELETE clears), notification ≤ block.
-pub(crate) async fn set_quota(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_quota(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("bucket_quota_param");
-    let block = body.int("blockSize")?.unwrap_or(-1);
-    let notification = body.int("notificationSize")?.unwrap_or(-1);
-    check_quota_pair(block, notification)?;
-    if block == -1 && notification == -1 {
-        return Err(EcsError::invalid(
-            "blockSize and notificationSize cannot both be -1; delete the quota instead",
-        ));
-    }
+    let (block, notification) = quota_to_set(&body)?;
     let block_count = body.int("blockSizeInCount")?;
     let notification_count = body.int("notificationSizeInCount")?;
     for (name, value) in [
@@ -157,29 +83,18 @@ pub(crate) async fn set_quota(
             check_quota_value(name, value)?;
         }
     }
-    change_bucket(
-        &core,
-        &caller,
-        &bucket,
-        namespace_hint(&params, Some(&body)).as_deref(),
-        |b| {
-            b.block_size = block;
-            b.notification_size = notification;
-            b.block_size_count = block_count.unwrap_or(b.block_size_count);
-            b.notification_size_count = notification_count.unwrap_or(b.notification_size_count);
-            Ok(())
-        },
-    )
+    req.change_bucket(&bucket, Some(&body), |b| {
+        b.block_size = block;
+        b.notification_size = notification;
+        b.block_size_count = block_count.unwrap_or(b.block_size_count);
+        b.notification_size_count = notification_count.unwrap_or(b.notification_size_count);
+        Ok(())
+    })
 }
 
 /// `DELETE /object/bucket/{bucket}/quota`: both limits back to -1.
-pub(crate) async fn delete_quota(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+async fn delete_quota(req: Req, Path(bucket): Path<String>) -> Answer {
+    req.change_bucket(&bucket, None, |b| {
         b.block_size = -1;
         b.notification_size = -1;
         b.block_size_count = -1;
@@ -189,15 +104,8 @@ pub(crate) async fn delete_quota(
 }
 
 /// `GET /object/bucket/{bucket}/policy`: the policy JSON, or 200 with an empty body.
-pub(crate) async fn get_policy(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let policy = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
-        b.policy.clone()
-    })?;
+async fn get_policy(req: Req, Path(bucket): Path<String>) -> Answer {
+    let policy = req.read_bucket(&bucket, |b| b.policy.clone())?;
     Ok(match policy {
         Some(policy) => Reply::Raw(http::StatusCode::OK, "application/json", policy),
         None => Reply::ok(),
@@ -220,56 +128,39 @@ pub(crate) fn check_policy(input: &Input) -> Result<String, EcsError> {
 }
 
 /// `PUT /object/bucket/{bucket}/policy`: a JSON policy that contains `Statement`.
-pub(crate) async fn set_policy(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_policy(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let policy = check_policy(&body)?;
-    change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+    req.change_bucket(&bucket, None, |b| {
         b.policy = Some(policy);
         Ok(())
     })
 }
 
 /// `DELETE /object/bucket/{bucket}/policy`.
-pub(crate) async fn delete_policy(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+async fn delete_policy(req: Req, Path(bucket): Path<String>) -> Answer {
+    req.change_bucket(&bucket, None, |b| {
         b.policy = None;
         Ok(())
     })
 }
 
 /// `GET /object/bucket/{bucket}/versioning`: `{"Status": …}` (absent when never enabled).
-pub(crate) async fn get_versioning(
+async fn get_versioning(
     _since_4_0: MgmtVersioningEndpoint,
-    State(core): State<Arc<Core>>,
-    caller: Caller,
+    req: Req,
     Path(bucket): Path<String>,
-    params: Params,
 ) -> Answer {
-    let status = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
-        b.versioning.clone()
-    })?;
+    let status = req.read_bucket(&bucket, |b| b.versioning.clone())?;
     Ok(Reply::doc(
         Doc::new("VersioningConfiguration").opt_str("Status", status),
     ))
 }
 
 /// `PUT /object/bucket/{bucket}/versioning`: `Status` = `Enabled` | `Suspended`.
-pub(crate) async fn set_versioning(
+async fn set_versioning(
     _since_4_0: MgmtVersioningEndpoint,
-    State(core): State<Arc<Core>>,
-    caller: Caller,
+    req: Req,
     Path(bucket): Path<String>,
-    params: Params,
     Body(body): Body,
 ) -> Answer {
     let body = body.root("VersioningConfiguration");
@@ -279,37 +170,25 @@ pub(crate) async fn set_versioning(
             "Invalid versioning status {status}"
         )));
     }
-    change_bucket(
-        &core,
-        &caller,
-        &bucket,
-        namespace_hint(&params, Some(&body)).as_deref(),
-        |b| {
-            if status == "Suspended" && b.object_lock.enabled {
-                return Err(EcsError::cannot_change(
-                    "Versioning cannot be suspended on a bucket with Object Lock",
-                ));
-            }
-            b.versioning = Some(status);
-            Ok(())
-        },
-    )
+    req.change_bucket(&bucket, Some(&body), |b| {
+        if status == "Suspended" && b.object_lock.enabled {
+            return Err(EcsError::cannot_change(
+                "Versioning cannot be suspended on a bucket with Object Lock",
+            ));
+        }
+        b.versioning = Some(status);
+        Ok(())
+    })
 }
 
 /// `POST /object/bucket/{bucket}/owner` (SYSTEM_ADMIN): `new_owner` must be an object user.
-pub(crate) async fn set_owner(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_owner(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("object_bucket_update_owner");
     let owner = body.required("new_owner")?;
-    let namespace = namespace_hint(&params, Some(&body));
-    caller.system_admin("change bucket owners")?;
-    let mut state = core.state();
-    let namespace = writable(&state, &caller, &bucket, namespace.as_deref())?;
+    let namespace = req.namespace_hint(Some(&body));
+    req.caller.system_admin("change bucket owners")?;
+    let mut state = req.core.state();
+    let namespace = writable(&state, &req.caller, &bucket, namespace.as_deref())?;
     if !state.user_in(&owner, &namespace) {
         return Err(EcsError::bad_owner(&owner));
     }
@@ -340,13 +219,8 @@ fn grants_doc(grants: &[Grant], element: &'static str, key: &'static str) -> Val
 }
 
 /// `GET /object/bucket/{bucket}/acl`: ECS's ACL model.
-pub(crate) async fn get_acl(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let doc = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+async fn get_acl(req: Req, Path(bucket): Path<String>) -> Answer {
+    let doc = req.read_bucket(&bucket, |b| {
         let acl = Doc::new("acl")
             .str(
                 "owner",
@@ -395,32 +269,20 @@ fn parse_grants(acl: &Input, element: &str, key: &str) -> Result<Vec<Grant>, Ecs
 }
 
 /// `PUT /object/bucket/{bucket}/acl`: replaces the whole ACL.
-pub(crate) async fn set_acl(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_acl(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("bucket_acl");
     let acl = body.child("acl").unwrap_or_default();
     let users = parse_grants(&acl, "user_acl", "user")?;
     let groups = parse_grants(&acl, "group_acl", "group")?;
     let custom = parse_grants(&acl, "customgroup_acl", "customgroup")?;
     let default_group = acl.str("default_group").filter(|g| !g.is_empty());
-    change_bucket(
-        &core,
-        &caller,
-        &bucket,
-        namespace_hint(&params, Some(&body)).as_deref(),
-        |b| {
-            b.acl.user_acl = users;
-            b.acl.group_acl = groups;
-            b.acl.customgroup_acl = custom;
-            b.acl.default_group = default_group;
-            Ok(())
-        },
-    )
+    req.change_bucket(&bucket, Some(&body), |b| {
+        b.acl.user_acl = users;
+        b.acl.group_acl = groups;
+        b.acl.customgroup_acl = custom;
+        b.acl.default_group = default_group;
+        Ok(())
+    })
 }
 
 /// How a tag request changes the `TagSet`.
@@ -431,14 +293,7 @@ enum TagChange {
     Delete,
 }
 
-fn change_tags(
-    core: &Core,
-    caller: &Caller,
-    bucket: &str,
-    params: &Params,
-    body: Input,
-    change: TagChange,
-) -> Answer {
+fn change_tags(req: &Req, bucket: &str, body: Input, change: TagChange) -> Answer {
     let root = match change {
         TagChange::Add => "add_bucket_tags",
         TagChange::Update => "update_bucket_tags",
@@ -449,90 +304,59 @@ fn change_tags(
     if tags.is_empty() {
         return Err(EcsError::missing("TagSet"));
     }
-    change_bucket(
-        core,
-        caller,
-        bucket,
-        namespace_hint(params, Some(&body)).as_deref(),
-        |b| {
-            let has = |key: &str, b: &Bucket| b.tags.iter().any(|(existing, _)| existing == key);
-            match change {
-                TagChange::Add => {
-                    let added = tags.iter().filter(|(key, _)| !has(key, b)).count();
-                    if b.tags.len() + added > MAX_TAGS {
-                        return Err(EcsError::limit(format!(
-                            "A bucket may carry at most {MAX_TAGS} tags"
-                        )));
-                    }
-                    for (key, value) in tags {
-                        b.tags.retain(|(existing, _)| *existing != key);
-                        b.tags.push((key, value));
-                    }
+    req.change_bucket(bucket, Some(&body), |b| {
+        let has = |key: &str, b: &Bucket| b.tags.iter().any(|(existing, _)| existing == key);
+        match change {
+            TagChange::Add => {
+                let added = tags.iter().filter(|(key, _)| !has(key, b)).count();
+                if b.tags.len() + added > MAX_TAGS {
+                    return Err(EcsError::limit(format!(
+                        "A bucket may carry at most {MAX_TAGS} tags"
+                    )));
                 }
-                TagChange::Update | TagChange::Delete => {
-                    if let Some((missing, _)) = tags.iter().find(|(key, _)| !has(key, b)) {
-                        return Err(EcsError::param_not_found(missing));
-                    }
-                    for (key, value) in tags {
-                        match change {
-                            TagChange::Delete => b.tags.retain(|(existing, _)| *existing != key),
-                            _ => {
-                                for slot in
-                                    b.tags.iter_mut().filter(|(existing, _)| *existing == key)
-                                {
-                                    slot.1 = value.clone();
-                                }
+                for (key, value) in tags {
+                    b.tags.retain(|(existing, _)| *existing != key);
+                    b.tags.push((key, value));
+                }
+            }
+            TagChange::Update | TagChange::Delete => {
+                if let Some((missing, _)) = tags.iter().find(|(key, _)| !has(key, b)) {
+                    return Err(EcsError::param_not_found(missing));
+                }
+                for (key, value) in tags {
+                    match change {
+                        TagChange::Delete => b.tags.retain(|(existing, _)| *existing != key),
+                        _ => {
+                            for slot in b.tags.iter_mut().filter(|(existing, _)| *existing == key) {
+                                slot.1 = value.clone();
                             }
                         }
                     }
                 }
             }
-            Ok(())
-        },
-    )
+        }
+        Ok(())
+    })
 }
 
 /// `POST /object/bucket/{bucket}/tags`: adds tags (at most 10 in all).
-pub(crate) async fn add_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
-    change_tags(&core, &caller, &bucket, &params, body, TagChange::Add)
+async fn add_tags(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
+    change_tags(&req, &bucket, body, TagChange::Add)
 }
 
 /// `PUT /object/bucket/{bucket}/tags`: changes values of existing tags.
-pub(crate) async fn update_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
-    change_tags(&core, &caller, &bucket, &params, body, TagChange::Update)
+async fn update_tags(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
+    change_tags(&req, &bucket, body, TagChange::Update)
 }
 
 /// `DELETE /object/bucket/{bucket}/tags`: removes existing tags.
-pub(crate) async fn delete_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
-    change_tags(&core, &caller, &bucket, &params, body, TagChange::Delete)
+async fn delete_tags(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
+    change_tags(&req, &bucket, body, TagChange::Delete)
 }
 
 /// `GET /object/bucket/{bucket}/lock`.
-pub(crate) async fn get_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let doc = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+async fn get_lock(req: Req, Path(bucket): Path<String>) -> Answer {
+    let doc = req.read_bucket(&bucket, |b| {
         Doc::new("bucket_lock")
             .str("bucket_name", b.name.clone())
             .bool("isLocked", b.locked)
@@ -541,11 +365,9 @@ pub(crate) async fn get_lock(
 }
 
 /// `PUT /object/bucket/{bucket}/lock/{true|false}`.
-pub(crate) async fn set_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
+async fn set_lock(
+    req: Req,
     Path((bucket, locked)): Path<(String, String)>,
-    params: Params,
     Body(body): Body,
 ) -> Answer {
     let body = body.root("set_bucket_lock");
@@ -554,16 +376,10 @@ pub(crate) async fn set_lock(
         "false" => false,
         _ => return Err(EcsError::invalid(format!("Invalid lock flag {locked}"))),
     };
-    change_bucket(
-        &core,
-        &caller,
-        &bucket,
-        namespace_hint(&params, Some(&body)).as_deref(),
-        |b| {
-            b.locked = locked;
-            Ok(())
-        },
-    )
+    req.change_bucket(&bucket, Some(&body), |b| {
+        b.locked = locked;
+        Ok(())
+    })
 }
 
 fn governor() -> Doc {
@@ -576,15 +392,8 @@ fn governor() -> Doc {
 }
 
 /// `GET /object/bucket/{bucket}/retention`: the default retention period in seconds.
-pub(crate) async fn get_retention(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let period = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
-        b.retention
-    })?;
+async fn get_retention(req: Req, Path(bucket): Path<String>) -> Answer {
+    let period = req.read_bucket(&bucket, |b| b.retention)?;
     Ok(Reply::doc(
         Doc::new("default_bucket_retention")
             .int("period", period)
@@ -593,13 +402,7 @@ pub(crate) async fn get_retention(
 }
 
 /// `PUT /object/bucket/{bucket}/retention`: `period` in seconds (≥ 0, or -1 for none).
-pub(crate) async fn set_retention(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_retention(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("default_bucket_retention_update");
     let period = body
         .int("period")?
@@ -609,54 +412,29 @@ pub(crate) async fn set_retention(
             "Invalid retention period {period}"
         )));
     }
-    change_bucket(
-        &core,
-        &caller,
-        &bucket,
-        namespace_hint(&params, Some(&body)).as_deref(),
-        |b| {
-            b.retention = period;
-            Ok(())
-        },
-    )
+    req.change_bucket(&bucket, Some(&body), |b| {
+        b.retention = period;
+        Ok(())
+    })
 }
 
 /// `POST /object/bucket/{bucket}/isstaleallowed`: the ADO flags.
-pub(crate) async fn set_stale_allowed(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_stale_allowed(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("object_bucket_update_is_stale_allowed");
     let stale = body
         .bool("is_stale_allowed")?
         .ok_or_else(|| EcsError::missing("is_stale_allowed"))?;
     let tso = body.bool("is_tso_read_only")?;
-    change_bucket(
-        &core,
-        &caller,
-        &bucket,
-        namespace_hint(&params, Some(&body)).as_deref(),
-        |b| {
-            b.stale_allowed = stale;
-            b.tso_read_only = tso.unwrap_or(b.tso_read_only);
-            Ok(())
-        },
-    )
+    req.change_bucket(&bucket, Some(&body), |b| {
+        b.stale_allowed = stale;
+        b.tso_read_only = tso.unwrap_or(b.tso_read_only);
+        Ok(())
+    })
 }
 
 /// `GET /object/bucket/{bucket}/object-lock-config`.
-pub(crate) async fn get_object_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let lock = read_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
-        b.object_lock.clone()
-    })?;
+async fn get_object_lock(req: Req, Path(bucket): Path<String>) -> Answer {
+    let lock = req.read_bucket(&bucket, |b| b.object_lock.clone())?;
     if !lock.enabled {
         return Err(EcsError::cannot_change(format!(
             "Object Lock is not enabled on bucket {bucket}"
@@ -678,13 +456,7 @@ pub(crate) async fn get_object_lock(
 
 /// `PUT /object/bucket/{bucket}/object-lock-config`: default retention `Mode` with `Days` or
 /// `Years` (exactly one, positive); the bucket must have Object Lock enabled.
-pub(crate) async fn set_object_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-    Body(body): Body,
-) -> Answer {
+async fn set_object_lock(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("ObjectLockConfiguration");
     let retention = body
         .child("Rule")
@@ -711,7 +483,7 @@ pub(crate) async fn set_object_lock(
             Some((mode, days, years))
         }
     };
-    change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+    req.change_bucket(&bucket, None, |b| {
         if !b.object_lock.enabled {
             return Err(EcsError::cannot_change(format!(
                 "Object Lock is not enabled on bucket {}",
@@ -727,13 +499,8 @@ pub(crate) async fn set_object_lock(
 }
 
 /// `PUT /object/bucket/{bucket}/object-lock-enable`: enables Object Lock (and versioning).
-pub(crate) async fn enable_object_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    change_bucket(&core, &caller, &bucket, params.get("namespace"), |b| {
+async fn enable_object_lock(req: Req, Path(bucket): Path<String>) -> Answer {
+    req.change_bucket(&bucket, None, |b| {
         b.object_lock.enabled = true;
         b.versioning = Some("Enabled".to_owned());
         Ok(())

@@ -4,27 +4,26 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 use super::doc::{Doc, Val};
 use super::input::Input;
-use super::{Answer, Body, Caller, Params, Reply, page};
+use super::{Answer, Body, Caller, Reply, Req, page, routes};
 use crate::clock::iso_millis;
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{Acl, Bucket, EmptyStatus, Grant, Namespace, ObjectLock, State as Model};
 
+#[rustfmt::skip]
 pub(super) fn routes() -> Router<Arc<Core>> {
-    Router::new()
-        .route("/object/bucket", post(create).get(list))
-        .route("/object/bucket/{bucket}/info", get(info))
-        .route("/object/bucket/{bucket}/deactivate", post(deactivate))
-        .route(
-            "/object/bucket/{bucket}/empty-bucket-status",
-            get(empty_status),
-        )
+    routes! {
+        "/object/bucket" => post(create).get(list),
+        "/object/bucket/{bucket}/info" => get(info),
+        "/object/bucket/{bucket}/deactivate" => post(deactivate),
+        "/object/bucket/{bucket}/empty-bucket-status" => get(empty_status),
+    }
 }
 
 /// ECS's bucket naming rules (Administration Guide): 1–255 of `[a-zA-Z0-9._-]`, not starting
@@ -61,6 +60,20 @@ pub(crate) fn check_quota_pair(block: i64, notification: i64) -> Result<(), EcsE
         )));
     }
     Ok(())
+}
+
+/// Reads a quota to set: `blockSize` and `notificationSize` in GB (missing = -1), checked as a
+/// pair and not both -1 (deleting a quota is its own request).
+pub(crate) fn quota_to_set(body: &Input) -> Result<(i64, i64), EcsError> {
+    let block = body.int("blockSize")?.unwrap_or(-1);
+    let notification = body.int("notificationSize")?.unwrap_or(-1);
+    check_quota_pair(block, notification)?;
+    if block == -1 && notification == -1 {
+        return Err(EcsError::invalid(
+            "blockSize and notificationSize cannot both be -1; delete the quota instead",
+        ));
+    }
+    Ok((block, notification))
 }
 
 /// Reads a `TagSet` of `Tag{Key,Value}`: XML `<TagSet><Tag>…`, JSON `"TagSet": [...]`.
@@ -222,26 +235,22 @@ pub(crate) fn new_s3_bucket(
 }
 
 /// `POST /object/bucket`.
-pub(crate) async fn create(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Body(body): Body,
-) -> Answer {
+async fn create(req: Req, Body(body): Body) -> Answer {
     let body = body.root("object_bucket_create");
     let name = body.required("name")?;
-    let namespace = request_namespace(body.str("namespace"), &caller)?;
+    let namespace = request_namespace(body.str("namespace"), &req.caller)?;
     if !valid_bucket_name(&name) {
         return Err(EcsError::bad_bucket_name(&name));
     }
-    let now = core.clock.now_ms();
+    let now = req.core.clock.now_ms();
     let bucket = {
-        let mut state = core.state();
+        let mut state = req.core.state();
         state.namespace(&namespace)?;
-        caller.manage(&namespace, "create buckets")?;
+        req.caller.manage(&namespace, "create buckets")?;
         if state.bucket(&namespace, &name).is_ok() {
             return Err(EcsError::bucket_exists(&name));
         }
-        let bucket = new_bucket(&state, &body, name, namespace, &caller, now)?;
+        let bucket = new_bucket(&state, &body, name, namespace, &req.caller, now)?;
         state
             .buckets
             .entry(bucket.namespace.clone())
@@ -249,7 +258,9 @@ pub(crate) async fn create(
             .insert(bucket.name.clone(), bucket.clone());
         bucket
     };
-    core.data.bucket_created(&bucket.namespace, &bucket.name);
+    req.core
+        .storage
+        .bucket_created(&bucket.namespace, &bucket.name);
     tracing::info!(bucket = %bucket.name, namespace = %bucket.namespace, "bucket created");
     Ok(Reply::doc(
         Doc::new("object_bucket")
@@ -351,15 +362,15 @@ pub(crate) fn bucket_doc(root: &'static str, bucket: &Bucket) -> Doc {
 }
 
 /// `GET /object/bucket?namespace=&marker=&limit=&name=prefix*`.
-pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
-    let namespace = request_namespace(params.get("namespace").map(str::to_owned), &caller)?;
-    let limit = params.limit()?;
-    let name_filter = params.get("name").unwrap_or("*");
+async fn list(req: Req) -> Answer {
+    let namespace = request_namespace(req.params.get("namespace").map(str::to_owned), &req.caller)?;
+    let limit = req.params.limit()?;
+    let name_filter = req.params.get("name").unwrap_or("*");
     let prefix = name_filter.strip_suffix('*').unwrap_or(name_filter);
     let exact = !name_filter.ends_with('*');
-    let state = core.state();
+    let state = req.core.state();
     state.namespace(&namespace)?;
-    caller.read(&namespace, "list buckets")?;
+    req.caller.read(&namespace, "list buckets")?;
     let buckets = state
         .buckets
         .get(&namespace)
@@ -382,7 +393,7 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
                 .collect()
         })
         .unwrap_or_default();
-    let (items, next) = page(buckets, params.get("marker"), limit);
+    let (items, next) = page(buckets, req.params.get("marker"), limit);
     let mut doc = Doc::new("object_buckets").list("object_bucket", items).str(
         "Filter",
         format!("namespace={namespace}&name={name_filter}"),
@@ -400,8 +411,9 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
     Ok(Reply::doc(doc))
 }
 
-/// Resolves the bucket of a request and checks the caller may read it; returns its namespace.
-pub(crate) fn readable(
+/// The namespace of the bucket a request names (the given one, else the caller's own, else the
+/// only one holding a bucket of that name), after checking the bucket exists.
+fn bucket_namespace(
     state: &Model,
     caller: &Caller,
     bucket: &str,
@@ -409,6 +421,17 @@ pub(crate) fn readable(
 ) -> Result<String, EcsError> {
     let namespace = state.bucket_namespace(bucket, namespace.or(caller.namespace.as_deref()))?;
     state.bucket(&namespace, bucket)?;
+    Ok(namespace)
+}
+
+/// Resolves the bucket of a request and checks the caller may read it; returns its namespace.
+pub(crate) fn readable(
+    state: &Model,
+    caller: &Caller,
+    bucket: &str,
+    namespace: Option<&str>,
+) -> Result<String, EcsError> {
+    let namespace = bucket_namespace(state, caller, bucket, namespace)?;
     caller.read(&namespace, "read buckets")?;
     Ok(namespace)
 }
@@ -420,21 +443,52 @@ pub(crate) fn writable(
     bucket: &str,
     namespace: Option<&str>,
 ) -> Result<String, EcsError> {
-    let namespace = state.bucket_namespace(bucket, namespace.or(caller.namespace.as_deref()))?;
-    state.bucket(&namespace, bucket)?;
+    let namespace = bucket_namespace(state, caller, bucket, namespace)?;
     caller.manage(&namespace, "change buckets")?;
     Ok(namespace)
 }
 
+/// The bucket handlers' steps: find the bucket, check the caller's right, read or change it.
+impl Req {
+    /// The namespace a bucket request names: the `namespace` query parameter, else the body's.
+    pub(crate) fn namespace_hint(&self, body: Option<&Input>) -> Option<String> {
+        self.namespace().map(str::to_owned).or_else(|| {
+            body.and_then(|body| body.str("namespace"))
+                .filter(|ns| !ns.is_empty())
+        })
+    }
+
+    /// Reads a bucket after checking the caller may read it.
+    pub(crate) fn read_bucket<T>(
+        &self,
+        bucket: &str,
+        view: impl FnOnce(&Bucket) -> T,
+    ) -> Result<T, EcsError> {
+        let state = self.core.state();
+        let namespace = readable(&state, &self.caller, bucket, self.namespace())?;
+        Ok(view(state.bucket(&namespace, bucket)?))
+    }
+
+    /// Changes a bucket after checking the caller may change it; the namespace comes from the
+    /// query, else from `body`.
+    pub(crate) fn change_bucket(
+        &self,
+        bucket: &str,
+        body: Option<&Input>,
+        change: impl FnOnce(&mut Bucket) -> Result<(), EcsError>,
+    ) -> Answer {
+        let namespace = self.namespace_hint(body);
+        let mut state = self.core.state();
+        let namespace = writable(&state, &self.caller, bucket, namespace.as_deref())?;
+        change(state.bucket_mut(&namespace, bucket)?)?;
+        Ok(Reply::ok())
+    }
+}
+
 /// `GET /object/bucket/{bucket}/info?namespace=`.
-pub(crate) async fn info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let state = core.state();
-    let namespace = readable(&state, &caller, &bucket, params.get("namespace"))?;
+async fn info(req: Req, Path(bucket): Path<String>) -> Answer {
+    let state = req.core.state();
+    let namespace = readable(&state, &req.caller, &bucket, req.params.get("namespace"))?;
     Ok(Reply::doc(bucket_doc(
         "bucket_info",
         state.bucket(&namespace, &bucket)?,
@@ -446,37 +500,35 @@ pub(crate) async fn info(
 /// A non-empty bucket is refused (400/1012 "… is not empty") unless `emptyBucket=true`, which
 /// empties and removes it and answers 202; the emulator finishes the job before answering, so
 /// `empty-bucket-status` reports `DONE` at once.
-pub(crate) async fn deactivate(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
+async fn deactivate(req: Req, Path(bucket): Path<String>) -> Answer {
     let namespace = {
-        let state = core.state();
+        let state = req.core.state();
         let namespace = state.bucket_namespace(
             &bucket,
-            params.get("namespace").or(caller.namespace.as_deref()),
+            req.params
+                .get("namespace")
+                .or(req.caller.namespace.as_deref()),
         )?;
         state.bucket(&namespace, &bucket)?;
-        caller.system_admin("delete buckets")?;
+        req.caller.system_admin("delete buckets")?;
         namespace
     };
-    let usage = core.usage(&namespace, &bucket);
+    let usage = req.core.usage(&namespace, &bucket);
     let status = if usage.is_empty() {
         StatusCode::OK
-    } else if params.flag("emptyBucket") {
-        let started = core.clock.now_ms();
-        let deleted = core.empty_bucket(&namespace, &bucket);
+    } else if req.params.flag("emptyBucket") {
+        let started = req.core.clock.now_ms();
+        let deleted = req.core.empty_bucket(&namespace, &bucket);
         let status = EmptyStatus {
             status: "DONE",
             created_ms: started,
-            updated_ms: core.clock.now_ms(),
+            updated_ms: req.core.clock.now_ms(),
             entries_deleted: deleted,
             approx_objects: usage.objects + usage.versions,
             approx_bytes: usage.bytes,
         };
-        core.state()
+        req.core
+            .state()
             .empty_status
             .insert((namespace.clone(), bucket.clone()), status);
         StatusCode::ACCEPTED
@@ -487,34 +539,31 @@ pub(crate) async fn deactivate(
         )));
     };
     {
-        let mut state = core.state();
+        let mut state = req.core.state();
         if let Some(buckets) = state.buckets.get_mut(&namespace) {
             buckets.remove(&bucket);
         }
     }
-    core.bucket_removed(&namespace, &bucket);
+    req.core.bucket_removed(&namespace, &bucket);
     tracing::info!(%bucket, %namespace, "bucket deleted");
     Ok(Reply::Empty(status))
 }
 
 /// `GET /object/bucket/{bucket}/empty-bucket-status?namespace=`.
-pub(crate) async fn empty_status(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(bucket): Path<String>,
-    params: Params,
-) -> Answer {
-    let state = core.state();
-    let namespace = params
+async fn empty_status(req: Req, Path(bucket): Path<String>) -> Answer {
+    let state = req.core.state();
+    let namespace = req
+        .params
         .get("namespace")
-        .or(caller.namespace.as_deref())
+        .or(req.caller.namespace.as_deref())
         .map(str::to_owned);
     let recorded = namespace
         .as_ref()
         .and_then(|namespace| state.empty_status.get(&(namespace.clone(), bucket.clone())));
     let doc = match recorded {
         Some(status) => {
-            caller.read(namespace.as_deref().unwrap_or_default(), "read buckets")?;
+            req.caller
+                .read(namespace.as_deref().unwrap_or_default(), "read buckets")?;
             Doc::new("empty_bucket_status")
                 .str("status", status.status)
                 .int("created", status.created_ms)
@@ -537,7 +586,7 @@ pub(crate) async fn empty_status(
                 .str("message", "Bucket emptied and deleted")
         }
         None => {
-            readable(&state, &caller, &bucket, namespace.as_deref())?;
+            readable(&state, &req.caller, &bucket, namespace.as_deref())?;
             Doc::new("empty_bucket_status")
                 .str("status", "NOT_FOUND")
                 .str("message", "No empty-bucket task for this bucket")

@@ -3,16 +3,28 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::{get, post};
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
 use super::doc::Doc;
-use super::{Answer, Body, Caller, Reply};
+use super::{Answer, Body, Caller, Reply, Req, routes};
 use crate::clock::key_time;
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{ObjectUser, SecretKey};
+
+#[rustfmt::skip]
+pub(super) fn routes() -> Router<Arc<Core>> {
+    routes! {
+        "/object/user-secret-keys/{uid}" => get(get_keys).post(create),
+        "/object/user-secret-keys/{uid}/deactivate" => post(deactivate),
+        "/object/user-secret-keys/{uid}/{namespace}" => get(get_ns),
+        "/object/user-secret-keys/exist/{uid}/{namespace}" => get(exist),
+    }
+}
 
 /// Live keys a user may hold.
 const MAX_KEYS: usize = 2;
@@ -61,12 +73,7 @@ fn user_mut<'a>(
 }
 
 /// `POST /object/user-secret-keys/{uid}`.
-pub(crate) async fn create(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    Body(body): Body,
-) -> Answer {
+async fn create(req: Req, Path(uid): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("user_secret_key_create");
     let expiry_mins = body.int("existing_key_expiry_time_mins")?;
     if expiry_mins.is_some_and(|mins| mins < 0) {
@@ -81,12 +88,12 @@ pub(crate) async fn create(
     if let Some(secret) = &supplied {
         check_secret(secret)?;
     }
-    let now = core.clock.now_ms();
+    let now = req.core.clock.now_ms();
     let key = {
-        let mut state = core.state();
+        let mut state = req.core.state();
         // Under ECS's default GLOBAL user scope the uid names the user; a body `namespace` that
         // differs is not checked (a recorded ObjectScale exchange shows it accepted).
-        let user = user_mut(&mut state.users, &caller, &uid, None, false)?;
+        let user = user_mut(&mut state.users, &req.caller, &uid, None, false)?;
         user.prune_keys(now);
         if user.keys.len() >= MAX_KEYS {
             return Err(EcsError::limit(format!(
@@ -169,49 +176,32 @@ fn read_keys(
 }
 
 /// `GET /object/user-secret-keys/{uid}`.
-pub(crate) async fn get(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-) -> Answer {
-    read_keys(&core, &caller, &uid, None, true)
+async fn get_keys(req: Req, Path(uid): Path<String>) -> Answer {
+    read_keys(&req.core, &req.caller, &uid, None, true)
 }
 
 /// `GET /object/user-secret-keys/{uid}/{namespace}`.
-pub(crate) async fn get_ns(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path((uid, namespace)): Path<(String, String)>,
-) -> Answer {
-    read_keys(&core, &caller, &uid, Some(&namespace), true)
+async fn get_ns(req: Req, Path((uid, namespace)): Path<(String, String)>) -> Answer {
+    read_keys(&req.core, &req.caller, &uid, Some(&namespace), true)
 }
 
 /// `GET /object/user-secret-keys/exist/{uid}/{namespace}`: only the `_exist` flags mean anything.
-pub(crate) async fn exist(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path((uid, namespace)): Path<(String, String)>,
-) -> Answer {
-    read_keys(&core, &caller, &uid, Some(&namespace), false)
+async fn exist(req: Req, Path((uid, namespace)): Path<(String, String)>) -> Answer {
+    read_keys(&req.core, &req.caller, &uid, Some(&namespace), false)
 }
 
 /// `POST /object/user-secret-keys/{uid}/deactivate`: deletes the named key (by value or id), or
 /// both keys when none is named; a remaining second key moves to slot 1.
-pub(crate) async fn deactivate(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    Body(body): Body,
-) -> Answer {
+async fn deactivate(req: Req, Path(uid): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("user_secret_key_delete");
     let secret = body
         .str("secret_key")
         .or_else(|| body.str("secretkey"))
         .filter(|s| !s.is_empty());
     let secret_id = body.str("secret_key_id").filter(|s| !s.is_empty());
-    let now = core.clock.now_ms();
-    let mut state = core.state();
-    let user = user_mut(&mut state.users, &caller, &uid, None, false)?;
+    let now = req.core.clock.now_ms();
+    let mut state = req.core.state();
+    let user = user_mut(&mut state.users, &req.caller, &uid, None, false)?;
     user.prune_keys(now);
     match (secret, secret_id) {
         (None, None) => user.keys.clear(),

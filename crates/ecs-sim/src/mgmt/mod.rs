@@ -2,6 +2,10 @@
 //!
 //! Handlers return [`Reply`] or [`EcsError`]; both carry an unrendered [`Doc`] that the front
 //! end ([`crate::server`]) renders as XML or JSON once it knows the negotiated format.
+//!
+//! Adding an endpoint: one line in the route table of its resource module ([`routes!`]) and a
+//! handler taking [`Req`] (core, caller, query), the typed `Path` parameters and, when it reads
+//! one, the [`Body`].
 
 mod auth;
 mod billing;
@@ -23,7 +27,6 @@ use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 
 use crate::core::Core;
 use crate::error::EcsError;
@@ -157,6 +160,46 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             .await
             .map_err(|error| EcsError::bad_body(format!("Unable to read request body: {error}")))?;
         Input::parse(content_type.as_deref(), &bytes).map(Body)
+    }
+}
+
+/// A route table: `path => method router` lines, one per path.
+macro_rules! routes {
+    ($($path:literal => $methods:expr),* $(,)?) => {
+        axum::Router::new()$(.route($path, $methods))*
+    };
+}
+pub(crate) use routes;
+
+/// What every authenticated handler starts from: the emulator, the caller and the query.
+#[derive(Debug)]
+pub(crate) struct Req {
+    pub(crate) core: Arc<Core>,
+    pub(crate) caller: Caller,
+    pub(crate) params: Params,
+}
+
+impl FromRequestParts<Arc<Core>> for Req {
+    type Rejection = EcsError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        core: &Arc<Core>,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, core).await?;
+        let params = Params::from_request_parts(parts, core).await?;
+        Ok(Req {
+            core: core.clone(),
+            caller,
+            params,
+        })
+    }
+}
+
+impl Req {
+    /// The `namespace` query parameter.
+    pub(crate) fn namespace(&self) -> Option<&str> {
+        self.params.get("namespace")
     }
 }
 
@@ -308,52 +351,17 @@ async fn wrong_method(request: Request) -> EcsError {
     ))
 }
 
-/// Every management route.
+/// Every management route: each resource module's table.
 pub(crate) fn router(core: Arc<Core>) -> Router {
     Router::new()
-        .route("/login", get(auth::login))
-        .route("/logout", get(auth::logout))
-        .route("/user/whoami", get(auth::whoami))
-        .route("/object/users", post(users::create).get(users::list_all))
-        .route("/object/users/deactivate", post(users::deactivate))
-        .route("/object/users/query", get(users::query))
-        .route("/object/users/lock", put(users::set_lock))
-        .route("/object/users/lock/{uid}", get(users::get_lock))
-        .route(
-            "/object/users/lock/{uid}/{namespace}",
-            get(users::get_lock_ns),
-        )
-        .route("/object/users/{namespace}", get(users::list_namespace))
-        .route("/object/users/{uid}/info", get(users::info))
-        .route(
-            "/object/users/{uid}/tags",
-            get(users::get_tags)
-                .post(users::add_tags)
-                .put(users::replace_tags)
-                .delete(users::delete_tags),
-        )
-        .route(
-            "/object/user-secret-keys/{uid}",
-            get(keys::get).post(keys::create),
-        )
-        .route(
-            "/object/user-secret-keys/{uid}/deactivate",
-            post(keys::deactivate),
-        )
-        .route(
-            "/object/user-secret-keys/{uid}/{namespace}",
-            get(keys::get_ns),
-        )
-        .route(
-            "/object/user-secret-keys/exist/{uid}/{namespace}",
-            get(keys::exist),
-        )
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(keys::routes())
         .merge(buckets::routes())
         .merge(bucket_settings::routes())
         .merge(namespaces::routes())
-        .route("/vdc/nodes", get(nodes::list))
-        .route("/vdc/data-service/vpools", get(vpools::list))
-        .route("/vdc/data-service/vpools/{id}", get(vpools::get))
+        .route("/vdc/nodes", axum::routing::get(nodes::list))
+        .merge(vpools::routes())
         .merge(billing::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)

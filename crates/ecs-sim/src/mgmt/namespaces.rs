@@ -3,54 +3,30 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 
-use super::buckets::check_quota_pair;
+use super::buckets::quota_to_set;
 use super::doc::{Doc, Val};
-use super::{Answer, Body, Caller, Params, Reply, page};
+use super::{Answer, Body, Caller, Reply, Req, page, routes};
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{Namespace, State as Model};
 
+#[rustfmt::skip]
 pub(super) fn routes() -> Router<Arc<Core>> {
-    Router::new()
-        .route("/object/namespaces", get(list))
-        .route("/object/namespaces/namespace", post(create))
-        .route(
-            "/object/namespaces/namespace/{namespace}",
-            get(info).put(update),
-        )
-        .route(
-            "/object/namespaces/namespace/{namespace}/deactivate",
-            post(deactivate),
-        )
-        .route(
-            "/object/namespaces/namespace/{namespace}/quota",
-            get(get_quota).put(set_quota).delete(delete_quota),
-        )
-        .route(
-            "/object/namespaces/namespace/{namespace}/retention",
-            get(list_retention).post(create_retention),
-        )
-        .route(
-            "/object/namespaces/namespace/{namespace}/retention/{class}",
-            get(get_retention).put(update_retention),
-        )
+    routes! {
+        "/object/namespaces" => get(list),
+        "/object/namespaces/namespace" => post(create),
+        "/object/namespaces/namespace/{namespace}" => get(info).put(update),
+        "/object/namespaces/namespace/{namespace}/deactivate" => post(deactivate),
+        "/object/namespaces/namespace/{namespace}/quota" => get(get_quota).put(set_quota).delete(delete_quota),
+        "/object/namespaces/namespace/{namespace}/retention" => get(list_retention).post(create_retention),
+        "/object/namespaces/namespace/{namespace}/retention/{class}" => get(get_retention).put(update_retention),
+    }
 }
 
 fn namespace_doc(namespace: &Namespace) -> Doc {
-    let classes = namespace
-        .retention_classes
-        .iter()
-        .map(|(name, period)| {
-            Val::Obj(
-                Doc::new("retention_class")
-                    .str("name", name.clone())
-                    .int("period", *period),
-            )
-        })
-        .collect();
     Doc::new("namespace")
         .str("id", namespace.name.clone())
         .str("name", namespace.name.clone())
@@ -81,27 +57,24 @@ fn namespace_doc(namespace: &Namespace) -> Doc {
         .bool("is_compliance_enabled", false)
         .int("blockSize", namespace.quota_block)
         .int("notificationSize", namespace.quota_notification)
-        .obj(
-            "retention_classes",
-            Doc::new("retention_classes").list("retention_class", classes),
-        )
+        .obj("retention_classes", retention_classes(namespace))
 }
 
 /// `GET /object/namespaces[?name=prefix*&marker=&limit=]`: full details per namespace, as newer
 /// releases answer.
-pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
-    caller.read_all("list namespaces")?;
-    let limit = params.limit()?;
-    let filter = params.get("name").unwrap_or("*");
+async fn list(req: Req) -> Answer {
+    req.caller.read_all("list namespaces")?;
+    let limit = req.params.limit()?;
+    let filter = req.params.get("name").unwrap_or("*");
     let prefix = filter.strip_suffix('*').unwrap_or(filter);
-    let state = core.state();
+    let state = req.core.state();
     let entries = state
         .namespaces
         .values()
         .filter(|namespace| namespace.name.starts_with(prefix))
         .map(|namespace| (namespace.name.clone(), Val::Obj(namespace_doc(namespace))))
         .collect();
-    let (items, next) = page(entries, params.get("marker"), limit);
+    let (items, next) = page(entries, req.params.get("marker"), limit);
     let mut doc = Doc::new("namespaces")
         .list("namespace", items)
         .str("Filter", format!("name={filter}"));
@@ -115,15 +88,9 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, caller: Caller, params: 
 }
 
 /// `GET /object/namespaces/namespace/{namespace}`.
-pub(crate) async fn info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(namespace): Path<String>,
-) -> Answer {
-    let state = core.state();
-    let found = state.namespace(&namespace)?;
-    caller.read(&namespace, "read namespaces")?;
-    Ok(Reply::doc(namespace_doc(found)))
+async fn info(req: Req, Path(namespace): Path<String>) -> Answer {
+    let doc = req.read_namespace(&namespace, "read namespaces", namespace_doc)?;
+    Ok(Reply::doc(doc))
 }
 
 /// A replication group given by id or by name.
@@ -137,12 +104,8 @@ fn vpool_id(state: &Model, given: &str) -> Result<String, EcsError> {
 }
 
 /// `POST /object/namespaces/namespace` (SYSTEM_ADMIN): creates a namespace.
-pub(crate) async fn create(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Body(body): Body,
-) -> Answer {
-    caller.system_admin("create namespaces")?;
+async fn create(req: Req, Body(body): Body) -> Answer {
+    req.caller.system_admin("create namespaces")?;
     let body = body.root("namespace_create");
     let name = body.required("namespace")?;
     let valid = name.len() <= 255
@@ -152,8 +115,8 @@ pub(crate) async fn create(
     if !valid {
         return Err(EcsError::invalid(format!("Invalid namespace name {name}")));
     }
-    let now = core.clock.now_ms();
-    let mut state = core.state();
+    let now = req.core.clock.now_ms();
+    let mut state = req.core.state();
     if state.namespaces.contains_key(&name) {
         return Err(EcsError::already_exists(format!(
             "Namespace {name} already exists"
@@ -182,16 +145,11 @@ pub(crate) async fn create(
 
 /// `PUT /object/namespaces/namespace/{namespace}` (SYSTEM_ADMIN): updates settings and answers
 /// the namespace document (as the broker fixtures record).
-pub(crate) async fn update(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-    Body(body): Body,
-) -> Answer {
+async fn update(req: Req, Path(name): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("namespace_update");
-    let mut state = core.state();
+    let mut state = req.core.state();
     state.namespace(&name)?;
-    caller.system_admin("update namespaces")?;
+    req.caller.system_admin("update namespaces")?;
     let vpool = match body
         .str("default_data_services_vpool")
         .filter(|v| !v.is_empty())
@@ -222,14 +180,10 @@ pub(crate) async fn update(
 
 /// `POST /object/namespaces/namespace/{namespace}/deactivate` (SYSTEM_ADMIN): deletes an unused
 /// namespace; one still holding buckets or users is refused with 400/1020.
-pub(crate) async fn deactivate(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> Answer {
-    let mut state = core.state();
+async fn deactivate(req: Req, Path(name): Path<String>) -> Answer {
+    let mut state = req.core.state();
     state.namespace(&name)?;
-    caller.system_admin("delete namespaces")?;
+    req.caller.system_admin("delete namespaces")?;
     let buckets = state.buckets.get(&name).map_or(0, |buckets| buckets.len());
     let users = state
         .users
@@ -246,162 +200,143 @@ pub(crate) async fn deactivate(
     Ok(Reply::ok())
 }
 
+/// The namespace handlers' steps: find the namespace, check the caller's right, read or change.
+impl Req {
+    /// Reads namespace `name` after checking the caller may read it (`what` names the action).
+    fn read_namespace<T>(
+        &self,
+        name: &str,
+        what: &str,
+        view: impl FnOnce(&Namespace) -> T,
+    ) -> Result<T, EcsError> {
+        let state = self.core.state();
+        let namespace = state.namespace(name)?;
+        self.caller.read(name, what)?;
+        Ok(view(namespace))
+    }
+
+    /// Changes namespace `name` after `allowed` passed (the namespace must exist first).
+    fn change_namespace(
+        &self,
+        name: &str,
+        allowed: impl FnOnce(&Caller) -> Result<(), EcsError>,
+        change: impl FnOnce(&mut Namespace) -> Result<(), EcsError>,
+    ) -> Answer {
+        let mut state = self.core.state();
+        state.namespace(name)?;
+        allowed(&self.caller)?;
+        let namespace = state
+            .namespaces
+            .get_mut(name)
+            .ok_or_else(|| EcsError::param_not_found(name))?;
+        change(namespace)?;
+        Ok(Reply::ok())
+    }
+}
+
 /// `GET .../{namespace}/quota`.
-pub(crate) async fn get_quota(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> Answer {
-    let state = core.state();
-    let namespace = state.namespace(&name)?;
-    caller.read(&name, "read namespace quotas")?;
-    Ok(Reply::doc(
+async fn get_quota(req: Req, Path(name): Path<String>) -> Answer {
+    let doc = req.read_namespace(&name, "read namespace quotas", |namespace| {
         Doc::new("namespace_quota_details")
             .str("namespace", name.clone())
             .int("blockSize", namespace.quota_block)
             .int("notificationSize", namespace.quota_notification)
             .int("blockSizeInCount", -1)
-            .int("notificationSizeInCount", -1),
-    ))
+            .int("notificationSizeInCount", -1)
+    })?;
+    Ok(Reply::doc(doc))
 }
 
 /// `PUT .../{namespace}/quota`: both sizes in GB, ≥ 1 or -1, not both -1.
-pub(crate) async fn set_quota(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-    Body(body): Body,
-) -> Answer {
+async fn set_quota(req: Req, Path(name): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("namespace_quota_details");
-    let block = body.int("blockSize")?.unwrap_or(-1);
-    let notification = body.int("notificationSize")?.unwrap_or(-1);
-    check_quota_pair(block, notification)?;
-    if block == -1 && notification == -1 {
-        return Err(EcsError::invalid(
-            "blockSize and notificationSize cannot both be -1; delete the quota instead",
-        ));
-    }
-    let mut state = core.state();
-    state.namespace(&name)?;
-    caller.system_admin("set namespace quotas")?;
-    if let Some(namespace) = state.namespaces.get_mut(&name) {
+    let (block, notification) = quota_to_set(&body)?;
+    let allowed = |caller: &Caller| caller.system_admin("set namespace quotas");
+    req.change_namespace(&name, allowed, |namespace| {
         namespace.quota_block = block;
         namespace.quota_notification = notification;
-    }
-    Ok(Reply::ok())
+        Ok(())
+    })
 }
 
 /// `DELETE .../{namespace}/quota`.
-pub(crate) async fn delete_quota(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> Answer {
-    let mut state = core.state();
-    state.namespace(&name)?;
-    caller.system_admin("delete namespace quotas")?;
-    if let Some(namespace) = state.namespaces.get_mut(&name) {
+async fn delete_quota(req: Req, Path(name): Path<String>) -> Answer {
+    let allowed = |caller: &Caller| caller.system_admin("delete namespace quotas");
+    req.change_namespace(&name, allowed, |namespace| {
         namespace.quota_block = -1;
         namespace.quota_notification = -1;
-    }
-    Ok(Reply::ok())
+        Ok(())
+    })
 }
 
-/// `GET .../{namespace}/retention`.
-pub(crate) async fn list_retention(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> Answer {
-    let state = core.state();
-    let namespace = state.namespace(&name)?;
-    caller.read(&name, "read retention classes")?;
+fn retention_class(name: &str, period: i64) -> Doc {
+    Doc::new("retention_class")
+        .str("name", name.to_owned())
+        .int("period", period)
+}
+
+fn retention_classes(namespace: &Namespace) -> Doc {
     let classes = namespace
         .retention_classes
         .iter()
-        .map(|(class, period)| {
-            Val::Obj(
-                Doc::new("retention_class")
-                    .str("name", class.clone())
-                    .int("period", *period),
-            )
-        })
+        .map(|(class, period)| Val::Obj(retention_class(class, *period)))
         .collect();
-    Ok(Reply::doc(
-        Doc::new("retention_classes").list("retention_class", classes),
-    ))
+    Doc::new("retention_classes").list("retention_class", classes)
+}
+
+/// `GET .../{namespace}/retention`.
+async fn list_retention(req: Req, Path(name): Path<String>) -> Answer {
+    let doc = req.read_namespace(&name, "read retention classes", retention_classes)?;
+    Ok(Reply::doc(doc))
+}
+
+/// A retention period from a body: required.
+fn period(body: &super::input::Input) -> Result<i64, EcsError> {
+    body.int("period")?
+        .ok_or_else(|| EcsError::missing("period"))
 }
 
 /// `POST .../{namespace}/retention`: `{name, period}`.
-pub(crate) async fn create_retention(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(name): Path<String>,
-    Body(body): Body,
-) -> Answer {
+async fn create_retention(req: Req, Path(name): Path<String>, Body(body): Body) -> Answer {
     let body = body.root("retention_class_create");
     let class = body.required("name")?;
-    let period = body
-        .int("period")?
-        .ok_or_else(|| EcsError::missing("period"))?;
-    let mut state = core.state();
-    state.namespace(&name)?;
-    caller.manage(&name, "create retention classes")?;
-    let namespace = state
-        .namespaces
-        .get_mut(&name)
-        .ok_or_else(|| EcsError::param_not_found(&name))?;
-    if namespace.retention_classes.contains_key(&class) {
-        return Err(EcsError::already_exists(format!(
-            "Retention class {class} already exists"
-        )));
-    }
-    namespace.retention_classes.insert(class, period);
-    Ok(Reply::ok())
+    let period = period(&body)?;
+    let allowed = |caller: &Caller| caller.manage(&name, "create retention classes");
+    req.change_namespace(&name, allowed, |namespace| {
+        if namespace.retention_classes.contains_key(&class) {
+            return Err(EcsError::already_exists(format!(
+                "Retention class {class} already exists"
+            )));
+        }
+        namespace.retention_classes.insert(class, period);
+        Ok(())
+    })
 }
 
 /// `GET .../{namespace}/retention/{class}`.
-pub(crate) async fn get_retention(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path((name, class)): Path<(String, String)>,
-) -> Answer {
-    let state = core.state();
-    let namespace = state.namespace(&name)?;
-    caller.read(&name, "read retention classes")?;
-    let period = namespace
-        .retention_classes
-        .get(&class)
-        .ok_or_else(|| EcsError::param_not_found(&class))?;
-    Ok(Reply::doc(
-        Doc::new("retention_class")
-            .str("name", class.clone())
-            .int("period", *period),
-    ))
+async fn get_retention(req: Req, Path((name, class)): Path<(String, String)>) -> Answer {
+    let period = req.read_namespace(&name, "read retention classes", |namespace| {
+        namespace.retention_classes.get(&class).copied()
+    })?;
+    let period = period.ok_or_else(|| EcsError::param_not_found(&class))?;
+    Ok(Reply::doc(retention_class(&class, period)))
 }
 
 /// `PUT .../{namespace}/retention/{class}`: `{period}`.
-pub(crate) async fn update_retention(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
+async fn update_retention(
+    req: Req,
     Path((name, class)): Path<(String, String)>,
     Body(body): Body,
 ) -> Answer {
     let body = body.root("retention_class_update");
-    let period = body
-        .int("period")?
-        .ok_or_else(|| EcsError::missing("period"))?;
-    let mut state = core.state();
-    state.namespace(&name)?;
-    caller.manage(&name, "update retention classes")?;
-    let namespace = state
-        .namespaces
-        .get_mut(&name)
-        .ok_or_else(|| EcsError::param_not_found(&name))?;
-    let slot = namespace
-        .retention_classes
-        .get_mut(&class)
-        .ok_or_else(|| EcsError::param_not_found(&class))?;
-    *slot = period;
-    Ok(Reply::ok())
+    let period = period(&body)?;
+    let allowed = |caller: &Caller| caller.manage(&name, "update retention classes");
+    req.change_namespace(&name, allowed, |namespace| {
+        let slot = namespace
+            .retention_classes
+            .get_mut(&class)
+            .ok_or_else(|| EcsError::param_not_found(&class))?;
+        *slot = period;
+        Ok(())
+    })
 }

@@ -2,15 +2,32 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::{get, post, put};
 
 use super::doc::{Doc, Val};
 use super::input::Input;
-use super::{Answer, Body, Caller, Params, Reply, page};
+use super::{Answer, Body, Caller, Params, Reply, Req, page, routes};
 use crate::clock::java_date;
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{ObjectUser, State as Model, Tag};
+
+#[rustfmt::skip]
+pub(super) fn routes() -> Router<Arc<Core>> {
+    routes! {
+        "/object/users" => post(create).get(list_all),
+        "/object/users/deactivate" => post(deactivate),
+        "/object/users/query" => get(query),
+        "/object/users/lock" => put(set_lock),
+        "/object/users/lock/{uid}" => get(get_lock),
+        "/object/users/lock/{uid}/{namespace}" => get(get_lock_ns),
+        "/object/users/{namespace}" => get(list_namespace),
+        "/object/users/{uid}/info" => get(info),
+        "/object/users/{uid}/tags" => get(get_tags).post(add_tags).put(replace_tags).delete(delete_tags),
+    }
+}
 
 /// Reads `{name, value}` tags: XML `<tags><tag>…</tag></tags>`, JSON `"tags": [...]`.
 fn parse_tags(input: &Input) -> Vec<Tag> {
@@ -56,21 +73,17 @@ fn check_uid(uid: &str) -> Result<(), EcsError> {
 }
 
 /// `POST /object/users`: creates a user without a key (answers a key-less `user_secret_key`).
-pub(crate) async fn create(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Body(body): Body,
-) -> Answer {
+async fn create(req: Req, Body(body): Body) -> Answer {
     let body = body.root("user_create_param");
     let uid = body.required("user")?;
     let namespace = body.required("namespace")?;
     check_uid(&uid)?;
     let tags = parse_tags(&body);
-    let now = core.clock.now_ms();
+    let now = req.core.clock.now_ms();
     {
-        let mut state = core.state();
+        let mut state = req.core.state();
         state.namespace(&namespace)?;
-        caller.manage(&namespace, "create object users")?;
+        req.caller.manage(&namespace, "create object users")?;
         if state.users.contains_key(&uid) {
             return Err(EcsError::already_exists(format!(
                 "Object user {uid} already exists"
@@ -132,50 +145,52 @@ fn visible<'a>(state: &'a Model, caller: &Caller) -> Vec<&'a ObjectUser> {
 }
 
 /// `GET /object/users[?userid=..&namespace=..]`: all users the caller may see.
-pub(crate) async fn list_all(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    params: Params,
-) -> Answer {
-    let state = core.state();
-    let userid = params.get("userid");
-    let namespace = params.get("namespace");
-    let users = visible(&state, &caller)
+async fn list_all(req: Req) -> Answer {
+    let state = req.core.state();
+    let userid = req.params.get("userid");
+    let namespace = req.params.get("namespace");
+    let users = visible(&state, &req.caller)
         .into_iter()
         .filter(|user| userid.is_none_or(|wanted| user.uid.contains(wanted)))
         .filter(|user| namespace.is_none_or(|wanted| user.namespace == wanted))
         .collect();
-    user_list(users, format!("userid={}", userid.unwrap_or("*")), &params)
+    user_list(
+        users,
+        format!("userid={}", userid.unwrap_or("*")),
+        &req.params,
+    )
 }
 
 /// `GET /object/users/{namespace}`: the users of one namespace.
-pub(crate) async fn list_namespace(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(namespace): Path<String>,
-    params: Params,
-) -> Answer {
-    let state = core.state();
+async fn list_namespace(req: Req, Path(namespace): Path<String>) -> Answer {
+    let state = req.core.state();
     state.namespace(&namespace)?;
-    caller.read(&namespace, "list object users")?;
+    req.caller.read(&namespace, "list object users")?;
     let users = state
         .users
         .values()
         .filter(|user| user.namespace == namespace)
         .collect();
-    user_list(users, format!("namespace={namespace}&userid=*"), &params)
+    user_list(
+        users,
+        format!("namespace={namespace}&userid=*"),
+        &req.params,
+    )
 }
 
 /// `GET /object/users/query?namespace=&tag=&value=`: users carrying a tag.
-pub(crate) async fn query(State(core): State<Arc<Core>>, caller: Caller, params: Params) -> Answer {
-    let tag = params.get("tag").ok_or_else(|| EcsError::missing("tag"))?;
-    let value = params.get("value");
-    let namespace = params.get("namespace");
-    let state = core.state();
+async fn query(req: Req) -> Answer {
+    let tag = req
+        .params
+        .get("tag")
+        .ok_or_else(|| EcsError::missing("tag"))?;
+    let value = req.params.get("value");
+    let namespace = req.params.get("namespace");
+    let state = req.core.state();
     if let Some(namespace) = namespace {
         state.namespace(namespace)?;
     }
-    let users = visible(&state, &caller)
+    let users = visible(&state, &req.caller)
         .into_iter()
         .filter(|user| namespace.is_none_or(|wanted| user.namespace == wanted))
         .filter(|user| {
@@ -184,7 +199,7 @@ pub(crate) async fn query(State(core): State<Arc<Core>>, caller: Caller, params:
                 .any(|t| t.name == tag && value.is_none_or(|v| t.value == v))
         })
         .collect();
-    user_list(users, format!("tag={tag}"), &params)
+    user_list(users, format!("tag={tag}"), &req.params)
 }
 
 /// The user named in the URL, checked against an optional `namespace` and the caller's rights.
@@ -203,14 +218,9 @@ fn user_for<'a>(
 }
 
 /// `GET /object/users/{uid}/info[?namespace=]`.
-pub(crate) async fn info(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    params: Params,
-) -> Answer {
-    let state = core.state();
-    let user = user_for(&state, &caller, &uid, params.get("namespace"))?;
+async fn info(req: Req, Path(uid): Path<String>) -> Answer {
+    let state = req.core.state();
+    let user = user_for(&state, &req.caller, &uid, req.params.get("namespace"))?;
     Ok(Reply::doc(
         Doc::new("user")
             .str("namespace", user.namespace.clone())
@@ -231,15 +241,11 @@ pub(crate) async fn info(
 }
 
 /// `POST /object/users/deactivate`: deletes a user and its keys (buckets keep their owner).
-pub(crate) async fn deactivate(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Body(body): Body,
-) -> Answer {
+async fn deactivate(req: Req, Body(body): Body) -> Answer {
     let body = body.root("user_delete_param");
     let uid = body.required("user")?;
     let namespace = body.str("namespace").filter(|ns| !ns.is_empty());
-    let mut state = core.state();
+    let mut state = req.core.state();
     let user = state
         .users
         .get(&uid)
@@ -247,29 +253,25 @@ pub(crate) async fn deactivate(
     if namespace.as_deref().is_some_and(|ns| ns != user.namespace) {
         return Err(EcsError::param_not_found(&uid));
     }
-    caller.manage(&user.namespace, "delete object users")?;
+    req.caller.manage(&user.namespace, "delete object users")?;
     state.users.remove(&uid);
     tracing::info!(%uid, "object user deleted");
     Ok(Reply::ok())
 }
 
 /// `PUT /object/users/lock`: locks or unlocks a user.
-pub(crate) async fn set_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Body(body): Body,
-) -> Answer {
+async fn set_lock(req: Req, Body(body): Body) -> Answer {
     let body = body.root("user_lock_param");
     let uid = body.required("user")?;
     let locked = body
         .bool("isLocked")?
         .ok_or_else(|| EcsError::missing("isLocked"))?;
-    let mut state = core.state();
+    let mut state = req.core.state();
     let user = state
         .users
         .get_mut(&uid)
         .ok_or_else(|| EcsError::param_not_found(&uid))?;
-    caller.manage(&user.namespace, "lock object users")?;
+    req.caller.manage(&user.namespace, "lock object users")?;
     user.locked = locked;
     Ok(Reply::ok())
 }
@@ -284,32 +286,19 @@ fn lock_doc(state: &Model, caller: &Caller, uid: &str, namespace: Option<&str>) 
 }
 
 /// `GET /object/users/lock/{uid}`.
-pub(crate) async fn get_lock(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-) -> Answer {
-    lock_doc(&core.state(), &caller, &uid, None)
+async fn get_lock(req: Req, Path(uid): Path<String>) -> Answer {
+    lock_doc(&req.core.state(), &req.caller, &uid, None)
 }
 
 /// `GET /object/users/lock/{uid}/{namespace}`.
-pub(crate) async fn get_lock_ns(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path((uid, namespace)): Path<(String, String)>,
-) -> Answer {
-    lock_doc(&core.state(), &caller, &uid, Some(&namespace))
+async fn get_lock_ns(req: Req, Path((uid, namespace)): Path<(String, String)>) -> Answer {
+    lock_doc(&req.core.state(), &req.caller, &uid, Some(&namespace))
 }
 
 /// `GET /object/users/{uid}/tags`.
-pub(crate) async fn get_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    params: Params,
-) -> Answer {
-    let state = core.state();
-    let user = user_for(&state, &caller, &uid, params.get("namespace"))?;
+async fn get_tags(req: Req, Path(uid): Path<String>) -> Answer {
+    let state = req.core.state();
+    let user = user_for(&state, &req.caller, &uid, req.params.get("namespace"))?;
     Ok(Reply::doc(
         Doc::new("object_user_tag")
             .str("user_name", user.uid.clone())
@@ -361,31 +350,16 @@ fn change_tags(core: &Core, caller: &Caller, uid: &str, body: Input, change: Tag
 }
 
 /// `POST /object/users/{uid}/tags`: adds (or overwrites) tags.
-pub(crate) async fn add_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    Body(body): Body,
-) -> Answer {
-    change_tags(&core, &caller, &uid, body, TagChange::Add)
+async fn add_tags(req: Req, Path(uid): Path<String>, Body(body): Body) -> Answer {
+    change_tags(&req.core, &req.caller, &uid, body, TagChange::Add)
 }
 
 /// `PUT /object/users/{uid}/tags`: replaces all tags.
-pub(crate) async fn replace_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    Body(body): Body,
-) -> Answer {
-    change_tags(&core, &caller, &uid, body, TagChange::Replace)
+async fn replace_tags(req: Req, Path(uid): Path<String>, Body(body): Body) -> Answer {
+    change_tags(&req.core, &req.caller, &uid, body, TagChange::Replace)
 }
 
 /// `DELETE /object/users/{uid}/tags`: removes the named tags.
-pub(crate) async fn delete_tags(
-    State(core): State<Arc<Core>>,
-    caller: Caller,
-    Path(uid): Path<String>,
-    Body(body): Body,
-) -> Answer {
-    change_tags(&core, &caller, &uid, body, TagChange::Delete)
+async fn delete_tags(req: Req, Path(uid): Path<String>, Body(body): Body) -> Answer {
+    change_tags(&req.core, &req.caller, &uid, body, TagChange::Delete)
 }

@@ -2,13 +2,23 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::get;
 
 use super::doc::{Doc, Val};
-use super::{Answer, Caller, Reply};
+use super::{Answer, Reply, Req, routes};
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::ReplicationGroup;
+
+#[rustfmt::skip]
+pub(super) fn routes() -> Router<Arc<Core>> {
+    routes! {
+        "/vdc/data-service/vpools" => get(list),
+        "/vdc/data-service/vpools/{id}" => get(get_vpool),
+    }
+}
 
 fn vpool_doc(group: &ReplicationGroup) -> Doc {
     let mapping = Doc::new("varrayMappings")
@@ -33,8 +43,8 @@ fn vpool_doc(group: &ReplicationGroup) -> Doc {
 }
 
 /// `GET /vdc/data-service/vpools`: every group (any management role).
-pub(crate) async fn list(State(core): State<Arc<Core>>, _caller: Caller) -> Answer {
-    let state = core.state();
+async fn list(req: Req) -> Answer {
+    let state = req.core.state();
     let groups = state
         .replication_groups
         .values()
@@ -46,12 +56,8 @@ pub(crate) async fn list(State(core): State<Arc<Core>>, _caller: Caller) -> Answ
 }
 
 /// `GET /vdc/data-service/vpools/{id}`: one group, or 400/1004.
-pub(crate) async fn get(
-    State(core): State<Arc<Core>>,
-    _caller: Caller,
-    Path(id): Path<String>,
-) -> Answer {
-    let state = core.state();
+async fn get_vpool(req: Req, Path(id): Path<String>) -> Answer {
+    let state = req.core.state();
     let group = state
         .replication_groups
         .get(&id)

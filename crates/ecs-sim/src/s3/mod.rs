@@ -5,7 +5,8 @@
 //! second-key retry) in [`http`], and the operations in [`buckets`], [`objects`], [`listing`]
 //! and [`uploads`]. Bucket metadata (owner, policy, versioning, encryption, quota, CORS) is read
 //! and written through the management state's accessors (`crate::access`); object data lives in
-//! the one [`Storage`] the management side also asks for usage.
+//! the one [`crate::storage::Storage`] the core holds, which the management side also asks for
+//! usage.
 
 mod auth;
 mod buckets;
@@ -18,8 +19,6 @@ mod policy;
 mod service;
 mod uploads;
 
-use std::any::Any;
-use std::path::Path;
 use std::sync::Arc;
 
 use s3s::service::S3ServiceBuilder;
@@ -27,35 +26,12 @@ use time::OffsetDateTime;
 use tower::util::BoxCloneSyncService;
 
 use crate::core::Core;
-use crate::data::BucketData;
-use crate::seam::HttpService;
-use crate::storage::{Clock, Storage};
-
-/// The object storage: files under `data_dir`, or memory when `None` (or when the directory
-/// cannot be created, which is logged).
-pub(crate) fn bucket_data(data_dir: Option<&Path>) -> Arc<dyn BucketData> {
-    let storage = match data_dir {
-        None => Storage::in_memory(),
-        Some(dir) => Storage::on_disk(dir).unwrap_or_else(|error| {
-            tracing::error!(%error, dir = %dir.display(), "cannot use the data directory; keeping objects in memory");
-            Storage::in_memory()
-        }),
-    };
-    Arc::new(storage)
-}
-
-/// The storage the management side holds, recovered as its concrete type.
-fn storage_of(core: &Arc<Core>) -> Arc<Storage> {
-    let data: Arc<dyn Any + Send + Sync> = core.data.clone();
-    data.downcast::<Storage>().unwrap_or_else(|_| {
-        tracing::error!("bucket data is not the S3 storage; S3 objects will not show in billing");
-        Arc::new(Storage::in_memory())
-    })
-}
+use crate::server::HttpService;
+use crate::storage::Clock;
 
 /// The service behind the S3 listener.
 pub(crate) fn service(core: Arc<Core>) -> HttpService {
-    let storage = storage_of(&core);
+    let storage = core.storage.clone();
     // A weak reference: the core owns the storage, so a strong one would be a cycle.
     let weak = Arc::downgrade(&core);
     storage.set_clock(Clock::new(move || {

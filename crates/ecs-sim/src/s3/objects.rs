@@ -133,68 +133,87 @@ fn content_length(len: u64) -> Option<i64> {
     i64::try_from(len).ok()
 }
 
+/// What a GET or HEAD serves: the addressed version (its conditions checked) and the byte range.
+struct Selected {
+    version: ObjectVersion,
+    data: ObjectData,
+    start: u64,
+    end: u64,
+    content_range: Option<String>,
+}
+
+/// Selects the version a GET or HEAD addresses. The two inputs are distinct types with the same
+/// fields, hence a macro.
+macro_rules! select_version {
+    ($s3:expr, $ns:expr, $meta:expr, $input:expr) => {{
+        let input = $input;
+        let (version, data) = fetch($s3, $ns, $meta, &input.key, input.version_id.as_deref())?;
+        Conditions {
+            if_match: input.if_match.as_ref(),
+            if_none_match: input.if_none_match.as_ref(),
+            if_modified_since: input.if_modified_since.as_ref(),
+            if_unmodified_since: input.if_unmodified_since.as_ref(),
+        }
+        .check(&data.etag, version.last_modified)?;
+        let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
+        Selected {
+            version,
+            data,
+            start,
+            end,
+            content_range,
+        }
+    }};
+}
+
+/// The headers GET and HEAD answer alike, into either output type, after the fields given.
+macro_rules! object_output {
+    ($output:ident { $($field:ident: $value:expr),* $(,)? }, $meta:expr, $selected:expr) => {{
+        let meta: &Bucket = $meta;
+        let Selected { version, data, start, end, content_range } = $selected;
+        let m = &data.meta;
+        $output {
+            $($field: $value,)*
+            accept_ranges: Some("bytes".to_owned()),
+            content_length: content_length(end - start),
+            content_range,
+            content_type: m.content_type.clone(),
+            content_encoding: m.content_encoding.clone(),
+            content_disposition: m.content_disposition.clone(),
+            content_language: m.content_language.clone(),
+            cache_control: m.cache_control.clone(),
+            metadata: user_metadata(m),
+            e_tag: Some(etag(&data.etag)),
+            last_modified: Some(timestamp(version.last_modified)),
+            version_id: reported_version(meta, version.version_id),
+            server_side_encryption: sse(meta),
+            ..Default::default()
+        }
+    }};
+}
+
 pub(crate) fn get_object(s3: &EcsS3, req: S3Request<GetObjectInput>) -> Out<GetObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    let input = &req.input;
-    let (version, data) = fetch(s3, &ns, &meta, &input.key, input.version_id.as_deref())?;
-    Conditions {
-        if_match: input.if_match.as_ref(),
-        if_none_match: input.if_none_match.as_ref(),
-        if_modified_since: input.if_modified_since.as_ref(),
-        if_unmodified_since: input.if_unmodified_since.as_ref(),
-    }
-    .check(&data.etag, version.last_modified)?;
-    let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
-    let body = StreamingBlob::wrap(s3.storage.read(&data, start, end));
-    let m = &data.meta;
-    Ok(S3Response::new(GetObjectOutput {
-        body: Some(body),
-        accept_ranges: Some("bytes".to_owned()),
-        content_length: content_length(end - start),
-        content_range,
-        content_type: m.content_type.clone(),
-        content_encoding: m.content_encoding.clone(),
-        content_disposition: m.content_disposition.clone(),
-        content_language: m.content_language.clone(),
-        cache_control: m.cache_control.clone(),
-        metadata: user_metadata(m),
-        e_tag: Some(etag(&data.etag)),
-        last_modified: Some(timestamp(version.last_modified)),
-        version_id: reported_version(&meta, version.version_id),
-        server_side_encryption: sse(&meta),
-        ..Default::default()
-    }))
+    let selected = select_version!(s3, &ns, &meta, &req.input);
+    let body = StreamingBlob::wrap(
+        s3.storage
+            .read(&selected.data, selected.start, selected.end),
+    );
+    Ok(S3Response::new(object_output!(
+        GetObjectOutput { body: Some(body) },
+        &meta,
+        selected
+    )))
 }
 
 pub(crate) fn head_object(s3: &EcsS3, req: S3Request<HeadObjectInput>) -> Out<HeadObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    let input = &req.input;
-    let (version, data) = fetch(s3, &ns, &meta, &input.key, input.version_id.as_deref())?;
-    Conditions {
-        if_match: input.if_match.as_ref(),
-        if_none_match: input.if_none_match.as_ref(),
-        if_modified_since: input.if_modified_since.as_ref(),
-        if_unmodified_since: input.if_unmodified_since.as_ref(),
-    }
-    .check(&data.etag, version.last_modified)?;
-    let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
-    let m = &data.meta;
-    Ok(S3Response::new(HeadObjectOutput {
-        accept_ranges: Some("bytes".to_owned()),
-        content_length: content_length(end - start),
-        content_range,
-        content_type: m.content_type.clone(),
-        content_encoding: m.content_encoding.clone(),
-        content_disposition: m.content_disposition.clone(),
-        content_language: m.content_language.clone(),
-        cache_control: m.cache_control.clone(),
-        metadata: user_metadata(m),
-        e_tag: Some(etag(&data.etag)),
-        last_modified: Some(timestamp(version.last_modified)),
-        version_id: reported_version(&meta, version.version_id),
-        server_side_encryption: sse(&meta),
-        ..Default::default()
-    }))
+    let selected = select_version!(s3, &ns, &meta, &req.input);
+    Ok(S3Response::new(object_output!(
+        HeadObjectOutput {},
+        &meta,
+        selected
+    )))
 }
 
 pub(crate) fn delete_object(

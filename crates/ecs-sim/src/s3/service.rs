@@ -7,7 +7,6 @@ use s3s::{S3, S3Request, S3Response, S3Result, s3_error};
 
 use super::{buckets, listing, objects, uploads};
 use crate::core::Core;
-use crate::data::BucketData;
 use crate::state::Bucket;
 use crate::storage::{ObjectMeta, Storage, WriteOptions};
 
@@ -50,7 +49,7 @@ impl EcsS3 {
         let quota = hard_quota(meta);
         // Usage is a walk over the bucket: only pay for it when a quota needs it.
         let extra_usage = quota.map_or(0, |_| {
-            let stored = BucketData::usage(&*self.storage, ns, &meta.name).bytes;
+            let stored = self.storage.usage(ns, &meta.name).bytes;
             self.core.usage(ns, &meta.name).bytes.saturating_sub(stored)
         });
         WriteOptions {

@@ -26,7 +26,7 @@ pub(crate) use bucket::{Deleted, ObjectData, ObjectMeta, ObjectVersion, Versioni
 pub(crate) use list::{ListQuery, MAX_KEYS, ObjectEntry, Page, VersionEntry, VersionMarker};
 pub(crate) use multipart::{MAX_PART_NUMBER, Part, Upload};
 
-use crate::data::{BucketData, BucketUsage};
+use crate::data::BucketUsage;
 use bucket::BucketStore;
 
 /// Why a storage operation failed.
@@ -566,27 +566,32 @@ impl Storage {
     }
 }
 
-impl BucketData for Storage {
-    fn bucket_created(&self, namespace: &str, bucket: &str) {
+/// What the management side asks of the storage: bucket lifecycle, usage and emptying.
+impl Storage {
+    /// Called after the management side created a bucket.
+    pub(crate) fn bucket_created(&self, namespace: &str, bucket: &str) {
         // A new bucket starts empty, even if an old one of the same name left something behind.
         let fresh = Arc::new(Mutex::new(BucketStore::default()));
         lock(&self.buckets).insert((namespace.to_owned(), bucket.to_owned()), fresh);
         self.persist();
     }
 
-    fn bucket_removed(&self, namespace: &str, bucket: &str) {
+    /// Called after the management side removed a bucket (its contents go with it).
+    pub(crate) fn bucket_removed(&self, namespace: &str, bucket: &str) {
         lock(&self.buckets).remove(&(namespace.to_owned(), bucket.to_owned()));
         self.persist();
     }
 
-    fn usage(&self, namespace: &str, bucket: &str) -> BucketUsage {
+    /// The current usage of a bucket; zero for an unknown bucket.
+    pub(crate) fn usage(&self, namespace: &str, bucket: &str) -> BucketUsage {
         let store = lock(&self.buckets)
             .get(&(namespace.to_owned(), bucket.to_owned()))
             .cloned();
         store.map_or_else(BucketUsage::default, |s| lock(&s).usage())
     }
 
-    fn empty(&self, namespace: &str, bucket: &str) -> u64 {
+    /// Removes every object, version, delete marker and upload; returns how many entries went.
+    pub(crate) fn empty(&self, namespace: &str, bucket: &str) -> u64 {
         let store = lock(&self.buckets)
             .get(&(namespace.to_owned(), bucket.to_owned()))
             .cloned();
@@ -633,7 +638,7 @@ mod tests {
         )
         .expect("copy");
         assert_eq!(
-            BucketData::usage(&s, "ns", "b2"),
+            s.usage("ns", "b2"),
             BucketUsage {
                 bytes: 3,
                 objects: 1,
@@ -641,9 +646,9 @@ mod tests {
                 uploads: 0
             }
         );
-        assert_eq!(BucketData::usage(&s, "other", "b"), BucketUsage::default());
+        assert_eq!(s.usage("other", "b"), BucketUsage::default());
         assert_eq!(s.empty("ns", "b"), 1);
-        assert!(BucketData::usage(&s, "ns", "b").is_empty());
+        assert!(s.usage("ns", "b").is_empty());
     }
 
     #[tokio::test]
@@ -662,7 +667,7 @@ mod tests {
             .await
             .expect_err("bad md5");
         assert!(matches!(err, StorageError::BadDigest));
-        assert_eq!(BucketData::usage(&s, "ns", "b").bytes, 3);
+        assert_eq!(s.usage("ns", "b").bytes, 3);
     }
 
     #[tokio::test]
@@ -758,7 +763,7 @@ mod tests {
                 .len(),
             2
         );
-        assert_eq!(BucketData::usage(&s, "ns", "b").uploads, 1);
+        assert_eq!(s.usage("ns", "b").uploads, 1);
         let w = s
             .complete_upload(
                 "ns",
@@ -771,7 +776,7 @@ mod tests {
             .expect("complete");
         assert_eq!(w.size, 5 * 1024 * 1024 + 4);
         assert!(s.list_uploads("ns", "b", "").is_empty());
-        let usage = BucketData::usage(&s, "ns", "b");
+        let usage = s.usage("ns", "b");
         assert_eq!(
             (usage.bytes, usage.objects, usage.uploads),
             (5 * 1024 * 1024 + 4, 1, 0)
@@ -792,12 +797,12 @@ mod tests {
             .await
             .expect("put");
         s.bucket_created("ns", "b");
-        assert!(BucketData::usage(&s, "ns", "b").is_empty());
+        assert!(s.usage("ns", "b").is_empty());
         s.put_object("ns", "b", "k", body(b"x"), WriteOptions::default())
             .await
             .expect("put");
         s.bucket_removed("ns", "b");
-        assert!(BucketData::usage(&s, "ns", "b").is_empty());
+        assert!(s.usage("ns", "b").is_empty());
     }
 
     #[tokio::test]
@@ -840,7 +845,7 @@ mod tests {
         std::fs::write(dir.path().join("blobs").join("orphan"), b"x").expect("orphan");
 
         let s = Storage::on_disk(dir.path()).expect("reopen");
-        let usage = BucketData::usage(&s, "ns", "b");
+        let usage = s.usage("ns", "b");
         assert_eq!((usage.objects, usage.versions, usage.uploads), (2, 2, 1));
         let current = s.get_object("ns", "b", "k", None).expect("current");
         assert_eq!(

@@ -1,10 +1,12 @@
-//! Helpers shared by the integration tests: a started emulator and a logged-in reqwest client.
+//! Helpers shared by the integration tests: a started emulator and a logged-in reqwest client
+//! ([`Env`]), one-line requests ([`Env::call`]: `env.call(Method::PUT, path).json(body)
+//! .status().await`), and fixtures (object users, buckets) built through the management API.
 
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use ecs_sim::Sim;
 use reqwest::{Client, Method, RequestBuilder, Response};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The wire format a test speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +81,105 @@ impl Env {
         fmt: Fmt,
         body: Option<Body<'_>>,
     ) -> Response {
-        let mut request = self.req(method, path, fmt);
-        if let Some(body) = body {
-            request = match fmt {
+        let call = self.call(method, path).fmt(fmt);
+        match body {
+            Some(body) => call.body(body.json, body.xml).send().await,
+            None => call.send().await,
+        }
+    }
+
+    pub async fn stop(self) {
+        self.sim.shutdown().await;
+    }
+
+    /// A request with the root token, JSON by default: add a body and a format, then send it
+    /// and read the status ([`Call::status`]) or the status and body ([`Call::read`]).
+    pub fn call(&self, method: Method, path: impl Into<String>) -> Call<'_> {
+        Call {
+            env: self,
+            method,
+            path: path.into(),
+            fmt: Fmt::Json,
+            body: None,
+            token: None,
+        }
+    }
+
+    /// `GET path` in `fmt`, read.
+    pub async fn get(&self, path: &str, fmt: Fmt) -> (u16, Value) {
+        self.call(Method::GET, path).fmt(fmt).read().await
+    }
+
+    /// Creates object user `uid` in `ns1` (no key); fails the test unless it answers 200.
+    pub async fn user(&self, uid: &str) {
+        self.call(Method::POST, "/object/users")
+            .json(json!({"user": uid, "namespace": "ns1"}))
+            .expect(200)
+            .await;
+    }
+
+    /// Creates bucket `name` in `namespace` with `extra` settings (JSON); returns the answer.
+    pub async fn bucket_in(&self, namespace: &str, name: &str, extra: Value) -> (u16, Value) {
+        let mut payload = json!({"name": name, "namespace": namespace});
+        if let (Some(map), Value::Object(more)) = (payload.as_object_mut(), extra) {
+            map.extend(more);
+        }
+        self.call(Method::POST, "/object/bucket")
+            .json(payload)
+            .read()
+            .await
+    }
+}
+
+/// A request being built by [`Env::call`].
+pub struct Call<'a> {
+    env: &'a Env,
+    method: Method,
+    path: String,
+    fmt: Fmt,
+    body: Option<Body<'a>>,
+    token: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    /// Speak `fmt` (default JSON): `Accept`, and the body's `Content-Type`.
+    pub fn fmt(mut self, fmt: Fmt) -> Self {
+        self.fmt = fmt;
+        self
+    }
+
+    /// A body in both formats (the one sent follows [`Call::fmt`]).
+    pub fn body(mut self, json: Value, xml: &'a str) -> Self {
+        self.body = Some(Body { json, xml });
+        self
+    }
+
+    /// A JSON body.
+    pub fn json(self, json: Value) -> Self {
+        self.body(json, "")
+    }
+
+    /// An XML body, speaking XML.
+    pub fn xml(self, xml: &'a str) -> Self {
+        self.fmt(Fmt::Xml).body(Value::Null, xml)
+    }
+
+    /// Authenticates with `token` instead of root's.
+    pub fn token(mut self, token: &'a str) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Sends it.
+    pub async fn send(self) -> Response {
+        let mut request = self
+            .env
+            .http
+            .request(self.method, self.env.url(&self.path))
+            .header("X-SDS-AUTH-TOKEN", self.token.unwrap_or(&self.env.token))
+            .header("Accept", self.fmt.mime());
+        if let Some(body) = self.body {
+            request = match self.fmt {
                 Fmt::Json => request
                     .header("Content-Type", "application/json")
                     .body(body.json.to_string()),
@@ -93,8 +191,36 @@ impl Env {
         request.send().await.expect("request sent")
     }
 
-    pub async fn stop(self) {
-        self.sim.shutdown().await;
+    /// Sends it and returns the status.
+    pub async fn status(self) -> u16 {
+        self.send().await.status().as_u16()
+    }
+
+    /// Sends it and reads the answer in its format.
+    pub async fn read(self) -> (u16, Value) {
+        let fmt = self.fmt;
+        read(self.send().await, fmt).await
+    }
+
+    /// Sends it, fails the test unless it answers `status` with ECS error `code`, and returns
+    /// the error document.
+    pub async fn fails(self, status: u16, code: &str) -> Value {
+        let what = format!("{} {}", self.method, self.path);
+        let (got, error) = self.read().await;
+        assert_eq!(
+            (got, text(&error, "code")),
+            (status, code.to_owned()),
+            "{what}: {error}"
+        );
+        error
+    }
+
+    /// Sends it, fails the test unless it answers `status`, and returns the answer's body.
+    pub async fn expect(self, status: u16) -> Value {
+        let what = format!("{} {}", self.method, self.path);
+        let (got, body) = self.read().await;
+        assert_eq!(got, status, "{what}: {body}");
+        body
     }
 }
 
