@@ -246,15 +246,7 @@ fn trailing_whitespace_or_tabs(files: &[PathBuf]) -> Vec<String> {
 
 /// Dependencies the sources do not name, with why they stay. Delete an entry when its reason
 /// is gone; tidy reports entries that no longer match anything.
-const UNUSED_ALLOWED: &[(&str, &str, &str)] = &[
-    // TEMPORARY (issue 11, point 2): helper "arch" moves ecsctl onto ecs-driver and removes
-    // this dependency; delete this line when that lands.
-    (
-        "ecsctl",
-        "ecs-s3",
-        "ecsctl still lists ecs-s3 until it sits on ecs-driver",
-    ),
-];
+const UNUSED_ALLOWED: &[(&str, &str, &str)] = &[];
 
 /// Whether `text` names the crate `ident` in code: `ident::`, `use ident`, `extern crate ident`.
 fn names_crate(text: &str, ident: &str) -> bool {
@@ -377,14 +369,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// Layered dependencies allowed for now beyond [`LAYERS`], with why.
-const LAYERS_TEMPORARY: &[(&str, &str, &str)] = &[
-    // TEMPORARY (issue 11, point 2): removed when ecsctl sits on ecs-driver; delete then.
-    (
-        "ecsctl",
-        "ecs-s3",
-        "ecsctl still lists ecs-s3 until it sits on ecs-driver",
-    ),
-];
+const LAYERS_TEMPORARY: &[(&str, &str, &str)] = &[];
 
 fn layer_violations(package: &Package) -> Vec<String> {
     let Some((_, normal, dev)) = LAYERS.iter().find(|(name, _, _)| *name == package.name) else {

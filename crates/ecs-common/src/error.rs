@@ -5,6 +5,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -152,13 +153,30 @@ pub struct RemoteError {
     pub details: Option<String>,
 }
 
-/// An error from an ECS crate: a [`kind`](Error::kind), a message, and what the server said.
+/// An error from an ECS crate: a [`kind`](Error::kind), a message, what the server said, and
+/// the context the layers above added on the way up.
 ///
-/// `Display` is one lower-case line without the source; walk [`std::error::Error::source`]
-/// for the cause. No secret is ever part of an error.
-pub struct Error(Box<Inner>);
+/// An error is classified once, where it is understood; the layers above add to it without
+/// copying it field by field, in the manner of OpenDAL's error:
+///
+/// - [`with_context`](Error::with_context) adds a `key: value` pair (a bucket, a step, a
+///   failed clean-up);
+/// - [`with_operation`](Error::with_operation) names the operation; an operation named
+///   before (by a lower layer) stays in the context as `during`;
+/// - [`wrap`](Error::wrap) puts a caller's message in front: the new error keeps the kind,
+///   retryable flag, HTTP status, server document, operation and context, and the original
+///   becomes its [`source`](std::error::Error::source);
+/// - [`with_source`](Error::with_source) attaches a foreign cause.
+///
+/// `Display` is one line: `operation: message: wrapped message (code C: server text); key:
+/// value`. Cloning is cheap (an [`Arc`] inside), and `Result<T, Error>` stays one pointer wide.
+/// No secret is ever part of an error.
+#[derive(Clone)]
+pub struct Error(Arc<Inner>);
 
-/// The fields of an [`Error`], boxed so that `Result<T, Error>` stays one pointer wide.
+/// The fields of an [`Error`], shared so that clones are cheap and the error stays one pointer
+/// wide.
+#[derive(Clone)]
 struct Inner {
     kind: ErrorKind,
     message: String,
@@ -166,20 +184,25 @@ struct Inner {
     status: Option<u16>,
     remote: Option<RemoteError>,
     operation: Option<&'static str>,
-    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    context: Vec<(&'static str, String)>,
+    source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
+    /// `source` is the [`Error`] this one [wraps](Error::wrap): its message continues ours.
+    wraps: bool,
 }
 
 impl Error {
     /// Creates an error of `kind` with a message; retryable as the kind is by default.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error(Box::new(Inner {
+        Error(Arc::new(Inner {
             kind,
             message: message.into(),
             retryable: kind.is_retryable_by_default(),
             status: None,
             remote: None,
             operation: None,
+            context: Vec::new(),
             source: None,
+            wraps: false,
         }))
     }
 
@@ -198,39 +221,86 @@ impl Error {
         Error::new(ErrorKind::Internal, message)
     }
 
+    /// The fields, copied first if a clone shares them.
+    fn inner_mut(&mut self) -> &mut Inner {
+        Arc::make_mut(&mut self.0)
+    }
+
     /// Sets the HTTP status the server answered.
     #[must_use]
     pub fn with_status(mut self, status: u16) -> Self {
-        self.0.status = Some(status);
+        self.inner_mut().status = Some(status);
         self
     }
 
     /// Sets the server's error document.
     #[must_use]
     pub fn with_remote(mut self, remote: RemoteError) -> Self {
-        self.0.remote = Some(remote);
+        self.inner_mut().remote = Some(remote);
         self
     }
 
     /// Overrides whether the error may be retried (ECS says so with `retryable=true`).
     #[must_use]
     pub fn with_retryable(mut self, retryable: bool) -> Self {
-        self.0.retryable = retryable;
+        self.inner_mut().retryable = retryable;
         self
     }
 
     /// Names the operation that failed (`"create bucket"`), shown before the message.
+    ///
+    /// An operation named earlier (a lower layer's request) is not lost: it moves to the
+    /// context as `during`.
     #[must_use]
     pub fn with_operation(mut self, operation: &'static str) -> Self {
-        self.0.operation = Some(operation);
+        let inner = self.inner_mut();
+        if let Some(earlier) = inner.operation.replace(operation)
+            && earlier != operation
+        {
+            inner.context.push(("during", earlier.to_owned()));
+        }
         self
     }
 
-    /// Attaches the underlying cause.
+    /// Adds a `key: value` pair of context (`"bucket"`, `"rollback"`), shown after the
+    /// message. The kind and everything else stay as they are.
+    #[must_use]
+    pub fn with_context(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.inner_mut().context.push((key, value.into()));
+        self
+    }
+
+    /// Attaches the underlying cause (replacing any earlier one).
     #[must_use]
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
-        self.0.source = Some(Box::new(source));
+        let inner = self.inner_mut();
+        inner.source = Some(Arc::new(source));
+        inner.wraps = false;
         self
+    }
+
+    /// A new error saying `message` about this one: same kind, retryable flag, status, server
+    /// document, operation and context; this error becomes its source, and its message
+    /// follows the new one in `Display`.
+    ///
+    /// ```
+    /// use ecs_common::{Error, ErrorKind};
+    /// let low = Error::new(ErrorKind::Forbidden, "access denied").with_status(403);
+    /// let high = low.wrap("bucket created but could not set the CORS rule");
+    /// assert_eq!((high.kind(), high.status()), (ErrorKind::Forbidden, Some(403)));
+    /// assert_eq!(
+    ///     high.to_string(),
+    ///     "bucket created but could not set the CORS rule: access denied"
+    /// );
+    /// assert!(std::error::Error::source(&high).is_some());
+    /// ```
+    #[must_use]
+    pub fn wrap(self, message: impl Into<String>) -> Error {
+        let mut inner = (*self.0).clone();
+        inner.message = message.into();
+        inner.source = Some(Arc::new(self));
+        inner.wraps = true;
+        Error(Arc::new(inner))
     }
 
     /// What went wrong.
@@ -238,7 +308,8 @@ impl Error {
         self.0.kind
     }
 
-    /// The message, without operation or remote details.
+    /// This error's own message, without operation, wrapped messages, remote details or
+    /// context.
     pub fn message(&self) -> &str {
         &self.0.message
     }
@@ -270,6 +341,25 @@ impl Error {
     pub fn operation(&self) -> Option<&'static str> {
         self.0.operation
     }
+
+    /// The context pairs, in the order they were added.
+    pub fn context(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0
+            .context
+            .iter()
+            .map(|(key, value)| (*key, value.as_str()))
+    }
+
+    /// The error this one [wraps](Self::wrap), if any.
+    fn wrapped(&self) -> Option<&Error> {
+        if !self.0.wraps {
+            return None;
+        }
+        self.0
+            .source
+            .as_deref()
+            .and_then(|source| (source as &(dyn StdError + 'static)).downcast_ref::<Error>())
+    }
 }
 
 impl fmt::Display for Error {
@@ -279,6 +369,11 @@ impl fmt::Display for Error {
             write!(f, "{operation}: ")?;
         }
         f.write_str(&inner.message)?;
+        let mut wrapped = self.wrapped();
+        while let Some(error) = wrapped {
+            write!(f, ": {}", error.0.message)?;
+            wrapped = error.wrapped();
+        }
         if let Some(remote) = &inner.remote {
             let code = remote.code.as_deref();
             let text = remote.details.as_deref().or(remote.description.as_deref());
@@ -290,6 +385,9 @@ impl fmt::Display for Error {
                 (None, Some(text)) if !text.is_empty() => write!(f, " ({text})")?,
                 _ => {}
             }
+        }
+        for (key, value) in &inner.context {
+            write!(f, "; {key}: {value}")?;
         }
         Ok(())
     }
@@ -311,6 +409,9 @@ impl fmt::Debug for Error {
         }
         if let Some(operation) = inner.operation {
             debug.field("operation", &operation);
+        }
+        if !inner.context.is_empty() {
+            debug.field("context", &inner.context);
         }
         if let Some(source) = &inner.source {
             debug.field("source", source);
@@ -359,6 +460,97 @@ mod tests {
         );
         assert_eq!(error.remote_code(), Some("1004"));
         assert!(!error.is_retryable());
+    }
+
+    /// Every variant, by an exhaustive match: adding a variant fails to compile here until
+    /// it is listed below, and the count check then fails until it is added to `ALL`.
+    fn position(kind: ErrorKind) -> usize {
+        match kind {
+            ErrorKind::NotFound => 0,
+            ErrorKind::AlreadyExists => 1,
+            ErrorKind::InvalidInput => 2,
+            ErrorKind::Unauthorized => 3,
+            ErrorKind::Forbidden => 4,
+            ErrorKind::Conflict => 5,
+            ErrorKind::NotEmpty => 6,
+            ErrorKind::QuotaExceeded => 7,
+            ErrorKind::TokenLimit => 8,
+            ErrorKind::Unavailable => 9,
+            ErrorKind::Timeout => 10,
+            ErrorKind::Connect => 11,
+            ErrorKind::Tls => 12,
+            ErrorKind::Protocol => 13,
+            ErrorKind::Unsupported => 14,
+            ErrorKind::Closed => 15,
+            ErrorKind::Internal => 16,
+        }
+    }
+
+    /// The number of arms of [`position`].
+    const VARIANTS: usize = 17;
+
+    #[test]
+    fn all_lists_every_variant_once_in_declaration_order() {
+        assert_eq!(ErrorKind::ALL.len(), VARIANTS);
+        for (index, kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(position(*kind), index, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn context_keeps_the_classification() {
+        let low = Error::new(ErrorKind::Unavailable, "ECS answered HTTP 503")
+            .with_status(503)
+            .with_remote(RemoteError {
+                code: Some("6000".into()),
+                ..RemoteError::default()
+            })
+            .with_retryable(true)
+            .with_operation("bucket versioning");
+        let high = low
+            .clone()
+            .wrap("bucket created but could not enable versioning")
+            .with_operation("create bucket")
+            .with_context("bucket", "b1");
+        assert_eq!(high.kind(), ErrorKind::Unavailable);
+        assert_eq!(high.status(), Some(503));
+        assert_eq!(high.remote_code(), Some("6000"));
+        assert!(high.is_retryable());
+        assert_eq!(high.operation(), Some("create bucket"));
+        assert_eq!(
+            high.context().collect::<Vec<_>>(),
+            [("during", "bucket versioning"), ("bucket", "b1")]
+        );
+        assert_eq!(
+            high.to_string(),
+            "create bucket: bucket created but could not enable versioning: ECS answered HTTP 503 \
+             (code 6000); during: bucket versioning; bucket: b1"
+        );
+        let source = StdError::source(&high)
+            .and_then(|source| source.downcast_ref::<Error>())
+            .expect("the original is the source");
+        assert_eq!(source.to_string(), low.to_string());
+        assert_eq!(source.operation(), Some("bucket versioning"));
+    }
+
+    #[test]
+    fn clones_share_until_changed() {
+        let error = Error::new(ErrorKind::Conflict, "x").with_source(std::fmt::Error);
+        let copy = error.clone();
+        assert!(Arc::ptr_eq(&error.0, &copy.0));
+        let changed = copy.with_context("key", "value");
+        assert_eq!(error.context().count(), 0);
+        assert_eq!(changed.context().count(), 1);
+        assert!(StdError::source(&changed).is_some());
+    }
+
+    #[test]
+    fn an_operation_named_twice_is_recorded_once() {
+        let error = Error::internal("x")
+            .with_operation("login")
+            .with_operation("login");
+        assert_eq!(error.context().count(), 0);
+        assert_eq!(error.to_string(), "login: x");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 mod browser;
 mod config;
+mod cors;
+pub mod diagnose;
 mod echo;
 pub mod policy;
 mod store;
@@ -14,10 +16,18 @@ pub mod validate;
 #[doc = include_str!("../docs/requests.md")]
 pub mod requests {}
 
+/// The management client and the answers it returns, for tools built on the driver that show
+/// more than CloudStack asks for (see [`EcsObjectStore::mgmt`]).
+pub mod mgmt {
+    pub use ecs_mgmt::{
+        EcsMgmtClient, NamespaceInfo, ObjectUser, ReplicationGroup, Role, UserSecretKeys, WhoAmI,
+    };
+}
+
 pub use browser::BucketBrowser;
 pub use config::{DEFAULT_USER_PREFIX, KEY_PROPAGATION_WAIT, StoreConfig, keys};
 pub use ecs_common::{Error, ErrorKind, Result, SecretString};
 pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
 pub use policy::{CustomPolicy, PolicySpec};
-pub use store::EcsObjectStore;
+pub use store::{BucketMetering, EcsObjectStore};
 pub use types::{AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket};

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use ecs_common::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
 
 use crate::PolicySpec;
 
@@ -27,13 +28,9 @@ impl AccountCredentials {
         }
     }
 
-    /// Whether both hold the same user and secret (compared without leaking timing on length).
+    /// Whether both hold the same user and secret (the secrets compared in constant time).
     pub fn same_as(&self, other: &AccountCredentials) -> bool {
-        self.user_id == other.user_id
-            && constant_time_eq(
-                self.secret_key.expose_secret().as_bytes(),
-                other.secret_key.expose_secret().as_bytes(),
-            )
+        self.user_id == other.user_id && same_secret(&self.secret_key, &other.secret_key)
     }
 }
 
@@ -46,11 +43,12 @@ impl fmt::Debug for AccountCredentials {
     }
 }
 
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether two secrets are equal, compared in time independent of where they differ.
+pub(crate) fn same_secret(a: &SecretString, b: &SecretString) -> bool {
+    a.expose_secret()
+        .as_bytes()
+        .ct_eq(b.expose_secret().as_bytes())
+        .into()
 }
 
 /// What CloudStack asks for when it creates a bucket (`BucketVO` plus the object-lock flag).

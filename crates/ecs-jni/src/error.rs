@@ -19,8 +19,8 @@ use crate::classes;
 /// Why a native call failed.
 pub(crate) enum BridgeError {
     /// A failure the driver (or the bridge, in driver terms) reports: thrown with its kind.
-    /// Boxed: `ecs_common::Error` is large, and every native returns this type.
-    Ecs(Box<Error>),
+    /// Not boxed: `ecs_common::Error` is one pointer already.
+    Ecs(Error),
     /// A JNI call failed. When it threw, the Java exception is pending and is left as is.
     Jni(jni::errors::Error),
 }
@@ -39,7 +39,7 @@ impl BridgeError {
 
 impl From<Error> for BridgeError {
     fn from(error: Error) -> Self {
-        BridgeError::Ecs(Box::new(error))
+        BridgeError::Ecs(error)
     }
 }
 

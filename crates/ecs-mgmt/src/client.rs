@@ -3,6 +3,7 @@
 //! The `api` modules build requests; only this module and [`crate::transport`] do IO.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -111,6 +112,16 @@ pub(crate) enum CallError {
     Failed(Error),
     /// A non-idempotent request may or may not have been applied: the caller must read back.
     Unknown(Error),
+}
+
+/// What reading back found after a request whose outcome is unknown.
+pub(crate) enum ReadBack<T> {
+    /// The request took effect; this is its result.
+    Applied(T),
+    /// It did not take effect: it is sent once more.
+    Absent,
+    /// ECS holds something the request would not have made: the call fails with this.
+    Refused(Error),
 }
 
 impl From<CallError> for Error {
@@ -242,6 +253,40 @@ impl EcsMgmtClient {
             ));
         }
         Ok(())
+    }
+
+    /// Sends a request that is not idempotent, so never repeated blindly: when its answer is
+    /// lost, `read_back` looks at what ECS holds. If the request took effect, that is the
+    /// result; if it did not, it is sent once more; if reading back fails, the call fails with
+    /// the original error.
+    pub(crate) async fn call_or_read_back<T, Fut>(
+        &self,
+        request: &ApiRequest,
+        decode: impl Fn(&Response) -> Result<T>,
+        read_back: impl FnOnce() -> Fut,
+    ) -> Result<T>
+    where
+        Fut: Future<Output = Result<ReadBack<T>>>,
+    {
+        match self.call_outcome(request).await {
+            Ok(response) => decode(&response),
+            Err(CallError::Failed(err)) => Err(err),
+            Err(CallError::Unknown(err)) => {
+                tracing::info!(
+                    operation = request.operation,
+                    "outcome unknown; reading back before sending again"
+                );
+                match read_back().await {
+                    Ok(ReadBack::Applied(value)) => Ok(value),
+                    Ok(ReadBack::Absent) => decode(&self.call(request).await?),
+                    Ok(ReadBack::Refused(refused)) => Err(refused),
+                    Err(read) => {
+                        tracing::debug!(operation = request.operation, error = %read, "cannot read back");
+                        Err(err)
+                    }
+                }
+            }
+        }
     }
 
     /// Sends an authenticated request and decodes a 2xx body in the request's format.

@@ -16,7 +16,7 @@ mod token;
 mod transport;
 mod wire;
 
-pub use api::auth::WhoAmI;
+pub use api::auth::{Role, WhoAmI};
 pub use api::billing::{Billing, BucketBilling, NamespaceBilling};
 pub use api::buckets::{
     Acl, BucketAcl, BucketCreate, BucketCreated, BucketInfo, BucketQuota, BucketTag, Buckets,
@@ -31,5 +31,5 @@ pub use builder::{DEFAULT_USER_AGENT, EcsMgmtClientBuilder};
 pub use client::{ClientStats, EcsMgmtClient};
 pub use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString, TlsOptions};
 pub use pagination::{ItemStream, Page};
-pub use retry::RetryConfig;
+pub use retry::{Backoff, RetryConfig};
 pub use wire::Format;

@@ -72,8 +72,17 @@ impl RetryConfig {
 
 /// Decorrelated jitter ("Exponential Backoff and Jitter", AWS architecture blog): each delay is
 /// drawn uniformly from `[initial, previous * 3]`, capped at `max`.
-#[derive(Debug)]
-pub(crate) struct Backoff {
+///
+/// The client's retries use it, and so may any caller that polls or waits for ECS:
+///
+/// ```
+/// use std::time::Duration;
+/// let mut backoff = ecs_mgmt::Backoff::between(Duration::from_millis(100), Duration::from_secs(5));
+/// let delay = backoff.next_delay();
+/// assert!(delay >= Duration::from_millis(100) && delay <= Duration::from_secs(5));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Backoff {
     initial: Duration,
     max: Duration,
     previous: Duration,
@@ -81,10 +90,15 @@ pub(crate) struct Backoff {
 
 impl Backoff {
     pub(crate) fn new(config: &RetryConfig) -> Self {
+        Backoff::between(config.initial_backoff, config.max_backoff)
+    }
+
+    /// Delays of at least `initial` and at most `max` (raised to `initial` if smaller).
+    pub fn between(initial: Duration, max: Duration) -> Self {
         Backoff {
-            initial: config.initial_backoff,
-            max: config.max_backoff,
-            previous: config.initial_backoff,
+            initial,
+            max: max.max(initial),
+            previous: initial,
         }
     }
 
@@ -103,7 +117,7 @@ impl Backoff {
     }
 
     /// The next delay, drawn with the thread's generator.
-    pub(crate) fn next_delay(&mut self) -> Duration {
+    pub fn next_delay(&mut self) -> Duration {
         self.next_with(&mut rand::rng())
     }
 }

@@ -87,21 +87,6 @@ impl Token {
     }
 }
 
-/// A copy of an error for every caller that waited on the failed refresh.
-fn copy_error(error: &Error) -> Error {
-    let mut copy = Error::new(error.kind(), error.message()).with_retryable(error.is_retryable());
-    if let Some(status) = error.status() {
-        copy = copy.with_status(status);
-    }
-    if let Some(remote) = error.remote() {
-        copy = copy.with_remote(remote.clone());
-    }
-    if let Some(operation) = error.operation() {
-        copy = copy.with_operation(operation);
-    }
-    copy
-}
-
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
@@ -164,7 +149,7 @@ impl TokenCache {
                 .failure
                 .lock()
                 .ok()
-                .and_then(|f| f.as_ref().map(copy_error))
+                .and_then(|failure| failure.as_ref().cloned())
         {
             return Err(failure);
         }
@@ -172,7 +157,7 @@ impl TokenCache {
         let outcome = refresh(stale).await;
         self.attempts.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut failure) = self.failure.lock() {
-            *failure = outcome.as_ref().err().map(copy_error);
+            *failure = outcome.as_ref().err().cloned();
         }
         let token = Arc::new(outcome?);
         *slot = Some(Arc::clone(&token));

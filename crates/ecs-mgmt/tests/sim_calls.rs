@@ -18,7 +18,7 @@ use futures::TryStreamExt;
 async fn session_and_discovery(client: &EcsMgmtClient) {
     let me = client.whoami().await.unwrap();
     assert_eq!(me.common_name, "root");
-    assert!(me.has_role("SYSTEM_ADMIN"), "{me:?}");
+    assert!(me.has_role(ecs_mgmt::Role::SystemAdmin), "{me:?}");
 
     let namespaces: Vec<_> = client.namespaces().list().try_collect().await.unwrap();
     assert!(namespaces.iter().any(|ns| ns.name == NS), "{namespaces:?}");

@@ -4,12 +4,13 @@
 //! hands back the same client for the same endpoint, credentials, namespace and TLS, and every
 //! client for the same TLS setup shares one connection pool.
 
-use std::collections::HashMap;
-use std::hash::Hash;
+use std::fmt;
+use std::num::NonZeroUsize;
 use std::sync::{Mutex, OnceLock};
 
 use aws_sdk_s3::config::SharedHttpClient;
 use ecs_common::Result;
+use lru::LruCache;
 
 use crate::client::EcsS3Client;
 use crate::config::{CacheKey, ClientConfig, TransportKey};
@@ -32,25 +33,24 @@ const DEFAULT_CAPACITY: usize = 256;
 /// assert!(a.same_client(&b));
 /// # Ok::<(), ecs_common::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct ClientCache {
-    capacity: usize,
     state: Mutex<State>,
 }
 
-#[derive(Debug, Default)]
 struct State {
-    tick: u64,
-    clients: Lru<CacheKey, EcsS3Client>,
-    transports: Lru<TransportKey, SharedHttpClient>,
+    clients: LruCache<CacheKey, EcsS3Client>,
+    transports: LruCache<TransportKey, SharedHttpClient>,
 }
 
 impl ClientCache {
     /// A cache keeping at most `capacity` clients (at least one).
     pub fn new(capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         ClientCache {
-            capacity: capacity.max(1),
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                clients: LruCache::new(capacity),
+                transports: LruCache::new(capacity),
+            }),
         }
     }
 
@@ -63,83 +63,49 @@ impl ClientCache {
     /// The client for `config`, built on first use.
     pub fn get(&self, config: &ClientConfig) -> Result<EcsS3Client> {
         let key = config.cache_key();
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        state.tick += 1;
-        let tick = state.tick;
-        if let Some(client) = state.clients.get(&key, tick) {
-            return Ok(client);
+        let mut state = self.lock();
+        if let Some(client) = state.clients.get(&key) {
+            return Ok(client.clone());
         }
         let transport_key = config.transport_key();
-        let transport = match state.transports.get(&transport_key, tick) {
-            Some(transport) => transport,
+        let transport = match state.transports.get(&transport_key) {
+            Some(transport) => transport.clone(),
             None => {
                 let transport = Transport::new(&config.tls, config.connect_timeout)?.into_shared();
-                state
-                    .transports
-                    .insert(transport_key, transport.clone(), tick, self.capacity);
+                state.transports.put(transport_key, transport.clone());
                 transport
             }
         };
         let client = EcsS3Client::with_transport(config.clone(), transport);
-        state
-            .clients
-            .insert(key, client.clone(), tick, self.capacity);
+        state.clients.put(key, client.clone());
         Ok(client)
     }
 
     /// How many clients the cache holds.
     pub fn len(&self) -> usize {
-        self.state
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .clients
-            .entries
-            .len()
+        self.lock().clients.len()
     }
 
     /// Whether the cache holds no client.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
 
-/// A small least-recently-used map; eviction scans, which is fine at a few hundred entries.
-#[derive(Debug)]
-struct Lru<K, V> {
-    entries: HashMap<K, (V, u64)>,
-}
-
-impl<K, V> Default for Lru<K, V> {
-    fn default() -> Self {
-        Lru {
-            entries: HashMap::new(),
-        }
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 
-impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
-    fn get(&mut self, key: &K, tick: u64) -> Option<V> {
-        let (value, used) = self.entries.get_mut(key)?;
-        *used = tick;
-        Some(value.clone())
-    }
-
-    fn insert(&mut self, key: K, value: V, tick: u64, capacity: usize) {
-        while self.entries.len() >= capacity {
-            let oldest = self
-                .entries
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(key, _)| key.clone());
-            match oldest {
-                Some(oldest) => self.entries.remove(&oldest),
-                None => break,
-            };
-        }
-        self.entries.insert(key, (value, tick));
+impl fmt::Debug for ClientCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("ClientCache")
+            .field("capacity", &state.clients.cap())
+            .field("clients", &state.clients.len())
+            .field("transports", &state.transports.len())
+            .finish()
     }
 }
 

@@ -1,5 +1,4 @@
-//! Bucket CORS: reading and writing rules, and the rule the CloudStack UI needs to browse a
-//! bucket straight from the browser.
+//! Bucket CORS: reading, writing and removing a bucket's rules.
 
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule as SdkCorsRule};
 use ecs_common::{Error, Result};
@@ -20,43 +19,6 @@ pub struct CorsRule {
     pub expose_headers: Vec<String>,
     /// How long a browser may cache the preflight answer.
     pub max_age_seconds: Option<i32>,
-}
-
-/// The methods a browser S3 client (minio-js, as used by the CloudStack UI) needs.
-const BROWSER_METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "HEAD"];
-
-/// The response headers a browser S3 client reads: ETags for multipart, versions, metadata.
-const BROWSER_EXPOSE_HEADERS: &[&str] = &[
-    "ETag",
-    "x-amz-version-id",
-    "x-amz-delete-marker",
-    "x-amz-request-id",
-    "x-amz-meta-*",
-    "Content-Length",
-    "Content-Type",
-    "Content-Range",
-    "Last-Modified",
-    "Date",
-];
-
-/// The rule that lets a web UI served from `origins` list, upload, download and delete
-/// objects directly: methods GET/PUT/POST/DELETE/HEAD, any request header, and the ETag,
-/// version and metadata headers exposed.
-///
-/// ```
-/// let rule = ecs_s3::cors_for_origins(&["https://cloudstack.example.com"]);
-/// assert!(rule.allowed_methods.iter().any(|m| m == "PUT"));
-/// assert!(rule.expose_headers.iter().any(|h| h == "ETag"));
-/// ```
-pub fn cors_for_origins(origins: &[&str]) -> CorsRule {
-    let owned = |items: &[&str]| items.iter().map(|item| (*item).to_owned()).collect();
-    CorsRule {
-        allowed_origins: owned(origins),
-        allowed_methods: owned(BROWSER_METHODS),
-        allowed_headers: vec!["*".to_owned()],
-        expose_headers: owned(BROWSER_EXPOSE_HEADERS),
-        max_age_seconds: Some(3000),
-    }
 }
 
 impl EcsS3Client {

@@ -19,7 +19,7 @@ pub use bucket::Versioning;
 pub use cache::ClientCache;
 pub use client::EcsS3Client;
 pub use config::{ClientConfig, ClientConfigBuilder, DEFAULT_REGION, TransferOptions};
-pub use cors::{CorsRule, cors_for_origins};
+pub use cors::CorsRule;
 pub use delete::{
     DELETE_BATCH, DeleteFailure, DeleteReport, DeleteResult, EmptyProgress, EmptyReport, ObjectId,
 };

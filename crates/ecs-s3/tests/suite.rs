@@ -18,9 +18,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::{Kind, Server};
 use ecs_common::ErrorKind;
-use ecs_s3::{
-    Body, ByteRange, ListEntry, ListOptions, ObjectId, PutOptions, Versioning, cors_for_origins,
-};
+use ecs_s3::{Body, ByteRange, CorsRule, ListEntry, ListOptions, ObjectId, PutOptions, Versioning};
 use futures::{StreamExt, TryStreamExt, stream};
 use sha2::{Digest, Sha256};
 
@@ -160,7 +158,15 @@ mod cases {
         let s3 = server.client(server.alice());
         let bucket = server.bucket(server.alice(), "cors").await;
         assert!(s3.get_cors(&bucket).await.unwrap().is_empty());
-        let rule = cors_for_origins(&["https://cloudstack.example.com"]);
+        let rule = CorsRule {
+            allowed_origins: vec!["https://cloudstack.example.com".into()],
+            allowed_methods: ["GET", "PUT", "POST", "DELETE", "HEAD"]
+                .map(String::from)
+                .to_vec(),
+            allowed_headers: vec!["*".into()],
+            expose_headers: ["ETag", "x-amz-version-id"].map(String::from).to_vec(),
+            max_age_seconds: Some(3000),
+        };
         s3.put_cors(&bucket, std::slice::from_ref(&rule))
             .await
             .unwrap();

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use super::EcsObjectStore;
 use crate::AccountCredentials;
-use crate::types::constant_time_eq;
+use crate::types::same_secret;
 
 /// A second key created this close to the canonical one is a race's product and is removed;
 /// an older one was made on purpose (outside the driver) and is left alone.
@@ -81,10 +81,6 @@ fn live_keys(keys: &UserSecretKeys) -> Vec<(SecretString, KeyFacts)> {
             (key.secret.clone(), facts)
         })
         .collect()
-}
-
-fn same_secret(a: &SecretString, b: &SecretString) -> bool {
-    constant_time_eq(a.expose_secret().as_bytes(), b.expose_secret().as_bytes())
 }
 
 impl EcsObjectStore {

@@ -5,12 +5,10 @@ use ecs_mgmt::{BucketCreate, BucketInfo, VersioningStatus};
 use futures::TryStreamExt;
 
 use super::EcsObjectStore;
+use crate::cors;
 use crate::echo::Setting;
 use crate::policy::{PolicyWrite, plan_public};
 use crate::{AccountCredentials, BucketSpec, BucketSummary, CreatedBucket, PolicySpec, validate};
-
-/// ECS's error code for a change it cannot make; on `deactivate` it means "not empty".
-const CODE_UNABLE_TO_CHANGE: &str = "1012";
 
 impl EcsObjectStore {
     /// Creates a bucket with every option CloudStack offers, owned by the account's user.
@@ -69,7 +67,9 @@ impl EcsObjectStore {
                 tracing::info!(bucket, "bucket to delete is already gone");
                 Ok(())
             }
-            Err(err) if is_not_empty(&err) => Err(self.not_empty_error(bucket, err).await),
+            Err(err) if err.kind() == ErrorKind::NotEmpty => {
+                Err(self.not_empty_error(bucket, err).await)
+            }
             Err(err) => Err(err),
         }
     }
@@ -137,14 +137,9 @@ impl EcsObjectStore {
         }
         let origins = self.config().cors_origins();
         if !origins.is_empty() {
-            let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
-            self.put_cors_once_key_works(
-                &spec.name,
-                credentials,
-                &[ecs_s3::cors_for_origins(&origins)],
-            )
-            .await
-            .map_err(|err| step_error("set the CORS rule", err))?;
+            self.put_cors_once_key_works(&spec.name, credentials, &[cors::ui_rule(origins)])
+                .await
+                .map_err(|err| step_error("set the CORS rule", err))?;
         }
         Ok(())
     }
@@ -180,15 +175,14 @@ impl EcsObjectStore {
             Err(err) if err.kind() == ErrorKind::NotFound => cause,
             Err(rollback) => {
                 tracing::error!(bucket, error = %cause, rollback = %rollback, "bucket creation failed and the bucket could not be removed");
-                let message = format!(
-                    "{}; removing the half-created bucket {bucket} failed too ({rollback}), delete it by hand",
-                    cause.message()
-                );
-                let mut error = Error::new(cause.kind(), message).with_retryable(false);
-                if let Some(operation) = cause.operation() {
-                    error = error.with_operation(operation);
-                }
-                error.with_source(cause)
+                cause
+                    .with_context(
+                        "rollback",
+                        format!(
+                            "removing the half-created bucket {bucket} failed too ({rollback}), delete it by hand"
+                        ),
+                    )
+                    .with_retryable(false)
             }
         }
     }
@@ -233,51 +227,29 @@ impl EcsObjectStore {
             ),
             Err(_) => "it still holds objects or object versions".to_owned(),
         };
-        let said = cause
-            .remote()
-            .and_then(|remote| remote.details.clone())
-            .map(|details| format!("; ECS says: {details}"))
-            .unwrap_or_default();
-        Error::new(
-            ErrorKind::NotEmpty,
-            format!("bucket {bucket} is not empty: {remains}{said}; delete its objects and versions first"),
-        )
-        .with_operation("delete bucket")
-        .with_source(cause)
+        cause
+            .wrap(format!(
+                "bucket {bucket} is not empty: {remains}; delete its objects and versions first"
+            ))
+            .with_operation("delete bucket")
     }
-}
-
-/// Whether a failed `deactivate` means the bucket still holds data (ECS code 1012 there).
-fn is_not_empty(err: &Error) -> bool {
-    err.kind() == ErrorKind::NotEmpty || err.remote_code() == Some(CODE_UNABLE_TO_CHANGE)
 }
 
 fn creation_error(bucket: &str, err: Error) -> Error {
     if err.kind() == ErrorKind::AlreadyExists {
-        return Error::new(
-            ErrorKind::AlreadyExists,
-            format!("bucket name {bucket} is already taken in the namespace; choose another name"),
-        )
-        .with_operation("create bucket")
-        .with_source(err);
+        return err
+            .wrap(format!(
+                "bucket name {bucket} is already taken in the namespace; choose another name"
+            ))
+            .with_operation("create bucket");
     }
     err
 }
 
+/// A failed configuration step of a new bucket, classified as the step's error was.
 fn step_error(step: &'static str, err: Error) -> Error {
-    let mut error = Error::new(
-        err.kind(),
-        format!("bucket created but could not {step}: {}", err.message()),
-    )
-    .with_retryable(err.is_retryable())
-    .with_operation("create bucket");
-    if let Some(status) = err.status() {
-        error = error.with_status(status);
-    }
-    if let Some(remote) = err.remote() {
-        error = error.with_remote(remote.clone());
-    }
-    error.with_source(err)
+    err.wrap(format!("bucket created but could not {step}"))
+        .with_operation("create bucket")
 }
 
 fn creation_settings(spec: &BucketSpec, quota: Option<u64>) -> Vec<Setting> {
@@ -302,10 +274,7 @@ fn summary(info: BucketInfo) -> BucketSummary {
         }),
         quota_gib: info.block_size_gb.filter(|gib| *gib > 0),
         encryption: info.encryption,
-        versioning: info
-            .versioning_status
-            .as_deref()
-            .is_some_and(|status| status.eq_ignore_ascii_case("enabled")),
+        versioning: info.versioning_status == VersioningStatus::Enabled,
         owner: info.owner,
         name: info.name,
     }

@@ -5,7 +5,11 @@ use ecs_common::{Error, ErrorKind, SecretString};
 use ecs_mgmt::{EcsMgmtClient, NamespaceInfo, WhoAmI};
 use ecs_s3::ClientConfig;
 
-use super::{EcsObjectStore, ecs_version, mgmt_client};
+use super::{EcsObjectStore, ecs_version};
+use crate::diagnose::{
+    self, GroupVerdict, NamespaceLookup, Patience, RoleVerdict, WantedGroup, group_names,
+    judge_group, look_up_namespace, roles_text,
+};
 use crate::{Check, CheckReport};
 
 /// A bucket name no one owns, probed to see whether the S3 endpoint answers.
@@ -20,7 +24,7 @@ impl EcsObjectStore {
             return CheckReport::new(vec![Check::fail("store", err.to_string())]);
         }
         let mut checks = vec![self.tls_check()];
-        match mgmt_client(self.config()) {
+        match diagnose::mgmt_client(self.config(), Patience::Normal) {
             Ok(client) => {
                 self.mgmt_checks(&client, &mut checks).await;
                 client.close().await;
@@ -70,22 +74,23 @@ impl EcsObjectStore {
             ),
         ));
         checks.push(self.role_check(&me));
-        match client.namespaces().info(self.namespace()).await {
-            Ok(info) => {
+        match look_up_namespace(client, self.namespace()).await {
+            NamespaceLookup::Found(info) => {
                 checks.push(Check::pass(
                     "namespace",
                     format!("namespace {} exists", info.name),
                 ));
                 checks.push(self.replication_group_check(client, &info).await);
             }
-            Err(err) => {
-                let detail = if err.kind() == ErrorKind::NotFound {
-                    format!(
+            failed => {
+                let detail = match failed {
+                    NamespaceLookup::Failed(err) => {
+                        explain(&err, "mgmt_url", "sa_user and sa_password")
+                    }
+                    _ => format!(
                         "namespace {} does not exist; create it or fix the namespace detail",
                         self.namespace()
-                    )
-                } else {
-                    explain(&err, "mgmt_url", "sa_user and sa_password")
+                    ),
                 };
                 checks.push(Check::fail("namespace", detail));
                 checks.push(Check::fail(
@@ -103,16 +108,14 @@ impl EcsObjectStore {
     }
 
     fn role_check(&self, me: &WhoAmI) -> Check {
-        let namespace_admin =
-            me.has_role("NAMESPACE_ADMIN") && me.namespace.as_deref() == Some(self.namespace());
-        if me.has_role("SYSTEM_ADMIN") || namespace_admin {
+        if RoleVerdict::of(me, self.namespace()).is_sufficient() {
             Check::pass(
                 "role",
                 format!(
                     "{} may manage namespace {} ({})",
                     me.common_name,
                     self.namespace(),
-                    me.roles.join(", ")
+                    roles_text(me)
                 ),
             )
         } else {
@@ -121,7 +124,7 @@ impl EcsObjectStore {
                 format!(
                     "{} has roles [{}]; it needs SYSTEM_ADMIN or NAMESPACE_ADMIN of {}",
                     me.common_name,
-                    me.roles.join(", "),
+                    roles_text(me),
                     self.namespace()
                 ),
             )
@@ -133,17 +136,20 @@ impl EcsObjectStore {
         client: &EcsMgmtClient,
         namespace: &NamespaceInfo,
     ) -> Check {
-        let Some(wanted) = self.config().replication_group() else {
-            return match &namespace.default_data_services_vpool {
-                Some(default) => Check::pass(
+        let wanted = match diagnose::wanted_group(self.config(), Some(namespace)) {
+            WantedGroup::Configured(wanted) => wanted,
+            WantedGroup::NamespaceDefault(default) => {
+                return Check::pass(
                     "replication_group",
                     format!("buckets use the namespace default {default}"),
-                ),
-                None => Check::fail(
+                );
+            }
+            WantedGroup::NoDefault | WantedGroup::Unknown => {
+                return Check::fail(
                     "replication_group",
                     "the namespace has no default replication group; set replication_group",
-                ),
-            };
+                );
+            }
         };
         let groups = match client.replication_groups().list().await {
             Ok(groups) => groups,
@@ -154,37 +160,26 @@ impl EcsObjectStore {
                 );
             }
         };
-        let Some(group) = groups
-            .iter()
-            .find(|group| group.id == wanted || group.name == wanted)
-        else {
-            let known: Vec<&str> = groups.iter().map(|group| group.name.as_str()).collect();
-            return Check::fail(
+        match judge_group(&groups, wanted, Some(namespace)) {
+            GroupVerdict::Usable(group) => Check::pass(
+                "replication_group",
+                format!("replication group {} ({}) is usable", group.name, group.id),
+            ),
+            GroupVerdict::Missing => Check::fail(
                 "replication_group",
                 format!(
                     "replication group {wanted} does not exist (known: {})",
-                    known.join(", ")
+                    group_names(&groups)
                 ),
-            );
-        };
-        let allowed = !group.inactive
-            && !namespace.disallowed_vpools_list.contains(&group.id)
-            && (namespace.allowed_vpools_list.is_empty()
-                || namespace.allowed_vpools_list.contains(&group.id));
-        if allowed {
-            Check::pass(
-                "replication_group",
-                format!("replication group {} ({}) is usable", group.name, group.id),
-            )
-        } else {
-            Check::fail(
+            ),
+            GroupVerdict::Inactive(group) | GroupVerdict::NotAllowed(group) => Check::fail(
                 "replication_group",
                 format!(
                     "replication group {} is inactive or not allowed in namespace {}",
                     group.name,
                     self.namespace()
                 ),
-            )
+            ),
         }
     }
 

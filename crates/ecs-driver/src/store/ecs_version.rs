@@ -7,10 +7,9 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use ecs_common::{Error, ErrorKind, Result};
-use ecs_mgmt::{EcsMgmtClient, EcsRelease, VersioningStatus};
+use ecs_common::{Error, ErrorKind, ExposeSecret, Result};
+use ecs_mgmt::{Backoff, EcsMgmtClient, EcsRelease, VersioningStatus};
 use ecs_s3::{EcsS3Client, Versioning};
-use ecs_common::ExposeSecret;
 use time::OffsetDateTime;
 
 use super::EcsObjectStore;
@@ -186,8 +185,9 @@ impl EcsObjectStore {
     {
         let client = self.s3_client(credentials)?;
         let deadline = Instant::now() + self.config().key_propagation_wait();
-        let mut delay = Duration::from_millis(250);
+        let mut backoff = Backoff::between(Duration::from_millis(250), Duration::from_secs(10));
         loop {
+            let delay = backoff.next_delay();
             match call(client.clone()).await {
                 Err(err)
                     if err.kind() == ErrorKind::Unauthorized
@@ -195,7 +195,6 @@ impl EcsObjectStore {
                 {
                     tracing::info!(bucket, user = %credentials.user_id, "S3 does not know the owner's key yet; retrying");
                     tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(10));
                 }
                 result => return result,
             }

@@ -11,6 +11,8 @@ mod ecs_version;
 mod settings;
 mod usage;
 
+pub use usage::BucketMetering;
+
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +22,7 @@ use ecs_mgmt::{EcsMgmtClient, EcsRelease};
 use ecs_s3::{ClientCache, ClientConfig, EcsS3Client};
 use tokio::sync::OnceCell;
 
+use crate::diagnose::{self, Patience};
 use crate::echo::Echoes;
 use crate::{AccountCredentials, BucketBrowser, StoreConfig};
 
@@ -54,7 +57,7 @@ struct Inner {
 impl EcsObjectStore {
     /// Builds the store's clients. Sends nothing; see [`check`](Self::check) for connectivity.
     pub fn new(config: StoreConfig) -> Result<EcsObjectStore> {
-        let mgmt = mgmt_client(&config)?;
+        let mgmt = diagnose::mgmt_client(&config, Patience::Normal)?;
         Ok(EcsObjectStore {
             inner: Arc::new(Inner {
                 config,
@@ -99,7 +102,10 @@ impl EcsObjectStore {
         Ok(())
     }
 
-    fn mgmt(&self) -> &EcsMgmtClient {
+    /// The store's management client, the one its operations use, for admin views the driver
+    /// does not offer (`ecsctl users list`). Its session is the store's: [`close`](Self::close)
+    /// ends it.
+    pub fn mgmt(&self) -> &EcsMgmtClient {
         &self.inner.mgmt
     }
 
@@ -131,12 +137,4 @@ impl fmt::Debug for EcsObjectStore {
             .field("closed", &self.inner.closed.load(Ordering::SeqCst))
             .finish_non_exhaustive()
     }
-}
-
-fn mgmt_client(config: &StoreConfig) -> Result<EcsMgmtClient> {
-    EcsMgmtClient::builder()
-        .endpoint(config.mgmt_endpoint())?
-        .credentials(config.sa_user().to_owned(), config.sa_password().clone())
-        .tls(config.tls().clone())
-        .build()
 }

@@ -10,14 +10,37 @@ use super::EcsObjectStore;
 /// Buckets asked about per batch billing request.
 const BILLING_BATCH: usize = 100;
 
+/// What ECS metering reports for one bucket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BucketMetering {
+    /// Bytes stored, all versions included.
+    pub bytes: u64,
+    /// Objects stored.
+    pub objects: u64,
+}
+
 impl EcsObjectStore {
     /// Bytes used by each bucket of the namespace, by bucket name.
     ///
+    /// The buckets ECS would not report on are left out (CloudStack keeps their previous
+    /// size); see [`metering`](Self::metering).
+    pub async fn usage(&self) -> Result<BTreeMap<String, u64>> {
+        Ok(self
+            .metering()
+            .await?
+            .into_iter()
+            .filter_map(|(name, metering)| metering.map(|metering| (name, metering.bytes)))
+            .collect())
+    }
+
+    /// Bytes and objects of each bucket of the namespace, by bucket name; `None` for a
+    /// bucket ECS would not report on.
+    ///
     /// Lists the buckets (all pages), then asks batch billing for up to 100 buckets per
     /// request. A batch that fails is retried bucket by bucket, and a bucket that still fails
-    /// is logged and left out (CloudStack keeps its previous size), so one bad bucket never
-    /// fails the call. Only a failure to list the buckets at all is an error.
-    pub async fn usage(&self) -> Result<BTreeMap<String, u64>> {
+    /// is logged and reported as `None`, so one bad bucket never fails the call. Only a
+    /// failure to list the buckets at all is an error.
+    pub async fn metering(&self) -> Result<BTreeMap<String, Option<BucketMetering>>> {
         self.ensure_open()?;
         let names: Vec<String> = self
             .mgmt()
@@ -26,7 +49,8 @@ impl EcsObjectStore {
             .map_ok(|bucket| bucket.name)
             .try_collect()
             .await?;
-        let mut usage = BTreeMap::new();
+        let mut metering: BTreeMap<String, Option<BucketMetering>> =
+            names.iter().map(|name| (name.clone(), None)).collect();
         for batch in names.chunks(BILLING_BATCH) {
             match self
                 .mgmt()
@@ -34,19 +58,27 @@ impl EcsObjectStore {
                 .buckets_info(self.namespace(), batch)
                 .await
             {
-                Ok(billing) => {
-                    usage.extend(billing.into_iter().map(|b| (b.name, b.total_size_bytes)));
-                }
+                Ok(billing) => metering.extend(billing.into_iter().map(|b| {
+                    let entry = BucketMetering {
+                        bytes: b.total_size_bytes,
+                        objects: b.total_objects,
+                    };
+                    (b.name, Some(entry))
+                })),
                 Err(err) => {
                     tracing::warn!(error = %err, buckets = batch.len(), "batch billing failed; asking bucket by bucket");
-                    self.usage_one_by_one(batch, &mut usage).await;
+                    self.metering_one_by_one(batch, &mut metering).await;
                 }
             }
         }
-        Ok(usage)
+        Ok(metering)
     }
 
-    async fn usage_one_by_one(&self, names: &[String], usage: &mut BTreeMap<String, u64>) {
+    async fn metering_one_by_one(
+        &self,
+        names: &[String],
+        metering: &mut BTreeMap<String, Option<BucketMetering>>,
+    ) {
         for name in names {
             match self
                 .mgmt()
@@ -55,7 +87,11 @@ impl EcsObjectStore {
                 .await
             {
                 Ok(billing) => {
-                    usage.insert(billing.name, billing.total_size_bytes);
+                    let entry = BucketMetering {
+                        bytes: billing.total_size_bytes,
+                        objects: billing.total_objects,
+                    };
+                    metering.insert(billing.name, Some(entry));
                 }
                 Err(err) => tracing::warn!(bucket = %name, error = %err, "no usage for bucket"),
             }

@@ -3,7 +3,9 @@
 //! Login and logout are driven by the client's token cache; callers normally only see
 //! [`EcsMgmtClient::whoami`](crate::EcsMgmtClient::whoami).
 
-use serde::Deserialize;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
 
 use crate::error::Endpoint;
 use crate::request::{ApiRequest, Path};
@@ -22,17 +24,70 @@ pub struct WhoAmI {
     /// The user's namespace, for namespace administrators.
     #[serde(default, deserialize_with = "de::opt_string")]
     pub namespace: Option<String>,
-    /// Roles such as `SYSTEM_ADMIN`, `SYSTEM_MONITOR`, `NAMESPACE_ADMIN`.
+    /// The user's management roles.
     #[serde(default, alias = "role")]
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
 }
 
 impl WhoAmI {
-    /// Whether the user holds `role` (such as `SYSTEM_ADMIN`).
-    pub fn has_role(&self, role: &str) -> bool {
-        self.roles
-            .iter()
-            .any(|held| held.eq_ignore_ascii_case(role))
+    /// Whether the user holds `role`.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// A management role, as `GET /user/whoami` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Role {
+    /// `SYSTEM_ADMIN`: may do everything.
+    SystemAdmin,
+    /// `SYSTEM_MONITOR`: may read everything.
+    SystemMonitor,
+    /// `NAMESPACE_ADMIN`: may manage the users and buckets of its namespace.
+    NamespaceAdmin,
+    /// `SECURITY_ADMIN`: may manage management users and their passwords.
+    SecurityAdmin,
+    /// A role this client does not know, as ECS spelled it.
+    Other(String),
+}
+
+impl Role {
+    /// Reads a role name, in any case.
+    pub fn parse(name: &str) -> Role {
+        let name = name.trim();
+        [
+            Role::SystemAdmin,
+            Role::SystemMonitor,
+            Role::NamespaceAdmin,
+            Role::SecurityAdmin,
+        ]
+        .into_iter()
+        .find(|known| known.as_str().eq_ignore_ascii_case(name))
+        .unwrap_or_else(|| Role::Other(name.to_owned()))
+    }
+
+    /// The name as ECS spells it (`SYSTEM_ADMIN`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Role::SystemAdmin => "SYSTEM_ADMIN",
+            Role::SystemMonitor => "SYSTEM_MONITOR",
+            Role::NamespaceAdmin => "NAMESPACE_ADMIN",
+            Role::SecurityAdmin => "SECURITY_ADMIN",
+            Role::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Role, D::Error> {
+        String::deserialize(d).map(|name| Role::parse(&name))
     }
 }
 
@@ -90,7 +145,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(json, xml);
-        assert!(json.has_role("system_admin"));
+        assert!(json.has_role(Role::SystemAdmin));
+        assert!(!json.has_role(Role::NamespaceAdmin));
+        assert_eq!(Role::parse("system_admin"), Role::SystemAdmin);
+        assert_eq!(Role::parse("NEW_ROLE"), Role::Other("NEW_ROLE".into()));
+        assert_eq!(json.roles[1].to_string(), "SYSTEM_MONITOR");
         assert_eq!(json.namespace, None);
     }
 }

@@ -5,7 +5,7 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::client::{CallError, EcsMgmtClient};
+use crate::client::{EcsMgmtClient, ReadBack};
 use crate::pagination::{ItemStream, Page, paginate};
 use crate::request::{ApiRequest, Path, require};
 use crate::wire::{Format, Listed, de};
@@ -311,20 +311,16 @@ impl ObjectUsers {
         tags: &[UserTag],
     ) -> Result<()> {
         let request = create_request(uid, namespace, tags, self.format())?;
-        match self.client.call_outcome(&request).await {
-            Ok(_) => Ok(()),
-            Err(CallError::Failed(err)) => Err(err),
-            Err(CallError::Unknown(err)) => {
-                tracing::info!(uid, "user creation outcome unknown; reading the user back");
-                match self.info(uid, namespace).await {
-                    Ok(_) => Ok(()),
-                    Err(read) if read.kind() == ErrorKind::NotFound => {
-                        self.client.call_unit(&request).await
-                    }
-                    Err(_) => Err(err),
-                }
+        let read_back = || async {
+            match self.info(uid, namespace).await {
+                Ok(_) => Ok(ReadBack::Applied(())),
+                Err(read) if read.kind() == ErrorKind::NotFound => Ok(ReadBack::Absent),
+                Err(read) => Err(read),
             }
-        }
+        };
+        self.client
+            .call_or_read_back(&request, |_| Ok(()), read_back)
+            .await
     }
 
     /// A user's details; [`ErrorKind::NotFound`] when there is no such user.

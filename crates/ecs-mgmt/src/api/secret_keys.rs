@@ -8,7 +8,7 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::client::{CallError, EcsMgmtClient};
+use crate::client::{EcsMgmtClient, ReadBack};
 use crate::request::{ApiRequest, Path, require};
 use crate::wire::{Format, de};
 
@@ -273,25 +273,25 @@ impl SecretKeys {
         create: SecretKeyCreate,
     ) -> Result<SecretKey> {
         let request = create_request(uid, namespace, &create, self.client.format())?;
-        match self.client.call_outcome(&request).await {
-            Ok(response) => self.decode_created(&response.body, &request),
-            Err(CallError::Failed(err)) => Err(err),
-            Err(CallError::Unknown(err)) => {
-                let Some(secret) = &create.secret else {
-                    return Err(err);
-                };
-                tracing::info!(
-                    uid,
-                    "secret key creation outcome unknown; reading the keys back"
-                );
-                let keys = self.get(uid, Some(namespace)).await.map_err(|_| err)?;
-                if let Some(found) = keys.find(secret) {
-                    return Ok(found.clone());
-                }
-                let response = self.client.call(&request).await?;
-                self.decode_created(&response.body, &request)
-            }
-        }
+        let read_back = || async {
+            // A key ECS generated cannot be recognised among the user's keys.
+            let secret = create
+                .secret
+                .as_ref()
+                .ok_or_else(|| Error::unsupported("a generated secret key cannot be read back"))?;
+            let keys = self.get(uid, Some(namespace)).await?;
+            Ok::<_, Error>(match keys.find(secret) {
+                Some(found) => ReadBack::Applied(found.clone()),
+                None => ReadBack::Absent,
+            })
+        };
+        self.client
+            .call_or_read_back(
+                &request,
+                |response| self.decode_created(&response.body, &request),
+                read_back,
+            )
+            .await
     }
 
     fn decode_created(&self, body: &[u8], request: &ApiRequest) -> Result<SecretKey> {

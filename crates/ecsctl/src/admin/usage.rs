@@ -1,93 +1,35 @@
 //! `ecsctl buckets usage`: bytes and objects per bucket, with a progress bar over the batches.
 //!
-//! It asks ECS what the driver's `usage()` asks (batch billing, 100 buckets per request, one
-//! by one when a batch fails), and also shows the object counts the driver does not return.
+//! It shows the driver's metering (batch billing, 100 buckets per request, one by one when a
+//! batch fails): the bytes CloudStack records, and the object counts too.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
-use ecs_driver::StoreConfig;
-use ecs_mgmt::{BucketBilling, EcsMgmtClient};
-use futures::TryStreamExt;
+use ecs_driver::{BucketMetering as Usage, StoreConfig};
 use serde_json::json;
 
-use super::progress_bar;
-use super::users::mgmt_client;
+use super::{open_store, spinner};
 use crate::details::Details;
 use crate::output::{Output, human_bytes, table};
 
-/// Buckets per billing request, as the driver asks.
-const BATCH: usize = 100;
-
-/// One bucket's usage; `None` when ECS would not say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Usage {
-    bytes: u64,
-    objects: u64,
-}
-
 /// `ecsctl buckets usage`.
 pub(crate) async fn buckets_usage(details: &Details) -> Result<Output> {
-    let config = StoreConfig::from_details(details).context("invalid store details")?;
-    let client = mgmt_client(&config)?;
-    let usage = read_usage(&client, &config).await;
-    client.close().await;
-    let usage = usage?;
+    let (config, store) = open_store(details)?;
+    let spinner = spinner(format!(
+        "reading the usage of namespace {}",
+        config.namespace()
+    ));
+    let usage = store.metering().await;
+    spinner.finish_and_clear();
+    store.close().await;
+    let usage = usage.with_context(|| {
+        format!(
+            "cannot list the buckets of namespace {}",
+            config.namespace()
+        )
+    })?;
     Ok(Output::ok(usage_table(&usage), usage_json(&config, &usage)))
-}
-
-async fn read_usage(
-    client: &EcsMgmtClient,
-    config: &StoreConfig,
-) -> Result<BTreeMap<String, Option<Usage>>> {
-    let names: Vec<String> = client
-        .buckets()
-        .list(config.namespace())
-        .map_ok(|bucket| bucket.name)
-        .try_collect()
-        .await
-        .with_context(|| {
-            format!(
-                "cannot list the buckets of namespace {}",
-                config.namespace()
-            )
-        })?;
-    let bar = progress_bar(names.len() as u64, "reading usage".to_owned());
-    let mut usage: BTreeMap<String, Option<Usage>> =
-        names.iter().map(|name| (name.clone(), None)).collect();
-    for batch in names.chunks(BATCH) {
-        match client
-            .billing()
-            .buckets_info(config.namespace(), batch)
-            .await
-        {
-            Ok(billing) => record(&mut usage, billing),
-            Err(err) => {
-                tracing::warn!(error = %err, "batch billing failed; asking bucket by bucket");
-                for name in batch {
-                    match client.billing().bucket_info(config.namespace(), name).await {
-                        Ok(billing) => record(&mut usage, vec![billing]),
-                        Err(err) => {
-                            tracing::warn!(bucket = %name, error = %err, "no usage for bucket")
-                        }
-                    }
-                }
-            }
-        }
-        bar.inc(batch.len() as u64);
-    }
-    bar.finish_and_clear();
-    Ok(usage)
-}
-
-fn record(usage: &mut BTreeMap<String, Option<Usage>>, billing: Vec<BucketBilling>) {
-    for bucket in billing {
-        let entry = Usage {
-            bytes: bucket.total_size_bytes,
-            objects: bucket.total_objects,
-        };
-        usage.insert(bucket.name, Some(entry));
-    }
 }
 
 fn usage_table(usage: &BTreeMap<String, Option<Usage>>) -> String {

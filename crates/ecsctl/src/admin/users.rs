@@ -1,11 +1,9 @@
 //! `ecsctl users list`: the namespace's object users, which of them the store manages for
 //! CloudStack accounts, and the state of their S3 keys (two slots on ECS).
 
-use std::time::Duration;
-
 use anyhow::{Context, Result};
 use ecs_driver::StoreConfig;
-use ecs_mgmt::{EcsMgmtClient, ObjectUser, RetryConfig, UserSecretKeys};
+use ecs_driver::mgmt::{EcsMgmtClient, ObjectUser, UserSecretKeys};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -46,23 +44,20 @@ impl KeyState {
 
 /// `ecsctl users list`.
 pub(crate) async fn users_list(details: &Details) -> Result<Output> {
-    let (config, _) = open_store(details)?;
-    let client = mgmt_client(&config)?;
+    let (config, store) = open_store(details)?;
+    let client = store.mgmt();
     let users: Result<Vec<ObjectUser>> = client
         .object_users()
         .list(config.namespace())
         .try_collect()
         .await
         .with_context(|| format!("cannot list the users of namespace {}", config.namespace()));
-    let users = match users {
-        Ok(users) => users,
-        Err(err) => {
-            client.close().await;
-            return Err(err);
-        }
+    let rows = match users {
+        Ok(users) => Ok(key_states(client, &config, users).await),
+        Err(err) => Err(err),
     };
-    let rows = key_states(&client, &config, users).await;
-    client.close().await;
+    store.close().await;
+    let rows = rows?;
     Ok(Output::ok(users_table(&rows), users_json(&config, &rows)))
 }
 
@@ -139,18 +134,6 @@ fn users_json(config: &StoreConfig, rows: &[UserRow]) -> serde_json::Value {
 
 fn time_text(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
-}
-
-/// A management client for the store, with the driver's usual patience.
-pub(crate) fn mgmt_client(config: &StoreConfig) -> Result<EcsMgmtClient> {
-    EcsMgmtClient::builder()
-        .endpoint(config.mgmt_endpoint())?
-        .credentials(config.sa_user().to_owned(), config.sa_password().clone())
-        .tls(config.tls().clone())
-        .connect_timeout(Duration::from_secs(10))
-        .retry(RetryConfig::default())
-        .build()
-        .context("cannot set up the management client")
 }
 
 #[cfg(test)]

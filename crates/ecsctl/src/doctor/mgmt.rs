@@ -1,11 +1,11 @@
 //! Checks through the Management API: login, roles, namespace and replication group.
 
-use std::time::Duration;
-
-use ecs_common::{Error, ErrorKind};
-use ecs_driver::{StoreConfig, keys};
-use ecs_mgmt::{EcsMgmtClient, NamespaceInfo, ReplicationGroup, RetryConfig, WhoAmI};
-use futures::TryStreamExt;
+use ecs_driver::diagnose::{
+    self, GroupVerdict, NamespaceLookup, Patience, RoleVerdict, WantedGroup, group_names,
+    judge_group, look_up_namespace, roles_text,
+};
+use ecs_driver::mgmt::{EcsMgmtClient, NamespaceInfo, WhoAmI};
+use ecs_driver::{Error, ErrorKind, StoreConfig, keys};
 
 use super::report::Finding;
 
@@ -46,7 +46,7 @@ pub(crate) async fn check(
         );
         return None;
     }
-    let client = match build_client(config) {
+    let client = match diagnose::mgmt_client(config, Patience::Diagnostic) {
         Ok(client) => client,
         Err(err) => {
             findings.push(Finding::fail(
@@ -76,8 +76,7 @@ pub(crate) async fn check(
             "check the user's roles in the ECS portal",
         ),
     });
-    let namespace = namespace_check(&client, config).await;
-    let namespace_info = match namespace {
+    let namespace_info = match namespace_check(&client, config).await {
         Ok(info) => {
             findings.push(Finding::pass(
                 "namespace",
@@ -90,7 +89,7 @@ pub(crate) async fn check(
             None
         }
     };
-    findings.push(replication_group_check(&client, config, namespace_info.as_ref()).await);
+    findings.push(replication_group_check(&client, config, namespace_info.as_deref()).await);
     Some(Session { client })
 }
 
@@ -100,19 +99,6 @@ fn skip_from(index: usize, reason: &str, findings: &mut Vec<Finding>) {
             .iter()
             .map(|name| Finding::skip(*name, reason)),
     );
-}
-
-fn build_client(config: &StoreConfig) -> anyhow::Result<EcsMgmtClient> {
-    let client = EcsMgmtClient::builder()
-        .endpoint(config.mgmt_endpoint())?
-        .credentials(config.sa_user().to_owned(), config.sa_password().clone())
-        .tls(config.tls().clone())
-        .connect_timeout(Duration::from_secs(5))
-        .request_timeout(Duration::from_secs(15))
-        // The doctor reports what it sees: a retry would only hide flakiness and lock accounts.
-        .retry(RetryConfig::disabled())
-        .build()?;
-    Ok(client)
 }
 
 fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
@@ -153,26 +139,20 @@ fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
 }
 
 fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
-    let roles = if who.roles.is_empty() {
-        "no role".to_owned()
-    } else {
-        who.roles.join(", ")
-    };
-    let namespace_admin_here =
-        who.has_role("NAMESPACE_ADMIN") && who.namespace.as_deref() == Some(config.namespace());
-    if who.has_role("SYSTEM_ADMIN") {
-        Finding::pass("roles", format!("{} holds {roles}", who.common_name))
-    } else if namespace_admin_here {
-        Finding::pass(
+    let roles = roles_text(who);
+    match RoleVerdict::of(who, &config.namespace()) {
+        RoleVerdict::SystemAdmin => {
+            Finding::pass("roles", format!("{} holds {roles}", who.common_name))
+        }
+        RoleVerdict::NamespaceAdmin => Finding::pass(
             "roles",
             format!(
                 "{} is namespace admin of {} ({roles})",
                 who.common_name,
                 config.namespace()
             ),
-        )
-    } else {
-        Finding::fail(
+        ),
+        RoleVerdict::Insufficient => Finding::fail(
             "roles",
             format!(
                 "{} holds {roles}{}: not enough to manage users and buckets of namespace {}",
@@ -188,19 +168,18 @@ fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
                 config.sa_user(),
                 config.namespace()
             ),
-        )
+        ),
     }
 }
 
 async fn namespace_check(
     client: &EcsMgmtClient,
     config: &StoreConfig,
-) -> Result<NamespaceInfo, Finding> {
-    let namespace = config.namespace();
-    match client.namespaces().info(namespace).await {
-        Ok(info) => Ok(info),
-        Err(err) if err.kind() == ErrorKind::NotFound => {
-            let known = known_namespaces(client).await;
+) -> Result<Box<NamespaceInfo>, Finding> {
+    let namespace = &config.namespace();
+    match look_up_namespace(client, namespace).await {
+        NamespaceLookup::Found(info) => Ok(info),
+        NamespaceLookup::Missing { known } => {
             let listing = if known.is_empty() {
                 String::new()
             } else {
@@ -215,22 +194,12 @@ async fn namespace_check(
                 ),
             ))
         }
-        Err(err) => Err(Finding::fail(
+        NamespaceLookup::Failed(err) => Err(Finding::fail(
             "namespace",
             format!("cannot read namespace {namespace}: {err}"),
             format!("check {} and the user's rights on it", keys::NAMESPACE),
         )),
     }
-}
-
-async fn known_namespaces(client: &EcsMgmtClient) -> Vec<String> {
-    client
-        .namespaces()
-        .list()
-        .map_ok(|entry| entry.name)
-        .try_collect()
-        .await
-        .unwrap_or_default()
 }
 
 async fn replication_group_check(
@@ -249,76 +218,61 @@ async fn replication_group_check(
             );
         }
     };
-    let names = || {
-        groups
-            .iter()
-            .map(|group| group.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let wanted = match (
-        config.replication_group(),
-        namespace.and_then(|ns| ns.default_data_services_vpool.clone()),
-    ) {
-        (Some(wanted), _) => wanted.to_owned(),
-        (None, Some(default)) => default,
-        (None, None) if namespace.is_none() => {
-            return Finding::skip(NAME, "the namespace check failed");
-        }
-        (None, None) => {
+    let (wanted, source) = match diagnose::wanted_group(config, namespace) {
+        WantedGroup::Configured(wanted) => (wanted, "configured"),
+        WantedGroup::NamespaceDefault(default) => (default, "namespace default"),
+        WantedGroup::Unknown => return Finding::skip(NAME, "the namespace check failed"),
+        WantedGroup::NoDefault => {
             return Finding::fail(
                 NAME,
                 format!(
                     "namespace {} has no default replication group and the store names none",
                     config.namespace()
                 ),
-                format!("set {} to one of: {}", keys::REPLICATION_GROUP, names()),
+                format!(
+                    "set {} to one of: {}",
+                    keys::REPLICATION_GROUP,
+                    group_names(&groups)
+                ),
             );
         }
     };
-    let Some(group) = find_group(&groups, &wanted) else {
-        return Finding::fail(
+    match judge_group(&groups, wanted, namespace) {
+        GroupVerdict::Usable(group) => {
+            Finding::pass(NAME, format!("{} ({source}, {})", group.name, group.id))
+        }
+        GroupVerdict::Missing => Finding::fail(
             NAME,
             format!(
                 "replication group {wanted} does not exist; this ECS has: {}",
-                names()
+                group_names(&groups)
             ),
             format!(
                 "set {} to one of the groups listed",
                 keys::REPLICATION_GROUP
             ),
-        );
-    };
-    if let Some(ns) = namespace.filter(|ns| !allowed_in(ns, group)) {
-        return Finding::fail(
+        ),
+        GroupVerdict::Inactive(group) => Finding::fail(
+            NAME,
+            format!("replication group {} is inactive", group.name),
+            format!(
+                "choose an active group for {}: {}",
+                keys::REPLICATION_GROUP,
+                group_names(&groups)
+            ),
+        ),
+        GroupVerdict::NotAllowed(group) => Finding::fail(
             NAME,
             format!(
                 "namespace {} may not use replication group {}",
-                ns.name, group.name
+                namespace.map_or(config.namespace(), |ns| ns.name.as_str()),
+                group.name
             ),
             format!(
                 "allow {} for the namespace in ECS, or choose another {}",
                 group.name,
                 keys::REPLICATION_GROUP
             ),
-        );
+        ),
     }
-    let source = if config.replication_group().is_some() {
-        "configured"
-    } else {
-        "namespace default"
-    };
-    Finding::pass(NAME, format!("{} ({source}, {})", group.name, group.id))
-}
-
-fn find_group<'a>(groups: &'a [ReplicationGroup], wanted: &str) -> Option<&'a ReplicationGroup> {
-    groups
-        .iter()
-        .find(|group| group.id == wanted || group.name == wanted)
-}
-
-fn allowed_in(namespace: &NamespaceInfo, group: &ReplicationGroup) -> bool {
-    let listed = |list: &[String]| list.iter().any(|id| id == &group.id || id == &group.name);
-    !listed(&namespace.disallowed_vpools_list)
-        && (namespace.allowed_vpools_list.is_empty() || listed(&namespace.allowed_vpools_list))
 }

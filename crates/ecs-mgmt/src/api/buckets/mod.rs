@@ -17,8 +17,10 @@ pub use model::{
 pub(crate) use model::{BucketList, BucketLockDoc, VersioningDoc};
 use requests::*;
 
-use crate::client::{CallError, EcsMgmtClient};
+use crate::client::{EcsMgmtClient, ReadBack};
 use crate::pagination::{ItemStream, Page, paginate};
+use crate::retry::Backoff;
+use crate::transport::Response;
 use crate::wire::Format;
 
 /// Bucket calls; get one with [`EcsMgmtClient::buckets`].
@@ -42,32 +44,34 @@ impl Buckets {
     /// the creation counts as done, if it does not exist the request is sent once more.
     pub async fn create(&self, create: &BucketCreate) -> Result<BucketCreated> {
         let request = create_request(create, self.format())?;
-        match self.client.call_outcome(&request).await {
-            Ok(response) => crate::wire::decode(&response.body, request.accept),
-            Err(CallError::Failed(err)) => Err(err),
-            Err(CallError::Unknown(err)) => {
-                tracing::info!(bucket = %create.name, "bucket creation outcome unknown; reading the bucket back");
-                match self.info(&create.name, &create.namespace).await {
-                    Ok(info) if create.owner.is_none() || info.owner == create.owner => {
-                        Ok(BucketCreated {
-                            id: info
-                                .id
-                                .unwrap_or_else(|| format!("{}.{}", create.namespace, create.name)),
-                            name: info.name,
-                        })
-                    }
-                    Ok(_) => Err(Error::new(
+        let decode = |response: &Response| {
+            crate::wire::decode(&response.body, request.accept)
+                .map_err(|err| err.with_operation(request.operation))
+        };
+        let read_back = || async {
+            match self.info(&create.name, &create.namespace).await {
+                Ok(info) if create.owner.is_none() || info.owner == create.owner => {
+                    Ok(ReadBack::Applied(BucketCreated {
+                        id: info
+                            .id
+                            .unwrap_or_else(|| format!("{}.{}", create.namespace, create.name)),
+                        name: info.name,
+                    }))
+                }
+                Ok(_) => Ok(ReadBack::Refused(
+                    Error::new(
                         ErrorKind::AlreadyExists,
                         format!("bucket {} exists with another owner", create.name),
                     )
-                    .with_operation("create bucket")),
-                    Err(read) if read.kind() == ErrorKind::NotFound => {
-                        self.client.call_decode(&request).await
-                    }
-                    Err(_) => Err(err),
-                }
+                    .with_operation("create bucket"),
+                )),
+                Err(read) if read.kind() == ErrorKind::NotFound => Ok(ReadBack::Absent),
+                Err(read) => Err(read),
             }
-        }
+        };
+        self.client
+            .call_or_read_back(&request, decode, read_back)
+            .await
     }
 
     /// A bucket's details; [`ErrorKind::NotFound`] when it does not exist.
@@ -128,7 +132,7 @@ impl Buckets {
 
     async fn wait_until_emptied(&self, name: &str, namespace: &str) -> Result<()> {
         let deadline = Instant::now() + self.client.empty_bucket_timeout();
-        let mut delay = Duration::from_millis(100);
+        let mut backoff = Backoff::between(Duration::from_millis(100), Duration::from_secs(5));
         loop {
             match self.empty_bucket_status(name, namespace).await {
                 Ok(status) if status.is_finished() => return finished(name, &status),
@@ -138,6 +142,7 @@ impl Buckets {
                 Err(err) if err.kind() == ErrorKind::NotFound => return Ok(()),
                 Err(err) => return Err(err),
             }
+            let delay = backoff.next_delay();
             if Instant::now() + delay > deadline {
                 return Err(Error::new(
                     ErrorKind::Timeout,
@@ -146,7 +151,6 @@ impl Buckets {
                 .with_operation("delete bucket"));
             }
             tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(5));
         }
     }
 

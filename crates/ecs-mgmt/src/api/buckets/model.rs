@@ -187,9 +187,9 @@ pub struct BucketInfo {
         deserialize_with = "de::bool"
     )]
     pub object_lock: bool,
-    /// `Enabled`, `Suspended`, or `None` when never versioned.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub versioning_status: Option<String>,
+    /// Whether versioning is on, paused, or was never turned on.
+    #[serde(default, deserialize_with = "versioning_status")]
+    pub versioning_status: VersioningStatus,
     /// The head type, such as `S3`.
     #[serde(default, deserialize_with = "de::opt_string")]
     pub api_type: Option<String>,
@@ -233,6 +233,14 @@ impl BucketQuota {
             notification_size_gb,
         }
     }
+}
+
+/// A bucket's `versioning_status`, read as leniently as [`VersioningStatus::parse`] reads it.
+fn versioning_status<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<VersioningStatus, D::Error> {
+    let text = de::opt_string(d)?;
+    VersioningStatus::parse(text.as_deref()).map_err(serde::de::Error::custom)
 }
 
 /// The versioning state of a bucket.
