@@ -52,8 +52,8 @@ impl Run {
 /// the tests, into the same target directory and profile.
 ///
 /// Cargo offers a binary's path only to its own package's tests (`CARGO_BIN_EXE_*`), so a test
-/// of another package asks cargo to build it; when the binary is fresh this costs one cargo
-/// start. Panics (failing the test) when the build fails.
+/// of another package asks cargo to build it (with the selection and features CI builds with);
+/// when the binary is fresh this costs one cargo start. Panics (failing the test) when the build fails.
 pub fn ecsctl_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
@@ -74,13 +74,24 @@ pub fn ecsctl_binary() -> &'static Path {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = Command::new(cargo)
             .current_dir(workspace)
+            // The same selection and features as `cargo xtask ci`'s builds, so this resolves
+            // dependency features as they did and compiles nothing twice.
             .args([
-                "build", "--quiet", "--locked", "-p", "ecsctl", "--bin", "ecsctl",
+                "build",
+                "--quiet",
+                "--locked",
+                "--workspace",
+                "--all-targets",
+                "--features",
+                "ecs-jni/testing",
             ])
             .args(["--profile", profile])
             .status()
             .expect("cargo runs");
-        assert!(status.success(), "cargo build -p ecsctl failed: {status}");
+        assert!(
+            status.success(),
+            "cargo build (for ecsctl) failed: {status}"
+        );
         let binary = profile_dir.join(format!("ecsctl{}", std::env::consts::EXE_SUFFIX));
         assert!(binary.is_file(), "{} was not built", binary.display());
         binary

@@ -135,13 +135,14 @@ fn fixture_classpath(sh: &Shell) -> Result<String> {
     Ok(parts.join(":"))
 }
 
-/// The JNI library (dev profile, with the testing natives, as the Java suite builds it) and
-/// the emulator.
+/// The JNI library (dev profile, with the testing natives) and the emulator, from the same
+/// build as the Rust tests and the Java suite: building only `-p ecs-jni -p ecs-sim` would
+/// resolve dependency features differently and compile the aws-sdk graph again.
 fn build_native(sh: &Shell) -> Result<(PathBuf, PathBuf)> {
     let cargo = cargo();
     cmd!(
         sh,
-        "{cargo} build --locked -p ecs-jni -p ecs-sim --features ecs-jni/testing"
+        "{cargo} build --locked --workspace --all-targets --features ecs-jni/testing"
     )
     .run()?;
     let debug = target_dir().join("debug");
