@@ -140,7 +140,7 @@ fn login_failure(config: &StoreConfig, err: &Error) -> Finding {
 
 fn roles_finding(config: &StoreConfig, who: &WhoAmI) -> Finding {
     let roles = roles_text(who);
-    match RoleVerdict::of(who, &config.namespace()) {
+    match RoleVerdict::of(who, config.namespace()) {
         RoleVerdict::SystemAdmin => {
             Finding::pass("roles", format!("{} holds {roles}", who.common_name))
         }
@@ -176,7 +176,7 @@ async fn namespace_check(
     client: &EcsMgmtClient,
     config: &StoreConfig,
 ) -> Result<Box<NamespaceInfo>, Finding> {
-    let namespace = &config.namespace();
+    let namespace = config.namespace();
     match look_up_namespace(client, namespace).await {
         NamespaceLookup::Found(info) => Ok(info),
         NamespaceLookup::Missing { known } => {
