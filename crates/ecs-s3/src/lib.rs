@@ -13,6 +13,7 @@ mod error;
 mod list;
 mod lock;
 mod presign;
+mod tagging;
 mod transport;
 mod upload;
 
@@ -28,4 +29,5 @@ pub use download::{ByteRange, Download, ObjectInfo};
 pub use list::{ListEntry, ListOptions, ObjectEntry, VersionEntry};
 pub use lock::{DefaultRetention, Retention, RetentionMode, RetentionPeriod};
 pub use presign::MAX_PRESIGN_EXPIRY;
+pub use tagging::TagSet;
 pub use upload::{Body, PutOptions, PutResult};

@@ -146,3 +146,68 @@ async fn object_lock_configuration_retention_and_legal_hold() {
     assert_eq!(err.remote_code(), Some("InvalidRequest"));
     sim.sim.shutdown().await;
 }
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn bucket_and_object_tags() {
+    let sim = SimServer::start(false).await;
+    let alice = sim.user("alice").await;
+    let s3 = client(&sim, &alice);
+    s3.create_bucket("tagged").await.unwrap();
+    assert!(s3.get_bucket_tags("tagged").await.unwrap().is_empty());
+    let tags = pairs(&[("project", "cloud"), ("cost center", "42")]);
+    s3.put_bucket_tags("tagged", &tags).await.unwrap();
+    assert_eq!(s3.get_bucket_tags("tagged").await.unwrap(), tags);
+    s3.delete_bucket_tags("tagged").await.unwrap();
+    assert!(s3.get_bucket_tags("tagged").await.unwrap().is_empty());
+
+    s3.put_object("tagged", "k", Body::from(b"x".to_vec()))
+        .await
+        .unwrap();
+    assert!(
+        s3.get_object_tags("tagged", "k", None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    s3.put_object_tags("tagged", "k", None, &tags)
+        .await
+        .unwrap();
+    assert_eq!(s3.get_object_tags("tagged", "k", None).await.unwrap(), tags);
+    s3.delete_object_tags("tagged", "k", None).await.unwrap();
+    assert!(
+        s3.get_object_tags("tagged", "k", None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let eleven: Vec<(String, String)> =
+        (0..11).map(|i| (format!("k{i}"), "v".to_owned())).collect();
+    for bad in [
+        eleven,
+        pairs(&[("a", "1"), ("a", "2")]),
+        vec![("k".repeat(129), String::new())],
+        vec![("k".to_owned(), "v".repeat(257))],
+    ] {
+        let err = s3
+            .put_object_tags("tagged", "k", None, &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad:?}");
+        assert_eq!(err.remote_code(), Some("InvalidTag"));
+        let err = s3.put_bucket_tags("tagged", &bad).await.unwrap_err();
+        assert_eq!(err.remote_code(), Some("InvalidTag"));
+    }
+    let err = s3
+        .get_object_tags("tagged", "missing", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    sim.sim.shutdown().await;
+}

@@ -486,3 +486,177 @@ async fn object_lock_is_not_implemented_before_ecs_3_6_2() {
         .expect("3.6.2 has object lock");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn tagging_on_put_copy_get_and_buckets_with_s3_limits() {
+    use aws_sdk_s3::types::{Tag, Tagging, TaggingDirective};
+    let (env, s3) = start(EcsVersion::V4_1).await;
+    s3.create_bucket()
+        .bucket("tags")
+        .send()
+        .await
+        .expect("bucket");
+    let tagging = |pairs: &[(&str, &str)]| {
+        Tagging::builder()
+            .set_tag_set(Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(*k).value(*v).build().expect("tag"))
+                    .collect(),
+            ))
+            .build()
+            .expect("tagging")
+    };
+    // x-amz-tagging on PUT, x-amz-tagging-count on GET.
+    s3.put_object()
+        .bucket("tags")
+        .key("a")
+        .tagging("team=blue&cost%20center=4%2B2")
+        .body(ByteStream::from_static(b"a"))
+        .send()
+        .await
+        .expect("put with tags");
+    let got = s3
+        .get_object()
+        .bucket("tags")
+        .key("a")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(got.tag_count, Some(2));
+    let set = s3
+        .get_object_tagging()
+        .bucket("tags")
+        .key("a")
+        .send()
+        .await
+        .expect("tagging");
+    let pairs: Vec<_> = set
+        .tag_set()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("team".to_owned(), "blue".to_owned()),
+            ("cost center".to_owned(), "4+2".to_owned())
+        ]
+    );
+    // A copy keeps the source's tags unless told to replace them.
+    s3.copy_object()
+        .bucket("tags")
+        .key("copy")
+        .copy_source("tags/a")
+        .send()
+        .await
+        .expect("copy");
+    let copied = s3
+        .get_object_tagging()
+        .bucket("tags")
+        .key("copy")
+        .send()
+        .await
+        .expect("copy tags");
+    assert_eq!(copied.tag_set().len(), 2);
+    s3.copy_object()
+        .bucket("tags")
+        .key("copy2")
+        .copy_source("tags/a")
+        .tagging_directive(TaggingDirective::Replace)
+        .tagging("x=y")
+        .send()
+        .await
+        .expect("copy replacing tags");
+    let replaced = s3
+        .get_object_tagging()
+        .bucket("tags")
+        .key("copy2")
+        .send()
+        .await
+        .expect("copy2 tags");
+    assert_eq!(replaced.tag_set().len(), 1);
+    assert_eq!(replaced.tag_set()[0].key(), "x");
+
+    // Limits: 11 tags, long keys and values, repeated keys, aws: prefix → 400 InvalidTag.
+    let eleven: Vec<(String, String)> = (0..11).map(|i| (format!("k{i}"), String::new())).collect();
+    let eleven: Vec<(&str, &str)> = eleven
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let long_key = "k".repeat(129);
+    let long_value = "v".repeat(257);
+    for bad in [
+        eleven.clone(),
+        vec![(long_key.as_str(), "v")],
+        vec![("k", long_value.as_str())],
+        vec![("k", "1"), ("k", "2")],
+        vec![("aws:owner", "me")],
+    ] {
+        let err = s3
+            .put_object_tagging()
+            .bucket("tags")
+            .key("a")
+            .tagging(tagging(&bad))
+            .send()
+            .await
+            .expect_err("invalid tags");
+        assert_eq!(code(&err), ("InvalidTag".to_owned(), 400), "{bad:?}");
+        let err = s3
+            .put_bucket_tagging()
+            .bucket("tags")
+            .tagging(tagging(&bad))
+            .send()
+            .await
+            .expect_err("invalid bucket tags");
+        assert_eq!(code(&err), ("InvalidTag".to_owned(), 400), "{bad:?}");
+    }
+    let err = s3
+        .put_object()
+        .bucket("tags")
+        .key("b")
+        .tagging("a=1&a=2")
+        .body(ByteStream::from_static(b"b"))
+        .send()
+        .await
+        .expect_err("repeated header tag");
+    assert_eq!(code(&err), ("InvalidTag".to_owned(), 400));
+    s3.put_object_tagging()
+        .bucket("tags")
+        .key("a")
+        .tagging(tagging(&eleven[..10]))
+        .send()
+        .await
+        .expect("ten tags");
+
+    // Bucket tags are the management API's bucket tags.
+    let err = s3
+        .get_bucket_tagging()
+        .bucket("tags")
+        .send()
+        .await
+        .expect_err("no tags yet");
+    assert_eq!(code(&err), ("NoSuchTagSet".to_owned(), 404));
+    s3.put_bucket_tagging()
+        .bucket("tags")
+        .tagging(tagging(&[("env", "test")]))
+        .send()
+        .await
+        .expect("bucket tags");
+    let info = env
+        .call(Method::GET, "/object/bucket/tags/info?namespace=ns1")
+        .expect(200)
+        .await;
+    assert!(info.to_string().contains("\"env\""), "{info}");
+    s3.delete_bucket_tagging()
+        .bucket("tags")
+        .send()
+        .await
+        .expect("delete bucket tags");
+    s3.get_bucket_tagging()
+        .bucket("tags")
+        .send()
+        .await
+        .expect_err("gone");
+    env.stop().await;
+}
