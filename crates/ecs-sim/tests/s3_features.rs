@@ -660,3 +660,254 @@ async fn tagging_on_put_copy_get_and_buckets_with_s3_limits() {
         .expect_err("gone");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn upload_part_copy_part_numbers_delete_markers_batch_limit_and_presigned_refusals() {
+    use aws_sdk_s3::presigning::PresigningConfig;
+    use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+    let (env, s3) = start(EcsVersion::V4_1).await;
+    s3.create_bucket()
+        .bucket("more")
+        .send()
+        .await
+        .expect("bucket");
+    put(&s3, "more", "src", "abcdefgh").await;
+
+    // UploadPartCopy with a range, then a plain part: the object is both, and partNumber reads each.
+    let upload = s3
+        .create_multipart_upload()
+        .bucket("more")
+        .key("mp")
+        .send()
+        .await
+        .expect("create upload");
+    let id = upload.upload_id().expect("upload id");
+    let err = s3
+        .upload_part_copy()
+        .bucket("more")
+        .key("mp")
+        .upload_id(id)
+        .part_number(1)
+        .copy_source("more/src")
+        .copy_source_range("bytes=4-8")
+        .send()
+        .await
+        .expect_err("range past the end");
+    assert_eq!(code(&err), ("InvalidArgument".to_owned(), 400));
+    let big = vec![b'x'; 5 * 1024 * 1024];
+    put(
+        &s3,
+        "more",
+        "big",
+        std::str::from_utf8(&big).expect("ascii"),
+    )
+    .await;
+    let copied = s3
+        .upload_part_copy()
+        .bucket("more")
+        .key("mp")
+        .upload_id(id)
+        .part_number(1)
+        .copy_source("more/big")
+        .send()
+        .await
+        .expect("copy part 1");
+    let tag1 = copied
+        .copy_part_result()
+        .and_then(|r| r.e_tag())
+        .expect("etag")
+        .to_owned();
+    let copied = s3
+        .upload_part_copy()
+        .bucket("more")
+        .key("mp")
+        .upload_id(id)
+        .part_number(2)
+        .copy_source("more/src")
+        .copy_source_range("bytes=2-4")
+        .send()
+        .await
+        .expect("copy part 2 (a range)");
+    let tag2 = copied
+        .copy_part_result()
+        .and_then(|r| r.e_tag())
+        .expect("etag")
+        .to_owned();
+    s3.complete_multipart_upload()
+        .bucket("more")
+        .key("mp")
+        .upload_id(id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .parts(CompletedPart::builder().part_number(1).e_tag(tag1).build())
+                .parts(CompletedPart::builder().part_number(2).e_tag(tag2).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("complete");
+    let part2 = s3
+        .get_object()
+        .bucket("more")
+        .key("mp")
+        .part_number(2)
+        .send()
+        .await
+        .expect("part 2");
+    assert_eq!(part2.parts_count, Some(2));
+    assert_eq!(part2.content_length, Some(3));
+    let bytes = part2.body.collect().await.expect("body").into_bytes();
+    assert_eq!(&bytes[..], b"cde");
+    let head = s3
+        .head_object()
+        .bucket("more")
+        .key("mp")
+        .part_number(1)
+        .send()
+        .await
+        .expect("head part 1");
+    assert_eq!(head.content_length, Some(5 * 1024 * 1024));
+    let err = s3
+        .get_object()
+        .bucket("more")
+        .key("mp")
+        .part_number(3)
+        .send()
+        .await
+        .expect_err("no part 3");
+    assert_eq!(code(&err), ("InvalidPartNumber".to_owned(), 416));
+    let whole = s3
+        .get_object()
+        .bucket("more")
+        .key("src")
+        .part_number(1)
+        .send()
+        .await
+        .expect("part 1 of a plain object");
+    assert_eq!(whole.content_length, Some(8));
+
+    // Delete markers are named on GET and HEAD.
+    s3.put_bucket_versioning()
+        .bucket("more")
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("versioning");
+    let marker = s3
+        .delete_object()
+        .bucket("more")
+        .key("src")
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(marker.delete_marker, Some(true));
+    let marker_id = marker.version_id.expect("marker version");
+    let err = s3
+        .get_object()
+        .bucket("more")
+        .key("src")
+        .send()
+        .await
+        .expect_err("deleted");
+    assert_eq!(code(&err), ("NoSuchKey".to_owned(), 404));
+    let headers = err.raw_response().expect("response").headers();
+    assert_eq!(headers.get("x-amz-delete-marker"), Some("true"));
+    assert_eq!(headers.get("x-amz-version-id"), Some(marker_id.as_str()));
+    let err = s3
+        .head_object()
+        .bucket("more")
+        .key("src")
+        .version_id(&marker_id)
+        .send()
+        .await
+        .expect_err("a marker");
+    let response = err.raw_response().expect("response");
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers().get("x-amz-delete-marker"), Some("true"));
+
+    // DeleteObjects takes at most 1,000 keys.
+    let keys = |n: usize| {
+        Delete::builder()
+            .set_objects(Some(
+                (0..n)
+                    .map(|i| {
+                        ObjectIdentifier::builder()
+                            .key(format!("k{i}"))
+                            .build()
+                            .expect("id")
+                    })
+                    .collect(),
+            ))
+            .build()
+            .expect("delete")
+    };
+    s3.delete_objects()
+        .bucket("more")
+        .delete(keys(1000))
+        .send()
+        .await
+        .expect("1000 keys");
+    let err = s3
+        .delete_objects()
+        .bucket("more")
+        .delete(keys(1001))
+        .send()
+        .await
+        .expect_err("1001 keys");
+    assert_eq!(code(&err), ("MalformedXML".to_owned(), 400));
+
+    // Presigned URLs: a tampered signature does not match; X-Amz-Expires past a week is refused.
+    let presigned = s3
+        .get_object()
+        .bucket("more")
+        .key("big")
+        .presigned(PresigningConfig::expires_in(std::time::Duration::from_secs(60)).expect("cfg"))
+        .await
+        .expect("presign");
+    let url = presigned.uri().to_owned();
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(&url).send().await.expect("get").status(), 200);
+    let signature = url
+        .split("X-Amz-Signature=")
+        .nth(1)
+        .and_then(|s| s.split('&').next())
+        .expect("signature")
+        .to_owned();
+    let flipped: String = signature
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                if c == '0' { '1' } else { '0' }
+            } else {
+                c
+            }
+        })
+        .collect();
+    for tampered in [
+        url.replace(&signature, &flipped),
+        url.replace(&signature, "not-a-signature"),
+        url.replace("more/big", "more/mp"),
+    ] {
+        let response = http.get(&tampered).send().await.expect("get");
+        assert_eq!(response.status(), 403, "{tampered}");
+        let body = response.text().await.expect("body");
+        assert!(
+            body.contains("<Code>SignatureDoesNotMatch</Code>"),
+            "{body}"
+        );
+    }
+    let response = http
+        .get(url.replace("X-Amz-Expires=60", "X-Amz-Expires=604801"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("AuthorizationQueryParametersError"), "{body}");
+    env.stop().await;
+}

@@ -89,6 +89,9 @@ impl S3Http {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let method = request.method().as_str().to_owned();
+        if let Some(refusal) = presigned_refusal(request.uri().query().unwrap_or("")) {
+            return Ok(refusal.map(Body::from));
+        }
         let mut response = self.call_s3s(request).await;
         if let (Some(origin), Some(target)) = (origin, target)
             && let Some(config) = self.cors_config(&target)
@@ -156,6 +159,42 @@ impl S3Http {
             }
             return response.map(Body::new);
         }
+    }
+}
+
+/// What S3 answers for a presigned URL whose query `s3s` could not even parse (it would say 400
+/// `InvalidRequest`): a signature that is not 64 hex digits does not match (403
+/// `SignatureDoesNotMatch`), and an `X-Amz-Expires` that is not a number of seconds up to a week
+/// is 400 `AuthorizationQueryParametersError`.
+fn presigned_refusal(query: &str) -> Option<Response<String>> {
+    let param = |name: &str| {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    };
+    let signature = param("X-Amz-Signature")?;
+    if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Some(cors::error(
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+        ));
+    }
+    let expires = param("X-Amz-Expires")?;
+    match expires.parse::<u64>() {
+        Ok(secs) if secs <= 604_800 => None,
+        Ok(_) => Some(cors::error(
+            StatusCode::BAD_REQUEST,
+            "AuthorizationQueryParametersError",
+            "X-Amz-Expires must be less than a week (in seconds) that is; 604800 seconds",
+        )),
+        Err(_) => Some(cors::error(
+            StatusCode::BAD_REQUEST,
+            "AuthorizationQueryParametersError",
+            "X-Amz-Expires should be a number",
+        )),
     }
 }
 

@@ -12,9 +12,12 @@ use super::convert::{
 use super::service::EcsS3;
 use super::{lock, tags};
 use crate::state::Bucket;
-use crate::storage::{ObjectData, ObjectVersion};
+use crate::storage::{ObjectData, ObjectVersion, StorageError};
 
 type Out<T> = S3Result<S3Response<T>>;
+
+/// Keys one DeleteObjects request may name (S3's limit; more is `MalformedXML`).
+const MAX_DELETE_KEYS: usize = 1000;
 
 fn empty_body() -> StreamingBlob {
     StreamingBlob::wrap(futures::stream::empty::<Result<Bytes, std::io::Error>>())
@@ -68,10 +71,30 @@ fn fetch(
     key: &str,
     version_id: Option<&str>,
 ) -> S3Result<(ObjectVersion, ObjectData)> {
-    let version = s3
-        .storage
-        .get_object(ns, &meta.name, key, version_id)
-        .map_err(storage_error)?;
+    let version = match s3.storage.get_object(ns, &meta.name, key, version_id) {
+        Ok(version) => version,
+        Err(err @ (StorageError::NoSuchKey | StorageError::DeleteMarker)) => {
+            // S3 tells the client when a delete marker is what it reached.
+            let marker = match version_id {
+                Some(id) => Some(id.to_owned()),
+                None => s3.storage.current_delete_marker(ns, &meta.name, key),
+            };
+            let mut error = storage_error(err);
+            if let Some(marker) = marker {
+                let mut headers = http::HeaderMap::new();
+                headers.insert(
+                    "x-amz-delete-marker",
+                    http::HeaderValue::from_static("true"),
+                );
+                if let Ok(value) = http::HeaderValue::from_str(&marker) {
+                    headers.insert("x-amz-version-id", value);
+                }
+                error.set_headers(headers);
+            }
+            return Err(error);
+        }
+        Err(err) => return Err(storage_error(err)),
+    };
     let data = version.data.clone().ok_or_else(|| s3_error!(NoSuchKey))?;
     Ok((version, data))
 }
@@ -88,6 +111,37 @@ fn byte_range(range: Option<&Range>, size: u64) -> S3Result<(u64, u64, Option<St
             Ok((r.start, r.end, Some(header)))
         }
     }
+}
+
+/// The bytes of part `number` (`?partNumber=`): the parts of a multipart upload as completed,
+/// part 1 being the whole of any other object; with `x-amz-mp-parts-count` for multipart ones.
+fn part_range(data: &ObjectData, number: i32) -> S3Result<(u64, u64, Option<String>, Option<i32>)> {
+    let size = data.size();
+    let sizes = &data.meta.part_sizes;
+    let not_satisfiable = || {
+        let mut err = s3s::S3Error::with_message(
+            s3s::S3ErrorCode::Custom("InvalidPartNumber".into()),
+            "The requested partnumber is not satisfiable",
+        );
+        err.set_status_code(http::StatusCode::RANGE_NOT_SATISFIABLE);
+        err
+    };
+    let index = usize::try_from(number)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .ok_or_else(not_satisfiable)?;
+    if sizes.is_empty() {
+        return if index == 0 {
+            Ok((0, size, None, None))
+        } else {
+            Err(not_satisfiable())
+        };
+    }
+    let part = *sizes.get(index).ok_or_else(not_satisfiable)?;
+    let start: u64 = sizes[..index].iter().sum();
+    let end = start + part;
+    let range = (part > 0).then(|| format!("bytes {start}-{}/{size}", end - 1));
+    Ok((start, end, range, i32::try_from(sizes.len()).ok()))
 }
 
 /// The conditional-request headers of a GET or HEAD.
@@ -146,6 +200,8 @@ struct Selected {
     start: u64,
     end: u64,
     content_range: Option<String>,
+    /// `x-amz-mp-parts-count`, when a part was asked for.
+    parts_count: Option<i32>,
 }
 
 /// Selects the version a GET or HEAD addresses. The two inputs are distinct types with the same
@@ -161,13 +217,20 @@ macro_rules! select_version {
             if_unmodified_since: input.if_unmodified_since.as_ref(),
         }
         .check(&data.etag, version.last_modified)?;
-        let (start, end, content_range) = byte_range(input.range.as_ref(), data.size())?;
+        let (start, end, content_range, parts_count) = match input.part_number {
+            Some(number) => part_range(&data, number)?,
+            None => {
+                let (start, end, range) = byte_range(input.range.as_ref(), data.size())?;
+                (start, end, range, None)
+            }
+        };
         Selected {
             version,
             data,
             start,
             end,
             content_range,
+            parts_count,
         }
     }};
 }
@@ -176,7 +239,7 @@ macro_rules! select_version {
 macro_rules! object_output {
     ($output:ident { $($field:ident: $value:expr),* $(,)? }, $meta:expr, $selected:expr) => {{
         let meta: &Bucket = $meta;
-        let Selected { version, data, start, end, content_range } = $selected;
+        let Selected { version, data, start, end, content_range, parts_count } = $selected;
         let m = &data.meta;
         let (object_lock_mode, object_lock_retain_until_date, object_lock_legal_hold_status) =
             lock::headers(m);
@@ -198,6 +261,7 @@ macro_rules! object_output {
             object_lock_mode,
             object_lock_retain_until_date,
             object_lock_legal_hold_status,
+            parts_count,
             ..Default::default()
         }
     }};
@@ -273,6 +337,12 @@ pub(crate) fn delete_objects(
     req: S3Request<DeleteObjectsInput>,
 ) -> Out<DeleteObjectsOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    if req.input.delete.objects.len() > MAX_DELETE_KEYS {
+        return Err(s3_error!(
+            MalformedXML,
+            "The XML you provided was not well-formed or did not validate against our published schema"
+        ));
+    }
     let uid = caller(&req)?.uid;
     let versioning = versioning(&meta);
     let quiet = req.input.delete.quiet == Some(true);

@@ -3,6 +3,7 @@
 use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result, s3_error};
 
+use super::auth::{Need, authorize};
 use super::convert::{
     MetaInput, caller, content_md5, etag, owner, reported_version, sse, storage_error, timestamp,
 };
@@ -78,6 +79,98 @@ pub(crate) async fn upload_part(
     s3.note_soft_quota(&ns, &meta);
     Ok(S3Response::new(UploadPartOutput {
         e_tag: Some(etag(&tag)),
+        server_side_encryption: sse(&meta),
+        ..Default::default()
+    }))
+}
+
+/// The bytes `x-amz-copy-source-range` (`bytes=first-last`) names in a source of `size` bytes.
+fn copy_range(range: Option<&str>, size: u64) -> S3Result<(u64, u64)> {
+    let Some(range) = range else {
+        return Ok((0, size));
+    };
+    let invalid = || {
+        s3s::S3Error::with_message(
+            s3s::S3ErrorCode::InvalidArgument,
+            format!("Range specified is not valid for source object of size: {size}"),
+        )
+    };
+    let (first, last) = range
+        .strip_prefix("bytes=")
+        .and_then(|r| r.split_once('-'))
+        .ok_or_else(invalid)?;
+    let first: u64 = first.trim().parse().map_err(|_| invalid())?;
+    let last: u64 = last.trim().parse().map_err(|_| invalid())?;
+    if first > last || last >= size {
+        return Err(invalid());
+    }
+    Ok((first, last + 1))
+}
+
+/// UploadPartCopy: a part made of (a range of) an existing object version.
+pub(crate) async fn upload_part_copy(
+    s3: &EcsS3,
+    req: S3Request<UploadPartCopyInput>,
+) -> Out<UploadPartCopyOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let uid = caller(&req)?.uid;
+    let input = req.input;
+    let CopySource::Bucket {
+        bucket: src_bucket,
+        key: src_key,
+        version_id: src_version,
+    } = &input.copy_source
+    else {
+        return Err(s3_error!(
+            NotImplemented,
+            "Copying from an access point is not supported"
+        ));
+    };
+    authorize(
+        &s3.core,
+        uid.as_deref(),
+        &ns,
+        src_bucket,
+        Some(src_key),
+        Need::Action("s3:GetObject"),
+    )?;
+    let source = s3
+        .storage
+        .get_object(&ns, src_bucket, src_key, src_version.as_deref())
+        .map_err(storage_error)?;
+    let data = source.data.ok_or_else(|| s3_error!(NoSuchKey))?;
+    let (start, end) = copy_range(input.copy_source_range.as_deref(), data.size())?;
+    let body = s3.storage.read(&data, start, end);
+    let opts = s3.write_options(
+        &ns,
+        &meta,
+        Default::default(),
+        None,
+        i64::try_from(end - start).ok(),
+    );
+    let tag = s3
+        .storage
+        .upload_part(
+            UploadRef {
+                ns: &ns,
+                bucket: &meta.name,
+                key: &input.key,
+                upload_id: &input.upload_id,
+            },
+            input.part_number,
+            body,
+            opts,
+        )
+        .await
+        .map_err(storage_error)?;
+    s3.note_soft_quota(&ns, &meta);
+    Ok(S3Response::new(UploadPartCopyOutput {
+        copy_part_result: Some(CopyPartResult {
+            e_tag: Some(etag(&tag)),
+            last_modified: Some(timestamp(s3.core.clock.now())),
+            ..Default::default()
+        }),
+        copy_source_version_id: src_version.as_deref().map(str::to_owned),
         server_side_encryption: sse(&meta),
         ..Default::default()
     }))

@@ -46,6 +46,10 @@ pub(crate) struct ObjectMeta {
     /// The object's `TagSet` as (key, value), in the order given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) tags: Vec<(String, String)>,
+    /// The part sizes of an object completed from a multipart upload (GET `?partNumber=`);
+    /// empty for any other object.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) part_sizes: Vec<u64>,
 }
 
 /// S3 Object Lock retention of one object version.

@@ -364,6 +364,8 @@ impl Storage {
             data.meta.retention = opts.meta.retention.clone();
             data.meta.legal_hold = opts.meta.legal_hold;
         }
+        // A copy is one new object, whatever parts its source was made of.
+        data.meta.part_sizes.clear();
         data.meta.tags = if opts.replace_tags {
             opts.meta.tags.clone()
         } else {
@@ -382,6 +384,23 @@ impl Storage {
         version_id: Option<&str>,
     ) -> Result<ObjectVersion, StorageError> {
         self.with_bucket(ns, bucket, |store| store.get(key, version_id).cloned())
+    }
+
+    /// The version id of the delete marker that is the current version of `key`, if it is one.
+    pub(crate) fn current_delete_marker(
+        &self,
+        ns: &str,
+        bucket: &str,
+        key: &str,
+    ) -> Option<String> {
+        self.with_bucket(ns, bucket, |store| {
+            store
+                .objects
+                .get(key)
+                .and_then(|stack| stack.first())
+                .filter(|v| v.is_delete_marker())
+                .map(|v| v.version_id.clone())
+        })
     }
 
     /// Changes the stored attributes (retention, legal hold, tags) of the current version of a

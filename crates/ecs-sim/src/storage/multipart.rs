@@ -90,11 +90,9 @@ impl Upload {
         }
         let etag = format!("{}-{}", hex::encode(hasher.finalize()), parts.len());
         let body = Blob::concat(parts.iter().map(|p| &p.body));
-        Ok(ObjectData {
-            body,
-            etag,
-            meta: self.meta.clone(),
-        })
+        let mut meta = self.meta.clone();
+        meta.part_sizes = parts.iter().map(|p| p.body.len()).collect();
+        Ok(ObjectData { body, etag, meta })
     }
 }
 
