@@ -911,3 +911,202 @@ async fn upload_part_copy_part_numbers_delete_markers_batch_limit_and_presigned_
     assert!(body.contains("AuthorizationQueryParametersError"), "{body}");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn acls_canned_and_granted_enforced_with_bucket_policies() {
+    use aws_sdk_s3::types::{BucketCannedAcl, ObjectCannedAcl, Permission, Type};
+    let (env, alice) = start(EcsVersion::V4_1).await;
+    env.user("bob").await;
+    let key = env
+        .call(Method::POST, "/object/user-secret-keys/bob")
+        .json(json!({"namespace": "ns1"}))
+        .expect(200)
+        .await;
+    let bob = client(&env.sim, "bob", key["secret_key"].as_str().expect("secret"));
+    let http = reqwest::Client::new();
+    let anonymous = |path: &str| http.get(format!("{}/{path}", env.sim.s3_url())).send();
+
+    alice
+        .create_bucket()
+        .bucket("acl")
+        .send()
+        .await
+        .expect("bucket");
+    put(&alice, "acl", "doc", "secret").await;
+    let err = bob
+        .get_object()
+        .bucket("acl")
+        .key("doc")
+        .send()
+        .await
+        .expect_err("private");
+    assert_eq!(code(&err), ("AccessDenied".to_owned(), 403));
+    assert_eq!(anonymous("acl/doc").await.expect("get").status(), 403);
+
+    // A canned object ACL opens the object (and only it) to everyone.
+    alice
+        .put_object_acl()
+        .bucket("acl")
+        .key("doc")
+        .acl(ObjectCannedAcl::PublicRead)
+        .send()
+        .await
+        .expect("public-read");
+    assert_eq!(anonymous("acl/doc").await.expect("get").status(), 200);
+    bob.get_object()
+        .bucket("acl")
+        .key("doc")
+        .send()
+        .await
+        .expect("bob reads");
+    let acl = alice
+        .get_object_acl()
+        .bucket("acl")
+        .key("doc")
+        .send()
+        .await
+        .expect("object acl");
+    assert_eq!(acl.owner().and_then(|o| o.id()), Some("u1"));
+    assert!(acl.grants().iter().any(|g| {
+        g.permission() == Some(&Permission::Read)
+            && g.grantee().and_then(|e| e.uri())
+                == Some("http://acs.amazonaws.com/groups/global/AllUsers")
+    }));
+    assert_eq!(
+        anonymous("acl?list-type=2").await.expect("list").status(),
+        403
+    );
+
+    // A bucket grant: bob may write into alice's bucket, and ECS's management ACL shows it.
+    alice
+        .put_bucket_acl()
+        .bucket("acl")
+        .grant_write("id=\"bob\"")
+        .send()
+        .await
+        .expect("grant write");
+    put(&bob, "acl", "from-bob", "hi").await;
+    let acl = alice
+        .get_bucket_acl()
+        .bucket("acl")
+        .send()
+        .await
+        .expect("bucket acl");
+    assert!(acl.grants().iter().any(|g| {
+        g.permission() == Some(&Permission::Write)
+            && g.grantee().map(|e| (e.r#type(), e.id()))
+                == Some((&Type::CanonicalUser, Some("bob")))
+    }));
+    let mgmt = env
+        .call(Method::GET, "/object/bucket/acl/acl?namespace=ns1")
+        .expect(200)
+        .await;
+    assert!(mgmt.to_string().contains("\"bob\""), "{mgmt}");
+    let err = bob
+        .get_bucket_acl()
+        .bucket("acl")
+        .send()
+        .await
+        .expect_err("no READ_ACP");
+    assert_eq!(code(&err), ("AccessDenied".to_owned(), 403));
+
+    // A bucket policy's Deny wins over an ACL grant.
+    let deny = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": {"AWS": ["bob"]},
+                       "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::acl/*"]}]
+    });
+    alice
+        .put_bucket_policy()
+        .bucket("acl")
+        .policy(deny.to_string())
+        .send()
+        .await
+        .expect("policy");
+    let err = bob
+        .get_object()
+        .bucket("acl")
+        .key("doc")
+        .send()
+        .await
+        .expect_err("denied");
+    assert_eq!(code(&err), ("AccessDenied".to_owned(), 403));
+    assert_eq!(anonymous("acl/doc").await.expect("get").status(), 200);
+
+    // Canned ACLs at creation and upload; bad ACLs are refused.
+    alice
+        .create_bucket()
+        .bucket("open")
+        .acl(BucketCannedAcl::PublicRead)
+        .send()
+        .await
+        .expect("public bucket");
+    assert_eq!(
+        anonymous("open?list-type=2").await.expect("list").status(),
+        200
+    );
+    alice
+        .put_object()
+        .bucket("open")
+        .key("pub")
+        .acl(ObjectCannedAcl::PublicRead)
+        .body(ByteStream::from_static(b"p"))
+        .send()
+        .await
+        .expect("put public");
+    put(&alice, "open", "priv", "x").await;
+    assert_eq!(anonymous("open/pub").await.expect("get").status(), 200);
+    assert_eq!(anonymous("open/priv").await.expect("get").status(), 403);
+    let err = alice
+        .put_bucket_acl()
+        .bucket("acl")
+        .grant_read("id=\"nobody-here\"")
+        .send()
+        .await
+        .expect_err("unknown user");
+    assert_eq!(code(&err), ("InvalidArgument".to_owned(), 400));
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_bucket_with_an_upload_in_progress_is_not_empty() {
+    let (env, s3) = start(EcsVersion::V4_1).await;
+    s3.create_bucket()
+        .bucket("mpu")
+        .send()
+        .await
+        .expect("bucket");
+    let upload = s3
+        .create_multipart_upload()
+        .bucket("mpu")
+        .key("big")
+        .send()
+        .await
+        .expect("upload");
+    let err = s3
+        .delete_bucket()
+        .bucket("mpu")
+        .send()
+        .await
+        .expect_err("upload in progress");
+    assert_eq!(code(&err), ("BucketNotEmpty".to_owned(), 409));
+    assert!(
+        err.as_service_error()
+            .and_then(|e| e.message())
+            .is_some_and(|m| m.contains("1 uploads in progress")),
+        "{err:?}"
+    );
+    s3.abort_multipart_upload()
+        .bucket("mpu")
+        .key("big")
+        .upload_id(upload.upload_id().expect("id"))
+        .send()
+        .await
+        .expect("abort");
+    s3.delete_bucket()
+        .bucket("mpu")
+        .send()
+        .await
+        .expect("now empty");
+    env.stop().await;
+}

@@ -1,5 +1,5 @@
 //! Who is asking, and may they: secret keys for `s3s`'s signature checks, presigned-URL expiry on
-//! the emulator's clock, namespace resolution, and ownership plus bucket-policy authorization.
+//! the emulator's clock, namespace resolution, and ownership, bucket-policy and ACL authorization.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -72,6 +72,10 @@ pub(crate) fn need_of(op: &str) -> Need {
         | "AbortMultipartUpload"
         | "ListParts" => Need::Action("s3:PutObject"),
         "DeleteObject" => Need::Action("s3:DeleteObject"),
+        "GetBucketAcl" => Need::Action("s3:GetBucketAcl"),
+        "PutBucketAcl" => Need::Action("s3:PutBucketAcl"),
+        "GetObjectAcl" => Need::Action("s3:GetObjectAcl"),
+        "PutObjectAcl" => Need::Action("s3:PutObjectAcl"),
         "DeleteObjects" => Need::PerKey,
         "ListObjects"
         | "ListObjectsV2"
@@ -204,7 +208,9 @@ pub(crate) fn authorize(
         Need::Action(action) => {
             let principal = uid.map_or(Principal::Anonymous, Principal::User);
             let resource = match (action, key) {
-                ("s3:ListBucket", _) | (_, None) => policy::resource_arn(bucket, None),
+                ("s3:ListBucket" | "s3:GetBucketAcl" | "s3:PutBucketAcl", _) | (_, None) => {
+                    policy::resource_arn(bucket, None)
+                }
                 (_, Some(key)) => policy::resource_arn(bucket, Some(key)),
             };
             let decision = meta
@@ -213,7 +219,10 @@ pub(crate) fn authorize(
                 .map_or(Decision::NotApplicable, |doc| {
                     policy::evaluate(doc, principal, action, &resource)
                 });
-            decision != Decision::Deny && (is_owner || decision == Decision::Allow)
+            decision != Decision::Deny
+                && (is_owner
+                    || decision == Decision::Allow
+                    || super::acl::allows(core, &meta, key, action, uid))
         }
     };
     if allowed {

@@ -6,7 +6,7 @@ use s3s::{S3Error, S3ErrorCode, S3Request, S3Response, S3Result, s3_error};
 
 use super::convert::{caller, owner, timestamp};
 use super::service::EcsS3;
-use super::{cors, lock, policy};
+use super::{acl, cors, lock, policy};
 use crate::error::EcsError;
 
 type Out<T> = S3Result<S3Response<T>>;
@@ -95,6 +95,7 @@ pub(crate) fn create_bucket(
     if object_lock {
         lock::enable_on_new_bucket(s3, &ns, name);
     }
+    acl::apply_to_new_bucket(s3, &req, &ns, &uid)?;
     ok(CreateBucketOutput {
         location: Some(format!("/{name}")),
     })

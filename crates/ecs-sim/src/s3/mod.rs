@@ -8,6 +8,7 @@
 //! the one [`crate::storage::Storage`] the core holds, which the management side also asks for
 //! usage.
 
+mod acl;
 mod auth;
 mod buckets;
 mod convert;

@@ -10,7 +10,7 @@ use super::convert::{
     user_metadata, versioning,
 };
 use super::service::EcsS3;
-use super::{lock, tags};
+use super::{acl, lock, tags};
 use crate::state::Bucket;
 use crate::storage::{ObjectData, ObjectVersion, StorageError};
 
@@ -25,6 +25,7 @@ fn empty_body() -> StreamingBlob {
 
 pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Out<PutObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let uid = caller(&req)?.uid;
     let input = req.input;
     let (retention, legal_hold) = lock::for_new_version(
         s3,
@@ -32,6 +33,19 @@ pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Ou
         input.object_lock_mode.as_ref(),
         input.object_lock_retain_until_date.as_ref(),
         input.object_lock_legal_hold_status.as_ref(),
+    )?;
+    let object_acl = acl::for_new_object(
+        s3,
+        &meta,
+        uid.as_deref(),
+        input.acl.as_ref(),
+        [
+            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
+            (input.grant_read.as_ref(), "READ"),
+            (input.grant_read_acp.as_ref(), "READ_ACP"),
+            (None, "WRITE"),
+            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
+        ],
     )?;
     let tag_set = tags::from_header(input.tagging.as_deref())?;
     let md5 = content_md5(input.content_md5.as_deref())?;
@@ -47,6 +61,7 @@ pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Ou
     object.retention = retention;
     object.legal_hold = legal_hold;
     object.tags = tag_set;
+    object.acl = Some(object_acl);
     let opts = s3.write_options(&ns, &meta, object, md5, input.content_length);
     let body = input.body.unwrap_or_else(empty_body);
     let written = s3
@@ -454,6 +469,19 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
     .into_meta();
     object.retention = retention;
     object.legal_hold = legal_hold;
+    object.acl = Some(acl::for_new_object(
+        s3,
+        &meta,
+        uid.as_deref(),
+        input.acl.as_ref(),
+        [
+            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
+            (input.grant_read.as_ref(), "READ"),
+            (input.grant_read_acp.as_ref(), "READ_ACP"),
+            (None, "WRITE"),
+            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
+        ],
+    )?);
     let replace_tags = input
         .tagging_directive
         .as_ref()

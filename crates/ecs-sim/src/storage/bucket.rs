@@ -50,6 +50,19 @@ pub(crate) struct ObjectMeta {
     /// empty for any other object.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) part_sizes: Vec<u64>,
+    /// The object's S3 ACL; `None` for the default (the bucket owner's full control).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) acl: Option<ObjectAcl>,
+}
+
+/// An object's S3 ACL: its owner and what others were granted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ObjectAcl {
+    /// The object user who wrote the object.
+    pub(crate) owner: String,
+    /// (grantee, permission): grantee `user:<uid>` or `group:<S3 group URI>`, permission S3's
+    /// (`READ`, `WRITE`, `READ_ACP`, `WRITE_ACP`, `FULL_CONTROL`).
+    pub(crate) grants: Vec<(String, String)>,
 }
 
 /// S3 Object Lock retention of one object version.

@@ -22,7 +22,9 @@ use futures::Stream;
 use time::OffsetDateTime;
 
 pub(crate) use blob::{Backend, Blob, BlobReader};
-pub(crate) use bucket::{Deleted, ObjectData, ObjectMeta, ObjectVersion, Retention, Versioning};
+pub(crate) use bucket::{
+    Deleted, ObjectAcl, ObjectData, ObjectMeta, ObjectVersion, Retention, Versioning,
+};
 pub(crate) use list::{ListQuery, MAX_KEYS, ObjectEntry, Page, VersionEntry, VersionMarker};
 pub(crate) use multipart::{MAX_PART_NUMBER, Part, Upload};
 
@@ -363,6 +365,8 @@ impl Storage {
             // Object Lock settings belong to a version, never to its copies.
             data.meta.retention = opts.meta.retention.clone();
             data.meta.legal_hold = opts.meta.legal_hold;
+            // So does the ACL: a copy gets the one its request gives.
+            data.meta.acl = opts.meta.acl.clone();
         }
         // A copy is one new object, whatever parts its source was made of.
         data.meta.part_sizes.clear();
