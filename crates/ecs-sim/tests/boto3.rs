@@ -1,6 +1,6 @@
-//! ECS's S3 features through boto3, a third-party S3 client: `tests/boto3/*.py` run by the
-//! Python of the test virtual environment (`<target dir>/py-venv`, made by `cargo xtask ci` or
-//! `cargo xtask install`) against an emulator on 127.0.0.1.
+//! ECS's S3 features (Object Lock, tagging, ACLs) through boto3, a third-party S3 client:
+//! `tests/boto3/*.py` run by the Python of the test virtual environment (`<target dir>/py-venv`,
+//! made by `cargo xtask ci` or `cargo xtask install`) against an emulator on 127.0.0.1.
 //!
 //! Without that environment the test is skipped, saying so, unless it runs in CI (`CI` or
 //! `ECS_TEST_PY_VENV` set), where a missing environment fails it.
@@ -36,7 +36,7 @@ fn python() -> Option<PathBuf> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn boto3_object_lock_and_tagging() {
+async fn boto3_object_lock_tagging_and_acls() {
     let Some(python) = python() else { return };
     let env = common::start().await;
     env.user("py").await;

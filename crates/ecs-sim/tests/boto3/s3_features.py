@@ -1,4 +1,4 @@
-"""ECS's S3 features checked with boto3, a third-party client, against a running ecs-sim.
+"""ECS's S3 features (Object Lock, tagging, ACLs) checked with boto3, a third-party client, against a running ecs-sim.
 
 Run by tests/boto3.rs with ECS_S3_URL, ECS_ACCESS_KEY and ECS_SECRET_KEY set; exits non-zero
 on the first failed check, naming it.
@@ -113,5 +113,29 @@ check("bucket tags", s3.get_bucket_tagging(Bucket="py-plain")["TagSet"]
 fails("eleven bucket tags", "InvalidTag", 400, s3.put_bucket_tagging,
       Bucket="py-plain", Tagging={"TagSet": eleven})
 s3.delete_bucket_tagging(Bucket="py-plain")
+
+# ACLs.
+import urllib.request
+
+def anonymous_status(path):
+    try:
+        with urllib.request.urlopen(f"{os.environ['ECS_S3_URL']}/{path}") as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+s3.put_object(Bucket="py-plain", Key="open", Body=b"o", ACL="public-read")
+s3.put_object(Bucket="py-plain", Key="closed", Body=b"c")
+check("public-read object is readable anonymously", anonymous_status("py-plain/open") == 200)
+check("private object is not", anonymous_status("py-plain/closed") == 403)
+grants = s3.get_object_acl(Bucket="py-plain", Key="open")["Grants"]
+check("object ACL lists AllUsers READ", any(
+    g["Permission"] == "READ"
+    and g["Grantee"].get("URI") == "http://acs.amazonaws.com/groups/global/AllUsers"
+    for g in grants))
+s3.put_bucket_acl(Bucket="py-plain", ACL="public-read")
+check("public-read bucket lists anonymously", anonymous_status("py-plain?list-type=2") == 200)
+fails("grant to an unknown user", "InvalidArgument", 400, s3.put_bucket_acl,
+      Bucket="py-plain", GrantRead='id="nobody-here"')
 
 print(f"boto3 {boto3.__version__}: {CHECKS} checks passed")
