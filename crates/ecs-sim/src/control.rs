@@ -158,6 +158,11 @@ impl Control {
         self.core.live_tokens(user)
     }
 
+    /// Every management token the emulator handed out, live or not (to scan output for them).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.core.issued_tokens()
+    }
+
     /// Invalidates every token of the management user; returns how many there were.
     pub fn revoke_tokens(&self, user: &str) -> usize {
         self.core.revoke_tokens(user)
