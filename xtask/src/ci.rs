@@ -8,7 +8,10 @@ use crate::{cargo, corpus, flags, install};
 /// Every cargo step of CI builds with the JNI library's `testing` natives, so clippy, nextest,
 /// the doc tests and the Java suite's library share one feature resolution and the dependency
 /// graph (aws-sdk and all) is compiled once.
-const FEATURES: &[&str] = &["--features", "ecs-jni/testing"];
+pub(crate) const FEATURES: &[&str] = &["--features", "ecs-jni/testing"];
+
+/// The fault soak's length in CI (`cargo xtask soak` runs 1000 by default).
+const CI_SOAK_OPS: usize = 200;
 
 impl flags::Ci {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
@@ -47,6 +50,7 @@ impl flags::Ci {
         .run()?;
         cmd!(sh, "{cargo} test --workspace --locked --doc {FEATURES...}").run()?;
         java_tests(sh)?;
+        crate::soak::run(sh, CI_SOAK_OPS, 1)?;
         crate::ui::ui_tests(sh)?;
         if let Some(notice) = &notice {
             eprintln!("{notice}");

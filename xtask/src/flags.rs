@@ -35,6 +35,14 @@ xflags::xflags! {
             /// The ECS release the emulator plays, such as 3.6 or 4.1 (ecs-sim --ecs-version).
             optional --ecs-version version: String
         }
+        /// Runs the fault soak: CloudStack's operations through the Java plug-in, JNI and the
+        /// driver against an emulator injecting faults; prints one line of counts (all 0 when sound).
+        cmd soak {
+            /// How many operations (default 1000).
+            optional --ops ops: usize
+            /// The seed of the operations and of the emulator's faults (default 1).
+            optional --seed seed: u64
+        }
         /// Runs the ECS UI page's browser suite (Debian's Chromium) against the API stand-in.
         cmd ui-test {}
     }

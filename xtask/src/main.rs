@@ -11,6 +11,7 @@ mod demo;
 mod dist;
 mod flags;
 mod install;
+mod soak;
 mod tidy;
 mod ui;
 
@@ -32,6 +33,7 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Codegen(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),
         flags::XtaskCmd::UiTest(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Soak(cmd) => cmd.run(&sh),
     }
 }
 

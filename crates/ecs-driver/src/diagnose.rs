@@ -14,14 +14,22 @@ use crate::StoreConfig;
 /// How patient a management client is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Patience {
-    /// The driver's: bounded retries of the requests that are safe to repeat, and the
-    /// client's default timeouts.
+    /// The driver's: up to [`DRIVER_RETRIES`] retries of the requests that are safe to repeat,
+    /// within the client's 60 s retry budget, and its default timeouts.
     #[default]
     Normal,
     /// A diagnosis': no retries (a retry would hide flakiness, and repeated logins may lock
     /// the user), 5 s to connect and 15 s per request.
     Diagnostic,
 }
+
+/// Retries of a management or S3 request the driver may repeat (after the first attempt).
+///
+/// Six rather than the client's default four: under the fault soak's sustained faults (10 %
+/// 503s and 5 % dropped connections, so 15 % of attempts fail) a 1,000-operation soak showed
+/// CloudStack one request that had failed all five attempts (0.15⁵, about one request in
+/// 13,000); all seven fail for about one in 590,000. The 60 s retry budget bounds the wait.
+pub const DRIVER_RETRIES: u32 = 6;
 
 /// The management client for a store's service account: the one place where a
 /// [`StoreConfig`] becomes an [`EcsMgmtClient`]. Sends nothing.
@@ -31,7 +39,7 @@ pub fn mgmt_client(config: &StoreConfig, patience: Patience) -> Result<EcsMgmtCl
         .credentials(config.sa_user().to_owned(), config.sa_password().clone())
         .tls(config.tls().clone());
     let builder = match patience {
-        Patience::Normal => builder,
+        Patience::Normal => builder.retry(RetryConfig::default().with_max_retries(DRIVER_RETRIES)),
         Patience::Diagnostic => builder
             .connect_timeout(Duration::from_secs(5))
             .request_timeout(Duration::from_secs(15))

@@ -1,11 +1,25 @@
-//! Echo suppression: CloudStack repeats every option right after `createBucket`.
+//! Echo suppression: CloudStack repeats options right after `createBucket`.
 //!
-//! `BucketApiServiceImpl.createBucket` calls the driver's `createBucket`, then
-//! `setBucketVersioning`, `setBucketEncryption`, `setQuota` and `setBucketPolicy` with the very
-//! values the bucket was just created with. The driver applied them at creation already, so it
-//! remembers each value once, for a short time, and answers the first matching setter without
-//! a request. Any other call (a different value, a second call, a later update form) goes to
-//! ECS as usual, so another management server's changes are never hidden for long.
+//! `BucketApiServiceImpl.createBucket` calls the driver's `createBucket`, then, on the same
+//! thread and with nothing in between, `setBucketVersioning` (only when versioning is on),
+//! `setBucketEncryption` (only when encryption is on), `setQuota` (when a quota was sent) and
+//! `setBucketPolicy` (when a policy was sent), with the very values the bucket was just
+//! created with. The driver applied them at creation already, so it answers those follow-ups
+//! without a request.
+//!
+//! The memory is scoped to the create call that set it, so that a change made on another
+//! management server is never hidden:
+//! - only the follow-ups CloudStack will actually send are remembered (a bucket created with
+//!   versioning off remembers nothing about versioning: CloudStack sends no follow-up for it,
+//!   and a later "versioning off" from the update form must reach ECS);
+//! - each is answered once, and only in CloudStack's order: a setter for a later option drops
+//!   the earlier ones still pending, and a setter with another value drops the whole entry;
+//! - whatever is not consumed expires after [`ECHO_TTL`] (the follow-ups arrive within
+//!   milliseconds of the create).
+//!
+//! Answering a follow-up from memory is the same as having applied it at creation, before any
+//! other server could change the bucket, so no interleaving loses another server's change.
+//! `two_servers` in the driver's tests and the two-JVM suite of the plug-in check this.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,8 +27,8 @@ use std::time::{Duration, Instant};
 
 use crate::PolicySpec;
 
-/// How long a creation's values are remembered.
-pub(crate) const ECHO_TTL: Duration = Duration::from_secs(120);
+/// How long a creation's follow-ups are waited for.
+pub(crate) const ECHO_TTL: Duration = Duration::from_secs(10);
 
 /// At most this many buckets are remembered; older entries are dropped first.
 const MAX_ENTRIES: usize = 1024;
@@ -79,8 +93,11 @@ impl Echoes {
         );
     }
 
-    /// Whether `setting` repeats what `bucket` was just created with; consumes the memory of
-    /// that setting either way, so only the first call right after creation is answered.
+    /// Whether `setting` is the follow-up CloudStack sends after creating `bucket` with it.
+    ///
+    /// Consumes the memory of that setting either way, and of every earlier one still pending
+    /// (CloudStack would have sent those first); a value other than the remembered one
+    /// forgets the bucket.
     pub(crate) fn take_if_same(&self, bucket: &str, setting: &Setting) -> bool {
         let mut entries = self.lock();
         let Some(entry) = entries.get_mut(bucket) else {
@@ -90,11 +107,17 @@ impl Echoes {
             entries.remove(bucket);
             return false;
         }
-        let remembered = entry.settings[setting.slot()].take();
-        if entry.settings.iter().all(Option::is_none) {
+        let slot = setting.slot();
+        let remembered = entry.settings[slot].take();
+        for earlier in &mut entry.settings[..slot] {
+            *earlier = None;
+        }
+        let same = remembered.as_ref() == Some(setting);
+        let broken = remembered.is_some() && !same;
+        if broken || entry.settings.iter().all(Option::is_none) {
             entries.remove(bucket);
         }
-        remembered.as_ref() == Some(setting)
+        same
     }
 
     /// Forgets a bucket (deleted, or changed by this driver).
@@ -137,6 +160,36 @@ mod tests {
         assert!(!echoes.take_if_same("b", &Setting::Quota(5)));
         assert!(!echoes.take_if_same("b", &Setting::Policy(PolicySpec::Private)));
         assert!(!echoes.take_if_same("other", &Setting::Quota(5)));
+    }
+
+    #[test]
+    fn a_later_option_drops_the_earlier_ones_still_pending() {
+        let echoes = Echoes::default();
+        echoes.remember(
+            "b",
+            vec![
+                Setting::Versioning(true),
+                Setting::Quota(5),
+                Setting::Policy(PolicySpec::Public),
+            ],
+        );
+        assert!(echoes.take_if_same("b", &Setting::Quota(5)));
+        assert!(
+            !echoes.take_if_same("b", &Setting::Versioning(true)),
+            "CloudStack sends versioning before the quota: this is the update form"
+        );
+        assert!(echoes.take_if_same("b", &Setting::Policy(PolicySpec::Public)));
+    }
+
+    #[test]
+    fn another_value_forgets_the_whole_creation() {
+        let echoes = Echoes::default();
+        echoes.remember("b", vec![Setting::Versioning(true), Setting::Quota(5)]);
+        assert!(!echoes.take_if_same("b", &Setting::Versioning(false)));
+        assert!(
+            !echoes.take_if_same("b", &Setting::Quota(5)),
+            "the sequence was broken: the quota goes to ECS"
+        );
     }
 
     #[test]

@@ -354,10 +354,7 @@ impl EcsMgmtClient {
         if self.inner.counters.logins.load(Ordering::Relaxed) > 0 {
             request.endpoint = Endpoint::Relogin;
         }
-        let response = self
-            .send(&request, Auth::Basic)
-            .await
-            .map_err(Error::from)?;
+        let response = self.send_login(&request).await?;
         if !(200..300).contains(&response.status) {
             return Err(response_error(&response, &request));
         }
@@ -380,6 +377,29 @@ impl EcsMgmtClient {
             self.inner.tokens.policy(),
             generation,
         ))
+    }
+
+    /// Sends a login, again when the connection dropped after it was sent (within the retry
+    /// budget). A login is not idempotent (each mints a token), so [`send`](Self::send) does not
+    /// repeat it then; but the worst a lost answer leaves behind is one token this client never
+    /// saw, which ECS expires on its own, while giving up would fail the caller's operation on a
+    /// network blip (the fault soak, `cargo xtask soak`, found CloudStack operations failing so).
+    async fn send_login(&self, request: &ApiRequest) -> Result<Response> {
+        let retry = &self.inner.settings.retry;
+        let mut backoff = Backoff::new(retry);
+        let mut lost = 0;
+        loop {
+            match self.send(request, Auth::Basic).await {
+                Err(CallError::Unknown(err)) if lost < retry.max_retries => {
+                    lost += 1;
+                    Counters::bump(&self.inner.counters.retries);
+                    let delay = backoff.next_delay();
+                    tracing::debug!(error = %err, ?delay, lost, "the login's answer was lost; logging in again");
+                    tokio::time::sleep(delay).await;
+                }
+                other => return other.map_err(Error::from),
+            }
+        }
     }
 
     /// Releases a token; failures only matter to the log (the token expires on its own).

@@ -236,6 +236,30 @@ async fn retries_are_bounded() {
 }
 
 #[tokio::test]
+async fn a_login_whose_connection_drops_is_retried() {
+    let sim = start().await;
+    sim.control().add_fault(FaultRule {
+        drop_connection: 1.0,
+        ..fault("GET", "/login", 2)
+    });
+    let client = client(&sim, Format::Xml);
+    client.whoami().await.unwrap();
+    assert_eq!(
+        trace(&sim),
+        vec![
+            step("GET", "/login", 0),
+            step("GET", "/login", 0),
+            step("GET", "/login", 200),
+            step("GET", "/user/whoami", 200)
+        ]
+    );
+    assert_eq!(sim.control().live_tokens("root"), 1);
+    client.close().await;
+    assert_eq!(sim.control().live_tokens("root"), 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_failing_login_is_retried_when_ecs_says_so() {
     let sim = start().await;
     sim.control().add_fault(FaultRule {

@@ -45,8 +45,9 @@ pub struct RequestRecord {
 ///
 /// A request matches when its API, method (if given) and path prefix match. Each match consumes
 /// one of `times` (unlimited when `None`), waits `latency`, then draws one number from the
-/// emulator's seeded generator to decide between a dropped connection, a 503 (ECS code 6000,
-/// `retryable=true`), a 500 (code 7000), or normal handling. Probabilities of 1.0 always fire.
+/// emulator's seeded generator to decide between a dropped connection, a lost answer (handled,
+/// then the connection closed), a 503 (ECS code 6000, `retryable=true`), a 500 (code 7000), or
+/// normal handling, and a second to decide on a latency spike. Probabilities of 1.0 always fire.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FaultRule {
@@ -65,6 +66,14 @@ pub struct FaultRule {
     pub error_503: f64,
     /// Probability of closing the connection without an answer.
     pub drop_connection: f64,
+    /// Probability of handling the request, then closing the connection without its answer
+    /// (the change is made; the client never hears of it).
+    pub drop_answer: f64,
+    /// Probability of waiting `spike` more before answering.
+    pub spike_chance: f64,
+    /// The extra delay of a latency spike.
+    #[serde(with = "duration_ms_opt")]
+    pub spike: Option<Duration>,
     /// How many matching requests the rule affects (`None` = all).
     pub times: Option<u32>,
 }
@@ -79,6 +88,9 @@ impl Default for FaultRule {
             error_500: 0.0,
             error_503: 0.0,
             drop_connection: 0.0,
+            drop_answer: 0.0,
+            spike_chance: 0.0,
+            spike: None,
             times: None,
         }
     }
@@ -144,6 +156,11 @@ impl Control {
     /// How many unexpired tokens the management user holds.
     pub fn live_tokens(&self, user: &str) -> usize {
         self.core.live_tokens(user)
+    }
+
+    /// Every management token the emulator handed out, live or not (to scan output for them).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.core.issued_tokens()
     }
 
     /// Invalidates every token of the management user; returns how many there were.

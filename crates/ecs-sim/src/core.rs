@@ -23,6 +23,8 @@ pub(crate) struct Core {
     /// The emulated clock.
     pub(crate) clock: Clock,
     log: Mutex<Vec<RequestRecord>>,
+    /// Every management token handed out, for tests that scan output for secrets.
+    issued_tokens: Mutex<Vec<String>>,
     /// Fault rules and their generator.
     pub(crate) faults: Faults,
     /// Bucket contents: the one object storage the S3 service writes and billing reads.
@@ -53,6 +55,7 @@ impl Core {
             state: Mutex::new(state),
             clock,
             log: Mutex::new(Vec::new()),
+            issued_tokens: Mutex::new(Vec::new()),
             faults: Faults::new(fault_seed),
             storage,
             usage_overrides: Mutex::new(HashMap::new()),
@@ -86,6 +89,16 @@ impl Core {
             status,
             listener: listener.to_owned(),
         });
+    }
+
+    /// Notes a token handed out at login.
+    pub(crate) fn note_token(&self, token: &str) {
+        lock(&self.issued_tokens).push(token.to_owned());
+    }
+
+    /// Every token handed out so far, live or not.
+    pub(crate) fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.issued_tokens).clone()
     }
 
     pub(crate) fn request_log(&self) -> Vec<RequestRecord> {

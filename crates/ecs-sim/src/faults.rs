@@ -19,6 +19,8 @@ pub(crate) enum Outcome {
     Error503,
     /// Close the connection without answering.
     Drop,
+    /// Handle the request, then close the connection without sending the answer.
+    DropAnswer,
 }
 
 /// The rule set and the generator that draws outcomes.
@@ -66,17 +68,28 @@ impl Faults {
             }
         }
         drop(rules);
-        let roll: f64 = lock(&self.rng).random();
+        let (roll, spike_roll): (f64, f64) = {
+            let mut rng = lock(&self.rng);
+            (rng.random(), rng.random())
+        };
+        let latency = match rule.spike {
+            Some(spike) if spike_roll < rule.spike_chance => {
+                Some(rule.latency.unwrap_or_default() + spike)
+            }
+            _ => rule.latency,
+        };
         let outcome = if roll < rule.drop_connection {
             Outcome::Drop
-        } else if roll < rule.drop_connection + rule.error_503 {
+        } else if roll < rule.drop_connection + rule.drop_answer {
+            Outcome::DropAnswer
+        } else if roll < rule.drop_connection + rule.drop_answer + rule.error_503 {
             Outcome::Error503
-        } else if roll < rule.drop_connection + rule.error_503 + rule.error_500 {
+        } else if roll < rule.drop_connection + rule.drop_answer + rule.error_503 + rule.error_500 {
             Outcome::Error500
         } else {
             Outcome::Pass
         };
-        (rule.latency, outcome)
+        (latency, outcome)
     }
 }
 
@@ -130,6 +143,33 @@ mod tests {
             Outcome::Pass
         );
         assert!(faults.rules().is_empty());
+    }
+
+    #[test]
+    fn lost_answers_and_spikes_are_drawn_too() {
+        let faults = Faults::new(7);
+        faults.add(FaultRule {
+            drop_answer: 0.5,
+            spike_chance: 0.5,
+            spike: Some(Duration::from_millis(40)),
+            latency: Some(Duration::from_millis(1)),
+            ..FaultRule::new(Api::Mgmt, "/")
+        });
+        let draws: Vec<_> = (0..64)
+            .map(|_| faults.decide(Api::Mgmt, "GET", "/"))
+            .collect();
+        assert!(
+            draws
+                .iter()
+                .any(|(_, outcome)| *outcome == Outcome::DropAnswer)
+        );
+        assert!(draws.iter().any(|(_, outcome)| *outcome == Outcome::Pass));
+        assert!(draws.contains(&(Some(Duration::from_millis(41)), Outcome::Pass)));
+        assert!(
+            draws
+                .iter()
+                .any(|(latency, _)| *latency == Some(Duration::from_millis(1)))
+        );
     }
 
     #[test]

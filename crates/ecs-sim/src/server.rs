@@ -176,7 +176,7 @@ impl Front {
             (Outcome::Error500, Api::S3) => {
                 s3_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError")
             }
-            (Outcome::Pass, _) => {
+            (Outcome::Pass | Outcome::DropAnswer, _) => {
                 let mut request = request;
                 if let Some(stripped) = &stripped {
                     *request.uri_mut() = with_path(request.uri(), stripped);
@@ -191,16 +191,21 @@ impl Front {
             }
         };
         let status = response.status();
+        let lost = outcome == Outcome::DropAnswer;
         self.core.record(
             self.api,
             &self.listener,
             &method,
             &path,
             &query,
-            status.as_u16(),
+            if lost { 0 } else { status.as_u16() },
         );
         if self.api == Api::Mgmt && method != "GET" && status.is_success() {
             self.core.persist();
+        }
+        if lost {
+            // The change is made (and persisted); the answer never leaves.
+            return Err(Dropped);
         }
         Ok(response)
     }

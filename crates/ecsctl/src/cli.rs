@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use ecs_common::{ExposeSecret, SecretString};
 use ecs_driver::keys;
 
 use crate::details::{self, Details};
@@ -142,6 +143,12 @@ pub(crate) enum KeysCommand {
     },
 }
 
+/// `--sa-password` and `ECSCTL_SA_PASSWORD`, kept in a [`SecretString`] so that the parsed
+/// command line (`Debug` included) never shows it.
+fn secret(value: &str) -> std::result::Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value.to_owned()))
+}
+
 /// Where the store details come from.
 #[derive(Debug, Args)]
 pub(crate) struct StoreArgs {
@@ -159,9 +166,10 @@ pub(crate) struct StoreArgs {
         long,
         value_name = "PASSWORD",
         env = "ECSCTL_SA_PASSWORD",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub(crate) sa_password: Option<String>,
+    pub(crate) sa_password: Option<SecretString>,
     /// ECS namespace (`namespace`).
     #[arg(long, value_name = "NAMESPACE")]
     pub(crate) namespace: Option<String>,
@@ -189,10 +197,15 @@ impl StoreArgs {
             Some(path) => details::read_file(path)?,
             None => Details::new(),
         };
+        if let Some(password) = &self.sa_password {
+            details.insert(
+                keys::SA_PASSWORD.to_owned(),
+                password.expose_secret().to_owned(),
+            );
+        }
         let flags = [
             (keys::MGMT_URL, &self.mgmt_url),
             (keys::SA_USER, &self.sa_user),
-            (keys::SA_PASSWORD, &self.sa_password),
             (keys::NAMESPACE, &self.namespace),
             (keys::S3_PUBLIC_URL, &self.s3_public_url),
             (keys::S3_PRIVATE_URL, &self.s3_private_url),
@@ -257,5 +270,31 @@ mod tests {
         assert_eq!(details["namespace"], "ns2");
         assert_eq!(details["user_prefix"], "acs-");
         assert_eq!(details["insecure"], "true");
+    }
+
+    #[test]
+    fn the_parsed_command_line_never_shows_the_password() {
+        let cli = Cli::try_parse_from([
+            "ecsctl",
+            "buckets",
+            "list",
+            "--mgmt-url",
+            "https://a:4443",
+            "--sa-password",
+            "pa55-word-under-test",
+        ])
+        .unwrap();
+        let debug = format!("{cli:?}");
+        assert!(!debug.contains("pa55-word-under-test"), "{debug}");
+        let Command::Buckets {
+            command: BucketsCommand::List { store },
+        } = cli.command
+        else {
+            panic!("parsed the wrong command");
+        };
+        assert_eq!(
+            store.details().unwrap()["sa_password"],
+            "pa55-word-under-test"
+        );
     }
 }

@@ -252,15 +252,22 @@ fn step_error(step: &'static str, err: Error) -> Error {
         .with_operation("create bucket")
 }
 
+/// The follow-ups CloudStack's `createBucket` job sends after the driver's `createBucket`
+/// (`BucketApiServiceImpl`): versioning and encryption only when on, the quota and the policy
+/// only when given. Nothing else is remembered, so nothing else can be answered from memory.
 fn creation_settings(spec: &BucketSpec, quota: Option<u64>) -> Vec<Setting> {
-    let mut settings = vec![
-        Setting::Versioning(spec.versioning),
-        Setting::Encryption(spec.encryption),
-        Setting::Quota(quota.unwrap_or(0)),
-    ];
-    match &spec.policy {
-        Some(policy) => settings.push(Setting::Policy(policy.clone())),
-        None => settings.push(Setting::Policy(PolicySpec::Private)),
+    let mut settings = Vec::with_capacity(4);
+    if spec.versioning {
+        settings.push(Setting::Versioning(true));
+    }
+    if spec.encryption {
+        settings.push(Setting::Encryption(true));
+    }
+    if spec.quota_gib.is_some() {
+        settings.push(Setting::Quota(quota.unwrap_or(0)));
+    }
+    if let Some(policy) = &spec.policy {
+        settings.push(Setting::Policy(policy.clone()));
     }
     settings
 }

@@ -29,6 +29,11 @@ use crate::{AccountCredentials, BucketBrowser, StoreConfig};
 /// How many owners' S3 clients a store keeps ready.
 const S3_CLIENTS: usize = 64;
 
+/// Attempts per S3 request: the first and as many retries as a management request gets
+/// ([`diagnose::DRIVER_RETRIES`]); the SDK's default of three attempts let about one browser
+/// operation in 300 fail under the fault soak's faults (`cargo xtask soak`).
+const S3_ATTEMPTS: u32 = 1 + diagnose::DRIVER_RETRIES;
+
 /// CloudStack's object-store operations on one ECS namespace.
 ///
 /// Thread-safe and cheap to clone (an `Arc` inside): one instance serves every call for its
@@ -125,6 +130,7 @@ impl EcsObjectStore {
             .credentials(credentials.user_id.clone(), credentials.secret_key.clone())
             .namespace(Some(config.namespace().to_owned()))
             .tls(config.tls().clone())
+            .max_attempts(S3_ATTEMPTS)
             .build_config()?;
         self.inner.s3_clients.get(&client_config)
     }

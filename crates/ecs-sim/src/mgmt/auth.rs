@@ -69,6 +69,7 @@ async fn login(
             ));
         }
         let token = new_token();
+        core.note_token(&token);
         state.tokens.insert(
             token.clone(),
             Token {

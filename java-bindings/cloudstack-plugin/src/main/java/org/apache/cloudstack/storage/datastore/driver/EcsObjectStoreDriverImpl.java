@@ -61,6 +61,14 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
     }
 
     /**
+     * Logs every open store out of ECS and releases it, so a stopping management server leaves
+     * no session behind (ECS caps live tokens per user). Later calls open the stores again.
+     */
+    public void close() {
+        stores.closeAll();
+    }
+
+    /**
      * @param storeId a CloudStack store id
      * @return the open client for the store's current details
      * @throws CloudRuntimeException if the store is unknown or its details are invalid

@@ -9,6 +9,10 @@ import java.util.Map;
  * reinterpreted here: which of the URL and the details wins is the Rust driver's rule
  * ({@code StoreConfig}), so the plug-in and {@code ecsctl} read a store the same way.
  *
+ * <p>The details cross JNI as they are, the service password in plain text, because the Rust
+ * driver needs it to log in; there it goes into a {@code SecretString} at once. On this side the
+ * map is never logged, and {@link #toString()} names the details without their values.
+ *
  * @param url the store's URL ({@code object_store.url}), or null
  * @param details the store's details, unmodifiable
  */
@@ -33,5 +37,11 @@ public record StoreDetails(String url, Map<String, String> details) {
             });
         }
         return new StoreDetails(storeUrl, out);
+    }
+
+    /** @return the URL and the detail keys, never a value (one of them is the password) */
+    @Override
+    public String toString() {
+        return "StoreDetails[url=" + url + ", details=" + new java.util.TreeSet<>(details.keySet()) + " (values redacted)]";
     }
 }

@@ -1,5 +1,6 @@
 package org.apache.cloudstack.storage.datastore.driver;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +65,13 @@ public final class StoreRegistry<K, S extends AutoCloseable> {
         Entry<K, S> gone = entries.remove(storeId);
         if (gone != null) {
             closeQuietly(storeId, gone.client());
+        }
+    }
+
+    /** Closes and forgets every client (the management server is stopping). */
+    public void closeAll() {
+        for (Long storeId : List.copyOf(entries.keySet())) {
+            evict(storeId);
         }
     }
 

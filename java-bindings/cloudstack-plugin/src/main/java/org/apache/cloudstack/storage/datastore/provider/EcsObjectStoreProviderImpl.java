@@ -85,6 +85,16 @@ public class EcsObjectStoreProviderImpl implements ObjectStoreProvider {
     }
 
     /**
+     * Logs every store of the driver out of ECS: the Spring context calls it when the management
+     * server stops ({@code destroy-method="close"}), so no ECS session outlives the server.
+     */
+    public void close() {
+        if (driver instanceof EcsObjectStoreDriverImpl ecs) {
+            ecs.close();
+        }
+    }
+
+    /**
      * @param loader the class loader to search
      * @return every copy of the module descriptor {@code loader} sees (one when only this plug-in
      *         is installed)
