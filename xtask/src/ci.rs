@@ -8,7 +8,10 @@ use crate::{cargo, corpus, flags, install};
 /// Every cargo step of CI builds with the JNI library's `testing` natives, so clippy, nextest,
 /// the doc tests and the Java suite's library share one feature resolution and the dependency
 /// graph (aws-sdk and all) is compiled once.
-const FEATURES: &[&str] = &["--features", "ecs-jni/testing"];
+pub(crate) const FEATURES: &[&str] = &["--features", "ecs-jni/testing"];
+
+/// Generated cases CI's short fuzz run spends in all (`cargo xtask fuzz` runs 1,000,000).
+const CI_FUZZ_CASES: u64 = 20_000;
 
 impl flags::Ci {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
@@ -45,6 +48,8 @@ impl flags::Ci {
         )
         .run()?;
         cmd!(sh, "{cargo} test --workspace --locked --doc {FEATURES...}").run()?;
+        // The parsers' fuzz targets, short: `cargo xtask fuzz` runs a million cases.
+        crate::fuzz::run(sh, CI_FUZZ_CASES)?;
         java_tests(sh)?;
         crate::ui::ui_tests(sh)?;
         if let Some(notice) = &notice {

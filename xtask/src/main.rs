@@ -10,6 +10,7 @@ mod corpus;
 mod demo;
 mod dist;
 mod flags;
+mod fuzz;
 mod install;
 mod tidy;
 mod ui;
@@ -32,6 +33,7 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Codegen(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),
         flags::XtaskCmd::UiTest(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Fuzz(cmd) => cmd.run(&sh),
     }
 }
 
