@@ -322,6 +322,7 @@ const LAYERED: &[&str] = &[
     "ecsctl",
     "ecs-tests",
     "xtask",
+    "ecs-fuzz",
     "jni",
     "aws-sdk-s3",
 ];
@@ -333,12 +334,12 @@ const LAYERED: &[&str] = &[
 /// (the emulator's and the cross-crate tests may drive it as an independent S3 client).
 const LAYERS: &[(&str, &[&str], &[&str])] = &[
     ("ecs-common", &[], &[]),
-    ("ecs-mgmt", &["ecs-common"], &["ecs-sim"]),
+    ("ecs-mgmt", &["ecs-common"], &["ecs-sim", "ecs-fuzz"]),
     ("ecs-s3", &["ecs-common", "aws-sdk-s3"], &["ecs-sim"]),
     (
         "ecs-driver",
         &["ecs-common", "ecs-mgmt", "ecs-s3"],
-        &["ecs-sim"],
+        &["ecs-sim", "ecs-fuzz"],
     ),
     (
         "ecs-jni",
@@ -349,9 +350,13 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
     (
         "ecsctl",
         &["ecs-common", "ecs-driver", "ecs-mgmt"],
-        &["ecs-sim"],
+        &["ecs-sim", "ecs-fuzz"],
     ),
-    ("ecs-sim", &["ecs-common"], &["ecs-common", "aws-sdk-s3"]),
+    (
+        "ecs-sim",
+        &["ecs-common"],
+        &["ecs-common", "aws-sdk-s3", "ecs-fuzz"],
+    ),
     (
         "ecs-tests",
         &[],
