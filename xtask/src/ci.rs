@@ -13,6 +13,9 @@ pub(crate) const FEATURES: &[&str] = &["--features", "ecs-jni/testing"];
 /// The fault soak's length in CI (`cargo xtask soak` runs 1000 by default).
 const CI_SOAK_OPS: usize = 200;
 
+/// Generated cases CI's short fuzz run spends in all (`cargo xtask fuzz` runs 1,000,000).
+const CI_FUZZ_CASES: u64 = 20_000;
+
 impl flags::Ci {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
         if !self.no_install {
@@ -49,6 +52,8 @@ impl flags::Ci {
         )
         .run()?;
         cmd!(sh, "{cargo} test --workspace --locked --doc {FEATURES...}").run()?;
+        // The parsers' fuzz targets, short: `cargo xtask fuzz` runs a million cases.
+        crate::fuzz::run(sh, CI_FUZZ_CASES)?;
         java_tests(sh)?;
         crate::soak::run(sh, CI_SOAK_OPS, 1)?;
         crate::ui::ui_tests(sh)?;

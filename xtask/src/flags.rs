@@ -45,5 +45,10 @@ xflags::xflags! {
         }
         /// Runs the ECS UI page's browser suite (Debian's Chromium) against the API stand-in.
         cmd ui-test {}
+        /// Runs every parser's fuzz target on generated input and prints the cases and panics.
+        cmd fuzz {
+            /// Generated cases in all, shared evenly by the targets (default 1,000,000).
+            optional --cases cases: u64
+        }
     }
 }

@@ -10,6 +10,7 @@ mod corpus;
 mod demo;
 mod dist;
 mod flags;
+mod fuzz;
 mod install;
 mod soak;
 mod tidy;
@@ -34,6 +35,7 @@ fn main() -> Result<()> {
         flags::XtaskCmd::Dist(cmd) => cmd.run(&sh),
         flags::XtaskCmd::UiTest(cmd) => cmd.run(&sh),
         flags::XtaskCmd::Soak(cmd) => cmd.run(&sh),
+        flags::XtaskCmd::Fuzz(cmd) => cmd.run(&sh),
     }
 }
 

@@ -322,6 +322,7 @@ const LAYERED: &[&str] = &[
     "ecsctl",
     "ecs-tests",
     "xtask",
+    "ecs-fuzz",
     "jni",
     "aws-sdk-s3",
 ];
@@ -333,12 +334,12 @@ const LAYERED: &[&str] = &[
 /// (the emulator's and the cross-crate tests may drive it as an independent S3 client).
 const LAYERS: &[(&str, &[&str], &[&str])] = &[
     ("ecs-common", &[], &[]),
-    ("ecs-mgmt", &["ecs-common"], &["ecs-sim"]),
+    ("ecs-mgmt", &["ecs-common"], &["ecs-sim", "ecs-fuzz"]),
     ("ecs-s3", &["ecs-common", "aws-sdk-s3"], &["ecs-sim"]),
     (
         "ecs-driver",
         &["ecs-common", "ecs-mgmt", "ecs-s3"],
-        &["ecs-sim"],
+        &["ecs-sim", "ecs-fuzz"],
     ),
     (
         "ecs-jni",
@@ -349,9 +350,13 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
     (
         "ecsctl",
         &["ecs-common", "ecs-driver", "ecs-mgmt"],
-        &["ecs-sim"],
+        &["ecs-sim", "ecs-fuzz"],
     ),
-    ("ecs-sim", &["ecs-common"], &["ecs-common", "aws-sdk-s3"]),
+    (
+        "ecs-sim",
+        &["ecs-common"],
+        &["ecs-common", "aws-sdk-s3", "ecs-fuzz"],
+    ),
     (
         "ecs-tests",
         &[],
@@ -366,6 +371,8 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
         ],
     ),
     ("xtask", &["ecs-common"], &[]),
+    // The fuzz runner: the crates' fuzz targets dev-depend on it; it knows none of them.
+    ("ecs-fuzz", &[], &[]),
 ];
 
 /// Layered dependencies allowed for now beyond [`LAYERS`], with why.

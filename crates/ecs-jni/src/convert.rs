@@ -83,12 +83,17 @@ pub(crate) fn string_map(
     }
     let mut map = HashMap::with_capacity(len / 2);
     for index in (0..len).step_by(2) {
-        let key = flat.get_element(env, index)?;
-        let value = flat.get_element(env, index + 1)?;
-        let key = string(env, &key, "a detail key")?;
-        if let Some(value) = optional_string(env, &value)? {
-            map.insert(key, value);
-        }
+        // One local frame per pair: a long array never holds a local reference per element
+        // (`-Xcheck:jni` flagged 100,000 of them, and the JVM's table grew with each).
+        env.with_local_frame(PAIR_FRAME_CAPACITY, |env| -> BridgeResult<()> {
+            let key = flat.get_element(env, index)?;
+            let value = flat.get_element(env, index + 1)?;
+            let key = string(env, &key, "a detail key")?;
+            if let Some(value) = optional_string(env, &value)? {
+                map.insert(key, value);
+            }
+            Ok(())
+        })?;
     }
     Ok(map)
 }
@@ -126,6 +131,9 @@ pub(crate) fn object_array<'local, T>(
     }
     Ok(array)
 }
+
+/// Local references one key/value pair needs: the two strings.
+const PAIR_FRAME_CAPACITY: usize = 4;
 
 /// Local references one element needs: its strings and nested objects, and the element itself.
 const ELEMENT_FRAME_CAPACITY: usize = 8;

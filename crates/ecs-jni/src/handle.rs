@@ -1,50 +1,58 @@
-//! Native handles: an `Arc<T>` turned into a Java `long`, and back.
+//! Native handles: an `Arc<T>` registered under a Java `long`, and looked up again.
 //!
-//! `into_handle` leaks one strong count into the returned `jlong`. Each call borrows the object
-//! with [`borrow`], which clones the `Arc` for the call's duration (so a concurrent `close`
-//! cannot free it while the call runs), and `close` gives the leaked count back with
-//! [`release`]. A zero handle is the Java side's "never opened or already closed" and raises
-//! `EcsException(CLOSED)`; the Java wrapper guarantees that a non-zero handle it passes is live.
+//! `into_handle` puts the object in a process-wide table under a fresh number (never reused,
+//! never zero). Each call borrows the object with [`borrow`], which clones the `Arc` for the
+//! call's duration (so a concurrent `close` cannot free it while the call runs), and `close`
+//! takes it out of the table with [`take`]. A handle that is zero, already released, never
+//! issued (a forged or corrupted `long`) or of another type raises `EcsException(CLOSED)`:
+//! no value a Java caller passes can make the library touch memory it does not own.
 
-use std::sync::Arc;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use jni::sys::jlong;
 
 use crate::error::{BridgeError, BridgeResult};
 
-/// Turns `value` into a handle that owns one strong count.
-pub(crate) fn into_handle<T: Send + Sync>(value: T) -> jlong {
-    Arc::into_raw(Arc::new(value)) as jlong
+type Entry = Arc<dyn Any + Send + Sync>;
+
+/// The live handles.
+static TABLE: LazyLock<Mutex<HashMap<jlong, Entry>>> = LazyLock::new(Default::default);
+/// The next handle number; starts away from small numbers a caller might guess or forge.
+static NEXT: AtomicI64 = AtomicI64::new(0x5EC0_0000_0001);
+
+fn table() -> MutexGuard<'static, HashMap<jlong, Entry>> {
+    TABLE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Registers `value` and returns its handle.
+pub(crate) fn into_handle<T: Send + Sync + 'static>(value: T) -> jlong {
+    let handle = NEXT.fetch_add(1, Ordering::Relaxed);
+    table().insert(handle, Arc::new(value));
+    handle
 }
 
 /// Borrows the object behind `handle` for the duration of a call.
 ///
-/// `what` names the object in the error for a zero handle (`"object store"`).
-#[allow(unsafe_code)]
-pub(crate) fn borrow<T: Send + Sync>(handle: jlong, what: &str) -> BridgeResult<Arc<T>> {
-    let pointer = checked_pointer::<T>(handle).ok_or_else(|| BridgeError::closed(what))?;
-    // SAFETY: a non-zero handle was made by `into_handle::<T>` and still owns its strong count:
-    // the Java wrapper passes a handle only while holding the read side of its close lock, and
-    // zeroes it under the write side before calling `release`. Incrementing first and then
-    // re-materialising an `Arc` leaves the handle's own count untouched.
-    unsafe {
-        Arc::increment_strong_count(pointer);
-        Ok(Arc::from_raw(pointer))
-    }
+/// `what` names the object in the error for a handle that is not live (`"object store"`).
+pub(crate) fn borrow<T: Send + Sync + 'static>(handle: jlong, what: &str) -> BridgeResult<Arc<T>> {
+    let entry = table()
+        .get(&handle)
+        .cloned()
+        .ok_or_else(|| BridgeError::closed(what))?;
+    entry.downcast::<T>().map_err(|_| BridgeError::closed(what))
 }
 
-/// Drops the strong count a handle owns; a zero handle is a no-op, so `close` is idempotent.
-#[allow(unsafe_code)]
-pub(crate) fn release<T: Send + Sync>(handle: jlong) {
-    if let Some(pointer) = checked_pointer::<T>(handle) {
-        // SAFETY: as in `borrow`; the Java wrapper calls `release` exactly once per handle,
-        // after zeroing its copy, so this gives back the count `into_handle` leaked.
-        drop(unsafe { Arc::from_raw(pointer) });
-    }
-}
-
-fn checked_pointer<T>(handle: jlong) -> Option<*const T> {
-    (handle != 0).then_some(handle as *const T)
+/// Takes the object out of the table: `Some` for exactly one caller per handle (so two
+/// racing closes cannot both close), `None` for a handle that is not live or not a `T`. Calls
+/// that borrowed it keep it alive until they return.
+pub(crate) fn take<T: Send + Sync + 'static>(handle: jlong) -> Option<Arc<T>> {
+    let mut table = table();
+    let entry = table.get(&handle)?.clone().downcast::<T>().ok()?;
+    table.remove(&handle);
+    Some(entry)
 }
 
 #[cfg(test)]
@@ -52,18 +60,31 @@ mod tests {
     use super::*;
     use ecs_common::ErrorKind;
 
+    fn assert_closed<T: std::fmt::Debug>(result: BridgeResult<T>) {
+        match result {
+            Err(BridgeError::Ecs(error)) => {
+                assert_eq!(error.kind(), ErrorKind::Closed);
+                assert_eq!(error.to_string(), "object store is closed");
+            }
+            other => panic!("expected a closed error, got {other:?}"),
+        }
+    }
+
     #[test]
     fn a_call_keeps_the_object_alive_across_close() {
         let handle = into_handle(String::from("store"));
         let borrowed = borrow::<String>(handle, "store").expect("live handle");
         assert_eq!(Arc::strong_count(&borrowed), 2);
-        release::<String>(handle);
+        let taken = take::<String>(handle).expect("taken once");
+        assert!(take::<String>(handle).is_none(), "and only once");
+        drop(taken);
         assert_eq!(
             Arc::strong_count(&borrowed),
             1,
             "close dropped exactly one reference"
         );
         assert_eq!(borrowed.as_str(), "store");
+        assert_closed(borrow::<String>(handle, "object store"));
     }
 
     #[test]
@@ -76,18 +97,30 @@ mod tests {
             Arc::strong_count(&borrow::<u32>(handle, "x").expect("live")),
             2
         );
-        release::<u32>(handle);
+        assert!(take::<u32>(handle).is_some());
     }
 
     #[test]
     fn zero_handle_is_closed_and_releasing_it_is_a_no_op() {
-        match borrow::<u32>(0, "object store") {
-            Err(BridgeError::Ecs(error)) => {
-                assert_eq!(error.kind(), ErrorKind::Closed);
-                assert_eq!(error.to_string(), "object store is closed");
-            }
-            other => panic!("expected a closed error, got {other:?}"),
+        assert_closed(borrow::<u32>(0, "object store"));
+        assert!(take::<u32>(0).is_none());
+    }
+
+    #[test]
+    fn forged_stale_and_mistyped_handles_are_closed_not_memory() {
+        let handle = into_handle(9_u64);
+        for forged in [1, -1, 0x1000, jlong::MAX, jlong::MIN, handle + 1_000_000] {
+            assert_closed(borrow::<u64>(forged, "object store"));
+            assert!(take::<u64>(forged).is_none());
         }
-        release::<u32>(0);
+        assert_closed(borrow::<String>(handle, "object store"));
+        assert!(
+            take::<String>(handle).is_none(),
+            "a mistyped take leaves it"
+        );
+        assert_eq!(*borrow::<u64>(handle, "x").expect("still live"), 9);
+        assert!(take::<u64>(handle).is_some());
+        assert!(take::<u64>(handle).is_none());
+        assert_closed(borrow::<u64>(handle, "object store"));
     }
 }

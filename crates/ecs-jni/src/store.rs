@@ -88,14 +88,13 @@ pub(crate) fn close<'local>(
     _class: Class<'local>,
     handle: jlong,
 ) -> BridgeResult<()> {
-    if handle == 0 {
+    // Only the first close of a live handle closes; any other (again, racing, forged) is a no-op.
+    let Some(store) = handle::take::<EcsObjectStore>(handle) else {
         return Ok(());
-    }
-    let store = store(handle)?;
-    // Log out, then release the handle's reference even when logging out could not run.
+    };
+    // Log out; the handle is already gone even when logging out could not run.
     let logged_out = block_on(store.close());
     drop(store);
-    handle::release::<EcsObjectStore>(handle);
     if OPEN_STORES.fetch_sub(1, Ordering::SeqCst) == 1 {
         runtime::shut_down();
     }

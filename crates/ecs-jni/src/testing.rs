@@ -23,6 +23,7 @@ const METHODS: &[NativeMethod<'static>] = &[
         error_policy = ThrowEcsException,
         static fn log_from_worker(message: JString) -> JString,
     },
+    jni::native_method! { error_policy = ThrowEcsException, static fn panic_in_worker(message: JString) },
 ];
 
 /// Registers the testing natives on `EcsNativeTesting`, when the test classes are present.
@@ -102,4 +103,24 @@ fn log_from_worker<'local>(
     });
     let worker = worker.map_err(|error| Error::internal(format!("worker task failed: {error}")))?;
     Ok(env.new_string(worker)?)
+}
+
+/// Panics inside a task on a tokio worker thread; the call fails with `INTERNAL`, the worker
+/// and the runtime live on.
+fn panic_in_worker<'local>(
+    env: &mut Env<'local>,
+    _class: JClass<'local>,
+    message: JString<'local>,
+) -> BridgeResult<()> {
+    let message = convert::string(env, &message, "message")?;
+    let runtime = runtime::get()?;
+    let joined = runtime.block_on(async move {
+        tokio::spawn(async move {
+            if !message.is_empty() {
+                panic!("{message}");
+            }
+        })
+        .await
+    });
+    joined.map_err(|error| Error::internal(format!("worker task failed: {error}")).into())
 }

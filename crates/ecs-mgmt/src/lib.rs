@@ -8,6 +8,8 @@ mod client;
 mod error;
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod fuzz_tests;
 mod pagination;
 mod request;
 mod retry;

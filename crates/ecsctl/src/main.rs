@@ -8,6 +8,8 @@ mod cli;
 mod demo;
 mod details;
 mod doctor;
+#[cfg(test)]
+mod fuzz_tests;
 mod output;
 
 use std::process::ExitCode;

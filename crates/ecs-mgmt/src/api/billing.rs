@@ -306,6 +306,31 @@ impl Billing {
     }
 }
 
+/// Decodes `body` as each billing answer and converts it as the client does (the fuzz targets'
+/// entry: the raw documents are private to this module).
+#[cfg(test)]
+pub(crate) fn decode_for_fuzz(body: &[u8], format: Format) -> Vec<Result<BucketBilling>> {
+    let mut out = Vec::new();
+    if let Ok(raw) = crate::wire::decode::<RawBucketBilling>(body, format) {
+        out.push(raw.into_billing());
+    }
+    if let Ok(list) = crate::wire::decode::<RawBucketBillingList>(body, format) {
+        out.extend(list.buckets.into_iter().map(RawBucketBilling::into_billing));
+    }
+    if let Ok(raw) = crate::wire::decode::<RawNamespaceBilling>(body, format) {
+        out.push(
+            to_bytes(raw.total_size, raw.total_size_unit.as_deref())
+                .map(|_| BucketBilling::default()),
+        );
+        out.extend(
+            raw.bucket_billing_info
+                .into_iter()
+                .map(RawBucketBilling::into_billing),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -440,6 +440,20 @@ impl ObjectUsers {
     }
 }
 
+/// Decodes `body` as the lock and tag answers (the fuzz targets' entry: those documents are
+/// private to this module); `(locked, tag count)` of what decoded.
+#[cfg(test)]
+pub(crate) fn decode_for_fuzz(body: &[u8], format: Format) -> (Option<bool>, Option<usize>) {
+    (
+        crate::wire::decode::<UserLock>(body, format)
+            .ok()
+            .map(|lock| lock.is_locked),
+        crate::wire::decode::<UserTags>(body, format)
+            .ok()
+            .map(|tags| tags.tags.len()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

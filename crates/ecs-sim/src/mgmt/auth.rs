@@ -27,7 +27,7 @@ pub(super) fn routes() -> Router<Arc<Core>> {
 }
 
 /// Decodes `Authorization: Basic` into (user, password).
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+pub(super) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {

@@ -12,6 +12,8 @@ mod billing;
 mod bucket_settings;
 pub(crate) mod buckets;
 pub(crate) mod doc;
+#[cfg(test)]
+mod fuzz_tests;
 pub(crate) mod input;
 mod keys;
 mod namespaces;

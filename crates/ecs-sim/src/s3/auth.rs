@@ -247,7 +247,17 @@ pub(crate) fn check_presigned_expiry(query: &str, now: OffsetDateTime) -> S3Resu
                 "X-Amz-Expires is malformed"
             )
         })?;
-        if now > signed.assume_utc() + time::Duration::seconds(expires) {
+        // An expiry that runs past the calendar (either way) is malformed, not a panic.
+        let until = signed
+            .assume_utc()
+            .checked_add(time::Duration::seconds(expires))
+            .ok_or_else(|| {
+                s3_error!(
+                    AuthorizationQueryParametersError,
+                    "X-Amz-Expires is out of range"
+                )
+            })?;
+        if now > until {
             return expired();
         }
     } else if let (Some(expires), Some(_)) = (param("Expires"), param("Signature")) {
@@ -288,6 +298,19 @@ mod tests {
         let err = check_presigned_expiry(q, at("2026-11-22T10:01:01Z")).expect_err("expired");
         assert_eq!(err.code(), &s3s::S3ErrorCode::AccessDenied);
         assert!(check_presigned_expiry("prefix=a", at("2030-01-01T00:00:00Z")).is_ok());
+    }
+
+    /// Found by `fuzz_sim_s3_cors_and_presigned`: an expiry past the calendar panicked.
+    #[test]
+    fn sigv4_expiry_out_of_the_calendar_is_malformed() {
+        for expires in ["-8348750130960666863", "9223372036854775807"] {
+            let q = format!("X-Amz-Date=20240101T000000Z&X-Amz-Expires={expires}");
+            let err = check_presigned_expiry(&q, at("2026-11-22T10:00:00Z")).expect_err("refused");
+            assert_eq!(
+                err.code(),
+                &s3s::S3ErrorCode::AuthorizationQueryParametersError
+            );
+        }
     }
 
     #[test]

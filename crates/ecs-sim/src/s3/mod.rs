@@ -13,6 +13,8 @@ mod auth;
 mod buckets;
 mod convert;
 mod cors;
+#[cfg(test)]
+mod fuzz_tests;
 mod http;
 mod listing;
 mod lock;

@@ -19,4 +19,7 @@ final class EcsNativeTesting {
 
     /** Emits an info event on a tokio worker thread; returns the worker's name. */
     static native String logFromWorker(String message);
+
+    /** Panics with {@code message} inside a task on a tokio worker thread (INTERNAL). */
+    static native void panicInWorker(String message);
 }
