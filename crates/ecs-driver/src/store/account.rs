@@ -23,9 +23,9 @@ const RACE_WINDOW: time::Duration = time::Duration::minutes(10);
 
 /// What the driver needs to know about one live key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct KeyFacts {
-    created: Option<OffsetDateTime>,
-    expires: Option<OffsetDateTime>,
+pub(super) struct KeyFacts {
+    pub(super) created: Option<OffsetDateTime>,
+    pub(super) expires: Option<OffsetDateTime>,
 }
 
 /// Which key to adopt and which to deactivate, as slot indexes into the live keys.
@@ -236,7 +236,10 @@ impl EcsObjectStore {
     }
 
     /// The user's live keys; `None` when the user does not exist.
-    async fn read_keys(&self, uid: &str) -> Result<Option<Vec<(SecretString, KeyFacts)>>> {
+    pub(super) async fn read_keys(
+        &self,
+        uid: &str,
+    ) -> Result<Option<Vec<(SecretString, KeyFacts)>>> {
         match self
             .mgmt()
             .secret_keys()
@@ -249,7 +252,7 @@ impl EcsObjectStore {
         }
     }
 
-    async fn create_user(&self, uid: &str) -> Result<()> {
+    pub(super) async fn create_user(&self, uid: &str) -> Result<()> {
         match self
             .mgmt()
             .object_users()

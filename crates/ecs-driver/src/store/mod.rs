@@ -7,10 +7,12 @@
 mod account;
 mod buckets;
 mod check;
+mod credentials;
 mod ecs_version;
 mod settings;
 mod usage;
 
+pub use credentials::BucketCredential;
 pub use usage::BucketMetering;
 
 use std::fmt;
