@@ -28,12 +28,12 @@ type Class<'local> = JClass<'local>;
 /// How many stores are open; the runtime stops when the last one closes.
 static OPEN_STORES: AtomicUsize = AtomicUsize::new(0);
 
-fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
+pub(crate) fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
     handle::borrow::<EcsObjectStore>(handle, STORE)
 }
 
 /// Runs a driver future to completion on the shared runtime.
-fn block_on<F: Future>(future: F) -> BridgeResult<F::Output> {
+pub(crate) fn block_on<F: Future>(future: F) -> BridgeResult<F::Output> {
     Ok(runtime::get()?.block_on(future))
 }
 

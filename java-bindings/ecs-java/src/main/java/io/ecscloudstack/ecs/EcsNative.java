@@ -55,6 +55,24 @@ final class EcsNative {
 
     static native void storeDeleteAccountUser(long handle, String accountUuid);
 
+    static native String storeBucketCredentialsUnsupportedReason(long handle);
+
+    static native boolean storeAccountSupportsBucketCredentials(long handle, String accountUuid);
+
+    static native void storeMigrateAccountForBucketCredentials(long handle, String accountUuid);
+
+    static native boolean storeIsAccountKeyRotationPending(long handle, String accountUuid);
+
+    static native AccountCredentials storeRotateMigratedAccountKey(long handle, String accountUuid);
+
+    static native AccountCredentials storeCreateBucketCredential(long handle, String bucket);
+
+    static native AccountCredentials storeCreateBucketCredentialKey(long handle, String bucket);
+
+    static native void storeRemoveBucketCredentialKey(long handle, String bucket, String accessKey);
+
+    static native void storeDeleteBucketCredential(long handle, String bucket);
+
     static native ObjectEntry[] storeListObjects(long handle, String userId, String secretKey, String bucket,
             String prefix);
 
