@@ -32,4 +32,6 @@ pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
 pub use features::{DEFAULT_TAG_PREFIX, Features, feature_keys};
 pub use policy::{CustomPolicy, PolicySpec};
 pub use store::{BucketCredential, BucketMetering, EcsObjectStore};
-pub use types::{AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket};
+pub use types::{
+    AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket, Ownership,
+};

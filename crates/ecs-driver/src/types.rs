@@ -72,6 +72,20 @@ pub struct BucketSpec {
     pub object_lock: bool,
 }
 
+/// CloudStack's ids of a bucket's owner, put on the bucket as ECS bucket tags named
+/// `<tag prefix>store`, `account`, `domain` and `project` (prefix `cloudstack:` by default), so
+/// chargeback, recovery and `ecsctl drift` can tell who owns what from ECS alone. The account
+/// tag is always written (from the bucket's account UUID); the others when given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ownership {
+    /// The CloudStack object store's UUID.
+    pub store_uuid: Option<String>,
+    /// The owning account's domain UUID.
+    pub domain_uuid: Option<String>,
+    /// The project UUID, when the owner is a project's account.
+    pub project_uuid: Option<String>,
+}
+
 impl BucketSpec {
     /// A spec with only the name and owner set; everything else off.
     pub fn new(name: impl Into<String>, account_uuid: impl Into<String>) -> Self {

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString};
-use ecs_mgmt::{SecretKeyCreate, UserSecretKeys};
+use ecs_mgmt::{SecretKeyCreate, UserSecretKeys, UserTag};
 use futures::TryStreamExt;
 use time::OffsetDateTime;
 
@@ -107,7 +107,8 @@ impl EcsObjectStore {
         let keys = match self.read_keys(&uid).await? {
             Some(keys) => keys,
             None => {
-                self.create_user(&uid).await?;
+                let tag = UserTag::new(self.config().features().tag("account"), account_uuid);
+                self.create_user_tagged(&uid, &[tag]).await?;
                 Vec::new()
             }
         };
@@ -253,10 +254,15 @@ impl EcsObjectStore {
     }
 
     pub(super) async fn create_user(&self, uid: &str) -> Result<()> {
+        self.create_user_tagged(uid, &[]).await
+    }
+
+    /// Creates a user with tags (ECS allows tags on object users); an existing one is kept.
+    pub(super) async fn create_user_tagged(&self, uid: &str, tags: &[UserTag]) -> Result<()> {
         match self
             .mgmt()
             .object_users()
-            .create(uid, self.namespace())
+            .create_with_tags(uid, self.namespace(), tags)
             .await
         {
             Ok(()) => {

@@ -1,14 +1,16 @@
 //! Bucket life cycle: create (with every option, rolled back on failure), delete, list.
 
 use ecs_common::{Error, ErrorKind, Result};
-use ecs_mgmt::{BucketCreate, BucketInfo, VersioningStatus};
+use ecs_mgmt::{BucketCreate, BucketInfo, BucketTag, VersioningStatus};
 use futures::TryStreamExt;
 
 use super::EcsObjectStore;
 use crate::cors;
 use crate::echo::Setting;
 use crate::policy::{PolicyWrite, plan_public};
-use crate::{AccountCredentials, BucketSpec, BucketSummary, CreatedBucket, PolicySpec, validate};
+use crate::{
+    AccountCredentials, BucketSpec, BucketSummary, CreatedBucket, Ownership, PolicySpec, validate,
+};
 
 impl EcsObjectStore {
     /// Creates a bucket with every option CloudStack offers, owned by the account's user.
@@ -18,8 +20,19 @@ impl EcsObjectStore {
     /// is deleted again and the error says which step failed. Object lock is refused with
     /// [`ErrorKind::Unsupported`] before anything is sent.
     pub async fn create_bucket(&self, spec: &BucketSpec) -> Result<CreatedBucket> {
+        self.create_owned_bucket(spec, &Ownership::default()).await
+    }
+
+    /// [`create_bucket`](Self::create_bucket) with CloudStack's ids of the owner, written as
+    /// ECS bucket tags in the same creation request (see [`Ownership`]).
+    pub async fn create_owned_bucket(
+        &self,
+        spec: &BucketSpec,
+        ownership: &Ownership,
+    ) -> Result<CreatedBucket> {
         self.ensure_open()?;
         let (owner, quota) = self.check_spec(spec)?;
+        check_ownership(ownership)?;
         let credentials = match &spec.credentials {
             Some(credentials) => credentials.clone(),
             None => self.ensure_account_user(&spec.account_uuid, None).await?,
@@ -31,6 +44,7 @@ impl EcsObjectStore {
         create.encryption = Some(spec.encryption);
         create.block_size_gb = quota;
         create.notification_size_gb = quota;
+        create.tags = self.ownership_tags(spec, ownership);
         self.mgmt()
             .buckets()
             .create(&create)
@@ -86,6 +100,20 @@ impl EcsObjectStore {
     }
 
     /// Validates a spec without sending anything; returns the owner and the quota to set.
+    /// The bucket tags saying who owns the bucket in CloudStack (see [`crate::Ownership`]).
+    fn ownership_tags(&self, spec: &BucketSpec, ownership: &Ownership) -> Vec<BucketTag> {
+        let features = self.config().features();
+        [
+            ("store", ownership.store_uuid.as_deref()),
+            ("account", Some(spec.account_uuid.as_str())),
+            ("domain", ownership.domain_uuid.as_deref()),
+            ("project", ownership.project_uuid.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| BucketTag::new(features.tag(name), value)))
+        .collect()
+    }
+
     fn check_spec(&self, spec: &BucketSpec) -> Result<(String, Option<u64>)> {
         validate::bucket_name(&spec.name)?;
         let owner = self.config().user_id(&spec.account_uuid)?;
@@ -278,4 +306,19 @@ fn summary(info: BucketInfo) -> BucketSummary {
         owner: info.owner,
         name: info.name,
     }
+}
+
+/// Each given id of the owner must be a UUID (they become tag values).
+fn check_ownership(ownership: &Ownership) -> Result<()> {
+    for (what, value) in [
+        ("store", &ownership.store_uuid),
+        ("domain", &ownership.domain_uuid),
+        ("project", &ownership.project_uuid),
+    ] {
+        if let Some(value) = value {
+            validate::account_uuid(value)
+                .map_err(|err| err.wrap(format!("the {what} UUID is not valid")))?;
+        }
+    }
+    Ok(())
 }
