@@ -6,6 +6,7 @@ mod browser;
 mod config;
 mod cors;
 pub mod diagnose;
+pub mod drift;
 mod echo;
 mod features;
 pub mod policy;

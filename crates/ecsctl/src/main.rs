@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod details;
 mod doctor;
+mod drift;
 mod output;
 
 use std::process::ExitCode;
@@ -87,6 +88,15 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
                     grace_minutes,
                 },
         } => admin::keys_rotate(&store.details()?, &account, grace_minutes).await,
+        Command::Drift {
+            store,
+            cloudstack,
+            fix,
+            yes,
+        } => {
+            let options = ecs_driver::drift::FixOptions { fix, yes };
+            drift::drift(&store.details()?, cloudstack.as_deref(), options).await
+        }
         Command::Demo { store, sim_control } => {
             let path = if sim_control.is_some() {
                 "Rust driver -> ecs-sim"
