@@ -39,6 +39,7 @@ impl flags::Ci {
 
         let weed = install::weed_path();
         let _weed = sh.push_env("ECS_TEST_WEED", &weed);
+        let _py_venv = sh.push_env("ECS_TEST_PY_VENV", install::install_py_venv(sh)?);
         cmd!(
             sh,
             "{cargo} nextest run --workspace --locked --no-fail-fast {FEATURES...} {filter...}"

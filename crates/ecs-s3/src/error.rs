@@ -91,7 +91,8 @@ pub(crate) fn kind_for_code(code: &str) -> Option<ErrorKind> {
         | "NoSuchLifecycleConfiguration"
         | "NoSuchTagSet"
         | "NotFound"
-        | "ObjectLockConfigurationNotFoundError" => ErrorKind::NotFound,
+        | "ObjectLockConfigurationNotFoundError"
+        | "NoSuchObjectLockConfiguration" => ErrorKind::NotFound,
         "BucketNotEmpty" => ErrorKind::NotEmpty,
         "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" => ErrorKind::AlreadyExists,
         "AccessDenied" | "AllAccessDisabled" | "AccountProblem" | "InvalidObjectState" => {

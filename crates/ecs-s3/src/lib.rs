@@ -11,7 +11,9 @@ mod delete;
 mod download;
 mod error;
 mod list;
+mod lock;
 mod presign;
+mod tagging;
 mod transport;
 mod upload;
 
@@ -25,5 +27,7 @@ pub use delete::{
 };
 pub use download::{ByteRange, Download, ObjectInfo};
 pub use list::{ListEntry, ListOptions, ObjectEntry, VersionEntry};
+pub use lock::{DefaultRetention, Retention, RetentionMode, RetentionPeriod};
 pub use presign::MAX_PRESIGN_EXPIRY;
+pub use tagging::TagSet;
 pub use upload::{Body, PutOptions, PutResult};

@@ -123,6 +123,30 @@ impl Core {
         self.update_bucket(namespace, name, |bucket| bucket.cors = cors)
     }
 
+    /// Enables S3 Object Lock on a bucket, and with it versioning (S3 `CreateBucket` with
+    /// `x-amz-bucket-object-lock-enabled`).
+    pub(crate) fn enable_object_lock(&self, namespace: &str, name: &str) -> bool {
+        self.update_bucket(namespace, name, |bucket| {
+            bucket.object_lock.enabled = true;
+            bucket.versioning = Some("Enabled".to_owned());
+        })
+    }
+
+    /// Sets or clears the Object Lock default retention: (mode, days, years).
+    pub(crate) fn set_object_lock_default(
+        &self,
+        namespace: &str,
+        name: &str,
+        rule: Option<(String, Option<i64>, Option<i64>)>,
+    ) -> bool {
+        self.update_bucket(namespace, name, |bucket| {
+            let (mode, days, years) = rule.map_or((None, None, None), |(m, d, y)| (Some(m), d, y));
+            bucket.object_lock.mode = mode;
+            bucket.object_lock.days = days;
+            bucket.object_lock.years = years;
+        })
+    }
+
     /// S3 `CreateBucket`: a bucket owned by `owner` in `namespace` with the namespace defaults.
     /// Errors: 40009 bad name, 1004 unknown namespace, 40008 exists.
     pub(crate) fn create_bucket_for_s3(

@@ -12,6 +12,12 @@
 //!   emulator answers them as it answers any path ECS does not have: 404 with the error document
 //!   code 1019 ("Resource not found"). The S3 `PUT /{bucket}?versioning` works on every release.
 //!
+//! - S3 Object Lock arrived in ECS 3.6.2 (Dell's ECS blog "Better Protection with Dell EMC ECS
+//!   Object Lock", unstructureddatatips.com; VMware Cloud Director Object Storage Extension:
+//!   "supported for Dell ECS 3.6 … 3.4 or earlier, you can not use the object lock feature").
+//!   Below 3.6.2 the emulator refuses every Object Lock request over S3 with `NotImplemented`,
+//!   and the management `object-lock-config`/`object-lock-enable` paths answer 404 code 1019.
+//!
 //! [`SimBuilder::ecs_version`]: crate::SimBuilder::ecs_version
 
 use std::fmt;
@@ -38,6 +44,8 @@ pub struct EcsVersion {
 impl EcsVersion {
     /// ECS 3.6, the 3.x line in the field.
     pub const V3_6: EcsVersion = EcsVersion::new(3, 6, 0);
+    /// ECS 3.6.2, the first release with S3 Object Lock.
+    pub const V3_6_2: EcsVersion = EcsVersion::new(3, 6, 2);
     /// ECS 4.1, the release Dell's OpenAPI description describes (the default).
     pub const V4_1: EcsVersion = EcsVersion::new(4, 1, 0);
 
@@ -58,6 +66,11 @@ impl EcsVersion {
     /// Whether `/object/bucket/{bucket}/versioning` exists (4.0 and later).
     pub fn has_mgmt_versioning(self) -> bool {
         self.major >= 4
+    }
+
+    /// Whether S3 Object Lock exists (3.6.2 and later).
+    pub fn has_object_lock(self) -> bool {
+        self >= EcsVersion::V3_6_2
     }
 
     /// What `GET /vdc/nodes` reports as each node's `version` (ECS's
@@ -138,6 +151,23 @@ impl FromRequestParts<Arc<Core>> for MgmtVersioningEndpoint {
     }
 }
 
+/// Extractor placed first on the management Object Lock handlers (`object-lock-config`,
+/// `object-lock-enable`): before 3.6.2 those paths do not exist (404, code 1019).
+#[derive(Debug)]
+pub(crate) struct ObjectLockEndpoint;
+
+impl FromRequestParts<Arc<Core>> for ObjectLockEndpoint {
+    type Rejection = EcsError;
+
+    async fn from_request_parts(parts: &mut Parts, core: &Arc<Core>) -> Result<Self, EcsError> {
+        if core.ecs_version.has_object_lock() {
+            Ok(ObjectLockEndpoint)
+        } else {
+            Err(EcsError::no_such_path(parts.uri.path()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +192,14 @@ mod tests {
         assert!(EcsVersion::V4_1.has_mgmt_versioning());
         assert!(EcsVersion::new(4, 0, 0).has_mgmt_versioning());
         assert_eq!(EcsVersion::default(), EcsVersion::V4_1);
+    }
+
+    #[test]
+    fn object_lock_from_3_6_2() {
+        assert!(!EcsVersion::V3_6.has_object_lock());
+        assert!(EcsVersion::V3_6_2.has_object_lock());
+        assert!(EcsVersion::new(3, 8, 0).has_object_lock());
+        assert!(EcsVersion::V4_1.has_object_lock());
     }
 
     #[test]

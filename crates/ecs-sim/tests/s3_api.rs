@@ -1125,7 +1125,13 @@ async fn s3_requests_are_logged_and_take_injected_faults() {
 
 #[tokio::test]
 async fn object_lock_is_refused_with_a_clear_error() {
-    let (sim, mgmt) = start().await;
+    // ECS before 3.6.2 has no Object Lock (tests/s3_features.rs covers 3.6.2 and later).
+    let sim = Sim::builder()
+        .ecs_version(ecs_sim::EcsVersion::V3_6)
+        .start()
+        .await
+        .expect("emulator starts");
+    let mgmt = Mgmt::login(&sim).await;
     let secret = mgmt.user("u1").await;
     let s3 = client(&sim, "u1", &secret);
     let err = s3

@@ -18,7 +18,7 @@ use super::{Answer, Body, Reply, Req, routes};
 use crate::core::Core;
 use crate::error::EcsError;
 use crate::state::{Bucket, Grant};
-use crate::version::MgmtVersioningEndpoint;
+use crate::version::{MgmtVersioningEndpoint, ObjectLockEndpoint};
 
 #[rustfmt::skip]
 pub(super) fn routes() -> Router<Arc<Core>> {
@@ -433,7 +433,11 @@ async fn set_stale_allowed(req: Req, Path(bucket): Path<String>, Body(body): Bod
 }
 
 /// `GET /object/bucket/{bucket}/object-lock-config`.
-async fn get_object_lock(req: Req, Path(bucket): Path<String>) -> Answer {
+async fn get_object_lock(
+    _since_3_6_2: ObjectLockEndpoint,
+    req: Req,
+    Path(bucket): Path<String>,
+) -> Answer {
     let lock = req.read_bucket(&bucket, |b| b.object_lock.clone())?;
     if !lock.enabled {
         return Err(EcsError::cannot_change(format!(
@@ -456,7 +460,12 @@ async fn get_object_lock(req: Req, Path(bucket): Path<String>) -> Answer {
 
 /// `PUT /object/bucket/{bucket}/object-lock-config`: default retention `Mode` with `Days` or
 /// `Years` (exactly one, positive); the bucket must have Object Lock enabled.
-async fn set_object_lock(req: Req, Path(bucket): Path<String>, Body(body): Body) -> Answer {
+async fn set_object_lock(
+    _since_3_6_2: ObjectLockEndpoint,
+    req: Req,
+    Path(bucket): Path<String>,
+    Body(body): Body,
+) -> Answer {
     let body = body.root("ObjectLockConfiguration");
     let retention = body
         .child("Rule")
@@ -499,7 +508,11 @@ async fn set_object_lock(req: Req, Path(bucket): Path<String>, Body(body): Body)
 }
 
 /// `PUT /object/bucket/{bucket}/object-lock-enable`: enables Object Lock (and versioning).
-async fn enable_object_lock(req: Req, Path(bucket): Path<String>) -> Answer {
+async fn enable_object_lock(
+    _since_3_6_2: ObjectLockEndpoint,
+    req: Req,
+    Path(bucket): Path<String>,
+) -> Answer {
     req.change_bucket(&bucket, None, |b| {
         b.object_lock.enabled = true;
         b.versioning = Some("Enabled".to_owned());

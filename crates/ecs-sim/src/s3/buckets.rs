@@ -1,12 +1,12 @@
 //! Bucket operations: list, create, head, delete, and the configuration kept in the management
-//! state (versioning, policy, CORS, encryption, object lock).
+//! state (versioning, policy, CORS, encryption); Object Lock is in [`super::lock`].
 
 use s3s::dto::*;
 use s3s::{S3Error, S3ErrorCode, S3Request, S3Response, S3Result, s3_error};
 
-use super::convert::{caller, object_lock_unsupported, owner, timestamp};
+use super::convert::{caller, owner, timestamp};
 use super::service::EcsS3;
-use super::{cors, policy};
+use super::{cors, lock, policy};
 use crate::error::EcsError;
 
 type Out<T> = S3Result<S3Response<T>>;
@@ -78,10 +78,10 @@ pub(crate) fn create_bucket(
     let ns = who
         .namespace
         .ok_or_else(|| s3_error!(InvalidArgument, "no namespace: send x-emc-namespace"))?;
-    if req.input.object_lock_enabled_for_bucket == Some(true)
-        || header_flag(&req, "x-amz-bucket-object-lock-enabled")
-    {
-        return Err(object_lock_unsupported());
+    let object_lock = req.input.object_lock_enabled_for_bucket == Some(true)
+        || header_flag(&req, "x-amz-bucket-object-lock-enabled");
+    if object_lock {
+        lock::supported(s3)?;
     }
     let encryption = header_flag(&req, "x-emc-server-side-encryption-enabled");
     let name = req.input.bucket.as_str();
@@ -91,6 +91,9 @@ pub(crate) fn create_bucket(
             .bucket_meta(&ns, name)
             .is_some_and(|b| b.owner == uid);
         return Err(create_error(&err, mine));
+    }
+    if object_lock {
+        lock::enable_on_new_bucket(s3, &ns, name);
     }
     ok(CreateBucketOutput {
         location: Some(format!("/{name}")),
@@ -163,6 +166,12 @@ pub(crate) fn put_bucket_versioning(
                 "Status must be Enabled or Suspended"
             ));
         }
+    }
+    if meta.object_lock.enabled && status.as_deref() != Some(BucketVersioningStatus::ENABLED) {
+        return Err(s3_error!(
+            InvalidBucketState,
+            "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed."
+        ));
     }
     s3.core
         .set_bucket_versioning(&ns, &meta.name, status.as_deref().unwrap_or_default());
@@ -290,23 +299,4 @@ pub(crate) fn put_bucket_encryption(
         NotImplemented,
         "ECS sets bucket encryption only when the bucket is created (is_encryption_enabled or x-emc-server-side-encryption-enabled)"
     ))
-}
-
-pub(crate) fn get_object_lock_configuration(
-    s3: &EcsS3,
-    req: S3Request<GetObjectLockConfigurationInput>,
-) -> Out<GetObjectLockConfigurationOutput> {
-    s3.bucket(&req, &req.input.bucket)?;
-    Err(s3_error!(
-        ObjectLockConfigurationNotFoundError,
-        "Object Lock configuration does not exist for this bucket"
-    ))
-}
-
-pub(crate) fn put_object_lock_configuration(
-    s3: &EcsS3,
-    req: S3Request<PutObjectLockConfigurationInput>,
-) -> Out<PutObjectLockConfigurationOutput> {
-    s3.bucket(&req, &req.input.bucket)?;
-    Err(object_lock_unsupported())
 }

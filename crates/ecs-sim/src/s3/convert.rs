@@ -150,6 +150,7 @@ impl MetaInput {
                 .into_iter()
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
+            ..ObjectMeta::default()
         }
     }
 }

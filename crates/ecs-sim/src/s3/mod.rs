@@ -14,9 +14,11 @@ mod convert;
 mod cors;
 mod http;
 mod listing;
+mod lock;
 mod objects;
 mod policy;
 mod service;
+mod tags;
 mod uploads;
 
 use std::sync::Arc;

@@ -6,10 +6,11 @@ use s3s::{S3Request, S3Response, S3Result, s3_error};
 
 use super::auth::{Need, authorize};
 use super::convert::{
-    MetaInput, caller, content_md5, etag, object_lock_unsupported, reported_version, sse,
-    storage_error, timestamp, user_metadata, versioning,
+    MetaInput, caller, content_md5, etag, reported_version, sse, storage_error, timestamp,
+    user_metadata, versioning,
 };
 use super::service::EcsS3;
+use super::{lock, tags};
 use crate::state::Bucket;
 use crate::storage::{ObjectData, ObjectVersion};
 
@@ -22,14 +23,16 @@ fn empty_body() -> StreamingBlob {
 pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Out<PutObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = req.input;
-    if input.object_lock_mode.is_some()
-        || input.object_lock_retain_until_date.is_some()
-        || input.object_lock_legal_hold_status.is_some()
-    {
-        return Err(object_lock_unsupported());
-    }
+    let (retention, legal_hold) = lock::for_new_version(
+        s3,
+        &meta,
+        input.object_lock_mode.as_ref(),
+        input.object_lock_retain_until_date.as_ref(),
+        input.object_lock_legal_hold_status.as_ref(),
+    )?;
+    let tag_set = tags::from_header(input.tagging.as_deref())?;
     let md5 = content_md5(input.content_md5.as_deref())?;
-    let object = MetaInput {
+    let mut object = MetaInput {
         content_type: input.content_type,
         content_encoding: input.content_encoding,
         content_disposition: input.content_disposition,
@@ -38,6 +41,9 @@ pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Ou
         metadata: input.metadata,
     }
     .into_meta();
+    object.retention = retention;
+    object.legal_hold = legal_hold;
+    object.tags = tag_set;
     let opts = s3.write_options(&ns, &meta, object, md5, input.content_length);
     let body = input.body.unwrap_or_else(empty_body);
     let written = s3
@@ -172,6 +178,8 @@ macro_rules! object_output {
         let meta: &Bucket = $meta;
         let Selected { version, data, start, end, content_range } = $selected;
         let m = &data.meta;
+        let (object_lock_mode, object_lock_retain_until_date, object_lock_legal_hold_status) =
+            lock::headers(m);
         $output {
             $($field: $value,)*
             accept_ranges: Some("bytes".to_owned()),
@@ -187,6 +195,9 @@ macro_rules! object_output {
             last_modified: Some(timestamp(version.last_modified)),
             version_id: reported_version(meta, version.version_id),
             server_side_encryption: sse(meta),
+            object_lock_mode,
+            object_lock_retain_until_date,
+            object_lock_legal_hold_status,
             ..Default::default()
         }
     }};
@@ -199,8 +210,12 @@ pub(crate) fn get_object(s3: &EcsS3, req: S3Request<GetObjectInput>) -> Out<GetO
         s3.storage
             .read(&selected.data, selected.start, selected.end),
     );
+    let tag_count = tags::count(&selected.data.meta.tags);
     Ok(S3Response::new(object_output!(
-        GetObjectOutput { body: Some(body) },
+        GetObjectOutput {
+            body: Some(body),
+            tag_count: tag_count
+        },
         &meta,
         selected
     )))
@@ -222,6 +237,23 @@ pub(crate) fn delete_object(
 ) -> Out<DeleteObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = &req.input;
+    let uid = caller(&req)?.uid;
+    let bypass = lock::may_bypass(
+        s3,
+        uid.as_deref(),
+        &ns,
+        &meta.name,
+        &input.key,
+        input.bypass_governance_retention,
+    );
+    lock::permits_delete(
+        s3,
+        &ns,
+        &meta.name,
+        &input.key,
+        input.version_id.as_deref(),
+        bypass,
+    )?;
     let deleted = s3.storage.delete_object(
         &ns,
         &meta.name,
@@ -246,14 +278,33 @@ pub(crate) fn delete_objects(
     let quiet = req.input.delete.quiet == Some(true);
     let (mut deleted, mut errors) = (Vec::new(), Vec::new());
     for object in &req.input.delete.objects {
-        if let Err(err) = authorize(
+        let allowed = authorize(
             &s3.core,
             uid.as_deref(),
             &ns,
             &meta.name,
             Some(&object.key),
             Need::Action("s3:DeleteObject"),
-        ) {
+        )
+        .and_then(|_| {
+            let bypass = lock::may_bypass(
+                s3,
+                uid.as_deref(),
+                &ns,
+                &meta.name,
+                &object.key,
+                req.input.bypass_governance_retention,
+            );
+            lock::permits_delete(
+                s3,
+                &ns,
+                &meta.name,
+                &object.key,
+                object.version_id.as_deref(),
+                bypass,
+            )
+        });
+        if let Err(err) = allowed {
             errors.push(Error {
                 code: Some(err.code().as_str().to_owned()),
                 key: Some(object.key.clone()),
@@ -315,7 +366,14 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
         .metadata_directive
         .as_ref()
         .is_some_and(|d| d.as_str() == MetadataDirective::REPLACE);
-    let object = MetaInput {
+    let (retention, legal_hold) = lock::for_new_version(
+        s3,
+        &meta,
+        input.object_lock_mode.as_ref(),
+        input.object_lock_retain_until_date.as_ref(),
+        input.object_lock_legal_hold_status.as_ref(),
+    )?;
+    let mut object = MetaInput {
         content_type: input.content_type.clone(),
         content_encoding: input.content_encoding.clone(),
         content_disposition: input.content_disposition.clone(),
@@ -324,7 +382,17 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
         metadata: input.metadata.clone(),
     }
     .into_meta();
-    let opts = s3.write_options(&ns, &meta, object, None, None);
+    object.retention = retention;
+    object.legal_hold = legal_hold;
+    let replace_tags = input
+        .tagging_directive
+        .as_ref()
+        .is_some_and(|d| d.as_str() == TaggingDirective::REPLACE);
+    if replace_tags {
+        object.tags = tags::from_header(input.tagging.as_deref())?;
+    }
+    let mut opts = s3.write_options(&ns, &meta, object, None, None);
+    opts.replace_tags = replace_tags;
     let written = s3
         .storage
         .copy_object(

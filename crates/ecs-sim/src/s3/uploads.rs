@@ -4,10 +4,10 @@ use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result, s3_error};
 
 use super::convert::{
-    MetaInput, caller, content_md5, etag, object_lock_unsupported, owner, reported_version, sse,
-    storage_error, timestamp,
+    MetaInput, caller, content_md5, etag, owner, reported_version, sse, storage_error, timestamp,
 };
 use super::service::EcsS3;
+use super::{lock, tags};
 use crate::storage::{MAX_KEYS, UploadRef};
 
 type Out<T> = S3Result<S3Response<T>>;
@@ -18,13 +18,14 @@ pub(crate) fn create_multipart_upload(
 ) -> Out<CreateMultipartUploadOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = req.input;
-    if input.object_lock_mode.is_some()
-        || input.object_lock_retain_until_date.is_some()
-        || input.object_lock_legal_hold_status.is_some()
-    {
-        return Err(object_lock_unsupported());
-    }
-    let object = MetaInput {
+    let (retention, legal_hold) = lock::for_new_version(
+        s3,
+        &meta,
+        input.object_lock_mode.as_ref(),
+        input.object_lock_retain_until_date.as_ref(),
+        input.object_lock_legal_hold_status.as_ref(),
+    )?;
+    let mut object = MetaInput {
         content_type: input.content_type,
         content_encoding: input.content_encoding,
         content_disposition: input.content_disposition,
@@ -33,6 +34,9 @@ pub(crate) fn create_multipart_upload(
         metadata: input.metadata,
     }
     .into_meta();
+    object.retention = retention;
+    object.legal_hold = legal_hold;
+    object.tags = tags::from_header(input.tagging.as_deref())?;
     let upload_id = s3
         .storage
         .create_upload(&ns, &meta.name, &input.key, object);

@@ -36,6 +36,25 @@ pub(crate) struct ObjectMeta {
     pub(crate) cache_control: Option<String>,
     /// `x-amz-meta-*` values, keyed by the lower-case name without the prefix.
     pub(crate) user: BTreeMap<String, String>,
+    /// S3 Object Lock retention of the version, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) retention: Option<Retention>,
+    /// S3 Object Lock legal hold: `Some(true)` for `ON`, `Some(false)` once set `OFF`, `None`
+    /// when never set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) legal_hold: Option<bool>,
+    /// The object's `TagSet` as (key, value), in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) tags: Vec<(String, String)>,
+}
+
+/// S3 Object Lock retention of one object version.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Retention {
+    /// `GOVERNANCE` or `COMPLIANCE`.
+    pub(crate) mode: String,
+    /// Retain-until date, milliseconds since the Unix epoch.
+    pub(crate) until_ms: i64,
 }
 
 /// The data of an object version.
@@ -176,6 +195,28 @@ impl BucketStore {
             }
         }
         deleted
+    }
+
+    /// The current version of a key (or a given version), to change its stored attributes.
+    pub(crate) fn get_mut(
+        &mut self,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<&mut ObjectVersion, StorageError> {
+        let stack = self.objects.get_mut(key);
+        let version = match version_id {
+            None => stack
+                .and_then(|s| s.first_mut())
+                .ok_or(StorageError::NoSuchKey)?,
+            Some(id) => stack
+                .and_then(|s| s.iter_mut().find(|v| v.version_id == id))
+                .ok_or(StorageError::NoSuchVersion)?,
+        };
+        match (version.is_delete_marker(), version_id) {
+            (true, None) => Err(StorageError::NoSuchKey),
+            (true, Some(_)) => Err(StorageError::DeleteMarker),
+            (false, _) => Ok(version),
+        }
     }
 
     /// The current version of a key (or a given version).

@@ -22,7 +22,7 @@ use futures::Stream;
 use time::OffsetDateTime;
 
 pub(crate) use blob::{Backend, Blob, BlobReader};
-pub(crate) use bucket::{Deleted, ObjectData, ObjectMeta, ObjectVersion, Versioning};
+pub(crate) use bucket::{Deleted, ObjectData, ObjectMeta, ObjectVersion, Retention, Versioning};
 pub(crate) use list::{ListQuery, MAX_KEYS, ObjectEntry, Page, VersionEntry, VersionMarker};
 pub(crate) use multipart::{MAX_PART_NUMBER, Part, Upload};
 
@@ -111,6 +111,8 @@ pub(crate) struct WriteOptions {
     pub(crate) quota: Option<u64>,
     /// Bytes counted against the quota besides what the storage holds (a test hook's usage).
     pub(crate) extra_usage: u64,
+    /// For a copy: take the tags of `meta` rather than the source's.
+    pub(crate) replace_tags: bool,
 }
 
 /// The result of a write.
@@ -342,7 +344,8 @@ impl Storage {
     }
 
     /// Copies an object version; the copy shares the source's body. `opts.meta` replaces the
-    /// source's metadata when `replace_meta` is set.
+    /// source's metadata when `replace_meta` is set; the copy's Object Lock settings are always
+    /// those of `opts.meta`, its tags those of the source unless `opts.replace_tags`.
     pub(crate) fn copy_object(
         &self,
         src: (&str, &str, &str, Option<&str>),
@@ -353,9 +356,19 @@ impl Storage {
         let (src_ns, src_bucket, src_key, src_version) = src;
         let version = self.get_object(src_ns, src_bucket, src_key, src_version)?;
         let mut data = version.data.ok_or(StorageError::NoSuchKey)?;
+        let source_tags = std::mem::take(&mut data.meta.tags);
         if replace_meta {
             data.meta = opts.meta.clone();
+        } else {
+            // Object Lock settings belong to a version, never to its copies.
+            data.meta.retention = opts.meta.retention.clone();
+            data.meta.legal_hold = opts.meta.legal_hold;
         }
+        data.meta.tags = if opts.replace_tags {
+            opts.meta.tags.clone()
+        } else {
+            source_tags
+        };
         let (dst_ns, dst_bucket, dst_key) = dst;
         self.commit(dst_ns, dst_bucket, dst_key, data, &opts)
     }
@@ -369,6 +382,21 @@ impl Storage {
         version_id: Option<&str>,
     ) -> Result<ObjectVersion, StorageError> {
         self.with_bucket(ns, bucket, |store| store.get(key, version_id).cloned())
+    }
+
+    /// Changes the stored attributes (retention, legal hold, tags) of the current version of a
+    /// key, or of a given version; `change` sees the version and may refuse.
+    pub(crate) fn update_version<R>(
+        &self,
+        ns: &str,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+        change: impl FnOnce(&mut ObjectVersion) -> R,
+    ) -> Result<R, StorageError> {
+        self.changing(ns, bucket, |store| {
+            store.get_mut(key, version_id).map(change)
+        })
     }
 
     /// Deletes a key or one of its versions (see S3's versioning rules).
