@@ -124,6 +124,33 @@ public final class CloudStackHarness {
         return store == null ? null : providers.driver(store.getProviderName());
     }
 
+    /**
+     * CloudStack's rows in the shape {@code ecsctl drift --cloudstack} reads (documented in
+     * {@code ecs_driver::drift}): every account with its UUID and whether it was removed, and the
+     * store's bucket rows with their account's UUID.
+     *
+     * @param storeId the store
+     * @return the rows as JSON
+     */
+    public String driftRows(long storeId) {
+        StringBuilder out = new StringBuilder("{\"accounts\":[");
+        String sep = "";
+        for (AccountVO a : accountDao.listAllIncludingRemoved()) {
+            out.append(sep).append("{\"uuid\":\"").append(a.getUuid()).append("\",\"removed\":")
+                    .append(a.getRemoved() != null).append('}');
+            sep = ",";
+        }
+        out.append("],\"buckets\":[");
+        sep = "";
+        for (BucketVO b : bucketDao.listByObjectStoreId(storeId)) {
+            AccountVO owner = accountDao.findByIdIncludingRemoved(b.getAccountId());
+            out.append(sep).append("{\"name\":\"").append(b.getName()).append("\",\"account_uuid\":\"")
+                    .append(owner == null ? "" : owner.getUuid()).append("\"}");
+            sep = ",";
+        }
+        return out.append("]}").toString();
+    }
+
     /** @return the account table */
     public InMemoryAccountDao accountDao() {
         return accountDao;

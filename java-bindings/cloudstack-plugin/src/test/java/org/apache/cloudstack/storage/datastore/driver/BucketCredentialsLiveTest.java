@@ -132,6 +132,12 @@ class BucketCredentialsLiveTest {
         assertFalse(flows.driver(storeId).isAccountKeyRotationPending(owner.getId(), storeId));
         assertFalse(canWrite(accountKey, legacy.getName()), "the old account key no longer works");
 
+        // The rows ecsctl drift reads name both buckets and their account.
+        String rows = cs.driftRows(storeId);
+        assertTrue(rows.startsWith("{\"accounts\":[{\"uuid\":\"" + owner.getUuid() + "\",\"removed\":false}"), rows);
+        assertTrue(rows.contains("{\"name\":\"" + fresh.getName() + "\",\"account_uuid\":\"" + owner.getUuid() + "\"}"),
+                rows);
+
         // Deleting the bucket removes its credential too.
         direct.deleteObject(freshKey, fresh.getName(), "probe");
         assertTrue(cs.deleteBucket(fresh.getId()).succeeded());
