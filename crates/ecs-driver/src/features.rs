@@ -20,6 +20,24 @@ pub mod feature_keys {
     pub const ACCOUNT_KEY_GRACE_MINUTES: &str = "account_key_grace_minutes";
     /// Prefix of the tag names the driver puts on buckets and users; default `cloudstack:`.
     pub const TAG_PREFIX: &str = "tag_prefix";
+    /// `allow` (buckets get S3 Object Lock when CloudStack asks and ECS has it, 3.6.2 and
+    /// later) or `refuse` (CloudStack's object-lock flag is refused with `UNSUPPORTED`). The
+    /// default is `refuse` for now, so stores keep today's behaviour until an operator opts in.
+    pub const OBJECT_LOCK: &str = "object_lock";
+    /// `governance` or `compliance`: the default retention mode of object-lock buckets (with
+    /// `object_lock_days`; none unless both are set).
+    pub const OBJECT_LOCK_MODE: &str = "object_lock_mode";
+    /// Days of the default retention of object-lock buckets (1 to 36500).
+    pub const OBJECT_LOCK_DAYS: &str = "object_lock_days";
+}
+
+/// The default retention every object version of an object-lock bucket gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockDefault {
+    /// `true` for compliance (nobody may shorten it), `false` for governance.
+    pub compliance: bool,
+    /// Days from each version's creation.
+    pub days: u32,
 }
 
 /// The default prefix of the driver's tag names.
@@ -34,6 +52,8 @@ pub struct Features {
     bucket_credentials: bool,
     account_key_grace_minutes: u32,
     tag_prefix: String,
+    object_lock_refused: bool,
+    lock_default: Option<LockDefault>,
 }
 
 impl Default for Features {
@@ -42,6 +62,8 @@ impl Default for Features {
             bucket_credentials: true,
             account_key_grace_minutes: 0,
             tag_prefix: DEFAULT_TAG_PREFIX.to_owned(),
+            object_lock_refused: true,
+            lock_default: None,
         }
     }
 }
@@ -92,7 +114,62 @@ impl Features {
             }
             prefix.clone_into(&mut features.tag_prefix);
         }
+        if let Some(value) = get(feature_keys::OBJECT_LOCK) {
+            features.object_lock_refused = match value.to_ascii_lowercase().as_str() {
+                "allow" => false,
+                "refuse" => true,
+                _ => {
+                    return Err(detail_error(
+                        feature_keys::OBJECT_LOCK,
+                        "must be allow or refuse",
+                    ));
+                }
+            };
+        }
+        let mode = get(feature_keys::OBJECT_LOCK_MODE)
+            .map(|mode| match mode.to_ascii_lowercase().as_str() {
+                "governance" => Ok(false),
+                "compliance" => Ok(true),
+                _ => Err(detail_error(
+                    feature_keys::OBJECT_LOCK_MODE,
+                    "must be governance or compliance",
+                )),
+            })
+            .transpose()?;
+        let days = get(feature_keys::OBJECT_LOCK_DAYS)
+            .map(|days| {
+                days.parse::<u32>()
+                    .ok()
+                    .filter(|days| (1..=36_500).contains(days))
+                    .ok_or_else(|| {
+                        detail_error(
+                            feature_keys::OBJECT_LOCK_DAYS,
+                            "must be a number of days from 1 to 36500",
+                        )
+                    })
+            })
+            .transpose()?;
+        features.lock_default = match (mode, days) {
+            (Some(compliance), Some(days)) => Some(LockDefault { compliance, days }),
+            (None, None) => None,
+            _ => {
+                return Err(detail_error(
+                    feature_keys::OBJECT_LOCK_MODE,
+                    "and object_lock_days go together: give both or neither",
+                ));
+            }
+        };
         Ok(features)
+    }
+
+    /// Whether the store refuses CloudStack's object-lock flag (`object_lock=refuse`).
+    pub fn object_lock_refused(&self) -> bool {
+        self.object_lock_refused
+    }
+
+    /// The default retention of object-lock buckets, when the store's details set one.
+    pub fn lock_default(&self) -> Option<LockDefault> {
+        self.lock_default
     }
 
     /// Whether buckets may get their own credentials (`bucket_credentials`, default on).
@@ -151,11 +228,31 @@ mod tests {
         assert!(!features.bucket_credentials());
         assert_eq!(features.account_key_grace_minutes(), 90);
         assert_eq!(features.tag("store"), "acme/store");
+        let locked = Features::from_details(&details(&[
+            ("object_lock", "allow"),
+            ("object_lock_mode", "Compliance"),
+            ("object_lock_days", "30"),
+        ]))
+        .unwrap();
+        assert!(!locked.object_lock_refused());
+        assert!(Features::default().object_lock_refused());
+        assert_eq!(
+            locked.lock_default(),
+            Some(LockDefault {
+                compliance: true,
+                days: 30
+            })
+        );
+        let half = Features::from_details(&details(&[("object_lock_days", "30")])).unwrap_err();
+        assert!(half.to_string().contains("give both"), "{half}");
         for (key, bad) in [
             ("bucket_credentials", "maybe"),
             ("account_key_grace_minutes", "-1"),
             ("account_key_grace_minutes", "99999999"),
             ("tag_prefix", "a b"),
+            ("object_lock", "sometimes"),
+            ("object_lock_mode", "strict"),
+            ("object_lock_days", "0"),
         ] {
             let err = Features::from_details(&details(&[(key, bad)])).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidInput);

@@ -30,7 +30,7 @@ pub use browser::BucketBrowser;
 pub use config::{DEFAULT_USER_PREFIX, KEY_PROPAGATION_WAIT, StoreConfig, keys};
 pub use ecs_common::{Error, ErrorKind, Result, SecretString};
 pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
-pub use features::{DEFAULT_TAG_PREFIX, Features, feature_keys};
+pub use features::{DEFAULT_TAG_PREFIX, Features, LockDefault, feature_keys};
 pub use policy::{CustomPolicy, PolicySpec};
 pub use store::{BucketCredential, BucketMetering, EcsObjectStore};
 pub use types::{

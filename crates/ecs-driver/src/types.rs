@@ -68,7 +68,7 @@ pub struct BucketSpec {
     pub versioning: bool,
     /// The bucket policy to apply, if any.
     pub policy: Option<PolicySpec>,
-    /// S3 Object Lock; refused with `Unsupported`.
+    /// S3 Object Lock (ECS 3.6.2 and later, unless the store refuses it); turns versioning on.
     pub object_lock: bool,
 }
 
@@ -106,6 +106,8 @@ pub struct CreatedBucket {
     pub url: String,
     /// The owner's S3 credentials, to be stored on the bucket row.
     pub credentials: AccountCredentials,
+    /// Whether versioning is on (asked for, or turned on by object lock), for the bucket row.
+    pub versioning: bool,
 }
 
 /// One bucket of the store's namespace, as the service account sees it.

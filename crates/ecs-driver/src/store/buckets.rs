@@ -17,8 +17,10 @@ impl EcsObjectStore {
     ///
     /// Quota (GiB, `None`/0 = none), encryption and owner go into the creation request;
     /// versioning, policy and the CORS rule for the UI follow. If any step fails, the bucket
-    /// is deleted again and the error says which step failed. Object lock is refused with
-    /// [`ErrorKind::Unsupported`] before anything is sent.
+    /// is deleted again and the error says which step failed. Object lock (which turns
+    /// versioning on) is applied with the store's default retention where ECS has it (3.6.2
+    /// and later) and the store allows it; otherwise it is refused with
+    /// [`ErrorKind::Unsupported`] before anything is written.
     pub async fn create_bucket(&self, spec: &BucketSpec) -> Result<CreatedBucket> {
         self.create_owned_bucket(spec, &Ownership::default()).await
     }
@@ -33,6 +35,9 @@ impl EcsObjectStore {
         self.ensure_open()?;
         let (owner, quota) = self.check_spec(spec)?;
         check_ownership(ownership)?;
+        if spec.object_lock {
+            self.check_object_lock_allowed().await?;
+        }
         let credentials = match &spec.credentials {
             Some(credentials) => credentials.clone(),
             None => self.ensure_account_user(&spec.account_uuid, None).await?,
@@ -45,6 +50,8 @@ impl EcsObjectStore {
         create.block_size_gb = quota;
         create.notification_size_gb = quota;
         create.tags = self.ownership_tags(spec, ownership);
+        // Object lock turns versioning on for good (ECS does it with the lock).
+        create.object_lock = spec.object_lock.then_some(true);
         self.mgmt()
             .buckets()
             .create(&create)
@@ -61,6 +68,7 @@ impl EcsObjectStore {
             name: spec.name.clone(),
             url: self.config().bucket_url(&spec.name),
             credentials,
+            versioning: spec.versioning || spec.object_lock,
         })
     }
 
@@ -82,7 +90,10 @@ impl EcsObjectStore {
                 Ok(())
             }
             Err(err) if err.kind() == ErrorKind::NotEmpty => {
-                Err(self.not_empty_error(bucket, err).await)
+                match self.retained_until(bucket).await {
+                    Some(until) => Err(super::lock::retained_error(bucket, until, err)),
+                    None => Err(self.not_empty_error(bucket, err).await),
+                }
             }
             Err(err) => Err(err),
         }
@@ -132,11 +143,6 @@ impl EcsObjectStore {
         if let Some(policy) = &spec.policy {
             policy.check_for_bucket(&spec.name)?;
         }
-        if spec.object_lock {
-            return Err(Error::unsupported(
-                "object lock is not supported by this ECS driver; create the bucket without it",
-            ));
-        }
         Ok((owner, quota))
     }
 
@@ -147,7 +153,12 @@ impl EcsObjectStore {
         credentials: &AccountCredentials,
     ) -> Result<()> {
         let buckets = self.mgmt().buckets();
-        if spec.versioning {
+        if spec.object_lock {
+            self.put_default_retention(&spec.name, credentials)
+                .await
+                .map_err(|err| step_error("set the default retention", err))?;
+        }
+        if spec.versioning && !spec.object_lock {
             self.put_versioning(&spec.name, VersioningStatus::Enabled, Some(credentials))
                 .await
                 .map_err(|err| step_error("enable versioning", err))?;
@@ -282,7 +293,7 @@ fn step_error(step: &'static str, err: Error) -> Error {
 
 fn creation_settings(spec: &BucketSpec, quota: Option<u64>) -> Vec<Setting> {
     let mut settings = vec![
-        Setting::Versioning(spec.versioning),
+        Setting::Versioning(spec.versioning || spec.object_lock),
         Setting::Encryption(spec.encryption),
         Setting::Quota(quota.unwrap_or(0)),
     ];

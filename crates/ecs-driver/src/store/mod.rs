@@ -9,6 +9,7 @@ mod buckets;
 mod check;
 mod credentials;
 mod ecs_version;
+mod lock;
 mod settings;
 mod usage;
 
