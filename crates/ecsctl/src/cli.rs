@@ -89,6 +89,10 @@ pub(crate) enum Command {
         /// The emulator's management URL, whose `/_sim/log` counts each step's requests.
         #[arg(long, value_name = "URL")]
         sim_control: Option<url::Url>,
+        /// Also show what other CloudStack drivers lack: a per-bucket credential and its key
+        /// rotation, ownership tags and a clean drift report.
+        #[arg(long)]
+        beyond: bool,
     },
 }
 

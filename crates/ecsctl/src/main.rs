@@ -97,7 +97,11 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
             let options = ecs_driver::drift::FixOptions { fix, yes };
             drift::drift(&store.details()?, cloudstack.as_deref(), options).await
         }
-        Command::Demo { store, sim_control } => {
+        Command::Demo {
+            store,
+            sim_control,
+            beyond,
+        } => {
             let path = if sim_control.is_some() {
                 "Rust driver -> ecs-sim"
             } else {
@@ -107,6 +111,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
                 sim_control,
                 quiet: json,
                 path: path.to_owned(),
+                beyond,
             };
             demo::run(&store.details()?, &options).await
         }

@@ -97,3 +97,42 @@ async fn drift_reports_exits_one_and_is_clean_with_matching_rows() {
     assert_eq!(code, 2, "--yes needs --fix");
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_beyond_shows_credentials_tags_and_a_clean_drift_report() {
+    let sim = Sim::builder()
+        .control(true)
+        .start()
+        .await
+        .expect("ecs-sim starts");
+    let (code, out) = ecsctl(vec![
+        "demo".to_owned(),
+        "--mgmt-url".to_owned(),
+        sim.mgmt_url(),
+        "--sa-user".to_owned(),
+        "root".to_owned(),
+        "--sa-password".to_owned(),
+        "ChangeMe".to_owned(),
+        "--namespace".to_owned(),
+        "ns1".to_owned(),
+        "--s3-public-url".to_owned(),
+        sim.s3_url(),
+        "--sim-control".to_owned(),
+        sim.mgmt_url(),
+        "--beyond".to_owned(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    for expected in [
+        "per-bucket credential: reads its bucket, cannot write another",
+        "refused (FORBIDDEN)",
+        "the first, revoked, no longer does",
+        "cloudstack:account=",
+        "drift report against CloudStack's rows (clean)",
+        "[19/19] remove the account's ECS user",
+        "19 steps passed",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    sim.shutdown().await;
+}
