@@ -32,7 +32,8 @@ const METHODS: &[NativeMethod<'static>] = &[
     ecs_native! {
         static fn store_create_bucket(handle: jlong, name: JString, account_uuid: JString, user_id: JString,
             secret_key: JString, quota_gib: java.lang.Long, encryption: jboolean, versioning: jboolean, policy: JString,
-            object_lock: jboolean) -> io.ecscloudstack.ecs.CreatedBucket,
+            object_lock: jboolean, store_uuid: JString, domain_uuid: JString, project_uuid: JString)
+            -> io.ecscloudstack.ecs.CreatedBucket,
         fn = store::create_bucket,
     },
     ecs_native! {

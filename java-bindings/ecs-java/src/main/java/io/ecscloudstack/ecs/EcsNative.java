@@ -33,7 +33,7 @@ final class EcsNative {
     /** A {@code null} quotaGib means no quota; a {@code null} user id means no stored credentials. */
     static native CreatedBucket storeCreateBucket(long handle, String name, String accountUuid, String userId,
             String secretKey, Long quotaGib, boolean encryption, boolean versioning, String policy,
-            boolean objectLock);
+            boolean objectLock, String storeUuid, String domainUuid, String projectUuid);
 
     static native void storeSetVersioning(long handle, String bucket, boolean enabled);
 

@@ -95,7 +95,8 @@ public final class EcsObjectStore implements AutoCloseable {
         String secretKey = credentials == null ? null : credentials.secretKey();
         return call(h -> EcsNative.storeCreateBucket(h, spec.name(), spec.accountUuid(), userId, secretKey,
                 spec.quotaGib(),
-                spec.encryption(), spec.versioning(), spec.policy(), spec.objectLock()));
+                spec.encryption(), spec.versioning(), spec.policy(), spec.objectLock(), spec.storeUuid(),
+                spec.domainUuid(), spec.projectUuid()));
     }
 
     /** @param bucket the bucket @param enabled versioning on (or suspended) */

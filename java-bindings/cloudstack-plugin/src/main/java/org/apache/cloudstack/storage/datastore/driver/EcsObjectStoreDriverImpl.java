@@ -79,6 +79,12 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
         return EcsCalls.call("open object store '" + store.getName() + "'", () -> stores.get(storeId, details));
     }
 
+    /** @return the store's UUID, for the bucket's ownership tags (null when the row has none) */
+    private String storeUuid(long storeId) {
+        ObjectStoreVO store = _storeDao.findById(storeId);
+        return store == null ? null : store.getUuid();
+    }
+
     private AccountVO account(long accountId) {
         AccountVO account = _accountDao.findById(accountId);
         if (account == null) {
@@ -119,6 +125,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
                 .versioning(bucket.isVersioning())
                 .policy(bucket.getPolicy())
                 .objectLock(objectLock)
+                .ownership(storeUuid(storeId), null, null)
                 .build();
         CreatedBucket created = EcsCalls.call("create bucket '" + bucket.getName() + "'",
                 () -> store(storeId).createBucket(spec));

@@ -174,6 +174,16 @@ class BucketCredentialsLiveTest {
     }
 
     @Test
+    void bucketsCarryTheStoreAndAccountAsTags() throws Exception {
+        BucketVO bucket = create(unique("tags"));
+        String store = cs.objectStoreDao().findById(storeId).getUuid();
+        EcsMgmtApi api = EcsMgmtApi.login(sim.details().get("mgmt_url"), "root", "ChangeMe");
+        String info = api.bucketInfo(bucket.getName(), sim.details().get("namespace"));
+        assertTrue(info.contains("cloudstack:store") && info.contains(store), info);
+        assertTrue(info.contains("cloudstack:account") && info.contains(owner.getUuid()), info);
+    }
+
+    @Test
     void aStoreWithThemTurnedOffSaysWhy() {
         Map<String, String> off = new LinkedHashMap<>(sim.details());
         off.put("bucket_credentials", "off");
