@@ -10,6 +10,7 @@ use std::time::Duration;
 use ecs_common::{Error, Result, SecretString, TlsOptions};
 use url::Url;
 
+use crate::features::Features;
 use crate::validate;
 
 /// The detail keys CloudStack passes in `details[n].key`.
@@ -86,6 +87,7 @@ pub struct StoreConfig {
     replication_group: Option<String>,
     cors_origins: Vec<String>,
     key_propagation_wait: Duration,
+    features: Features,
 }
 
 impl StoreConfig {
@@ -238,6 +240,7 @@ impl StoreConfig {
             replication_group,
             cors_origins,
             key_propagation_wait: KEY_PROPAGATION_WAIT,
+            features: Features::from_details(details)?,
         })
     }
 
@@ -304,12 +307,25 @@ impl StoreConfig {
         self.key_propagation_wait
     }
 
+    /// The options beyond endpoints and credentials (per-bucket credentials, tags).
+    pub fn features(&self) -> &Features {
+        &self.features
+    }
+
     /// The ECS object-user name of a CloudStack account: `<user_prefix><account uuid>`.
     ///
     /// Fails with `InvalidInput` when `account_uuid` is not a UUID.
     pub fn user_id(&self, account_uuid: &str) -> Result<String> {
         let uuid = validate::account_uuid(account_uuid)?;
         Ok(format!("{}{uuid}", self.user_prefix))
+    }
+
+    /// The ECS object user of a bucket's own credential: `<user_prefix>bucket-<bucket>`.
+    ///
+    /// Fails with `InvalidInput` when `bucket` is not a valid bucket name.
+    pub fn bucket_credential_user(&self, bucket: &str) -> Result<String> {
+        validate::bucket_name(bucket)?;
+        Ok(format!("{}bucket-{bucket}", self.user_prefix))
     }
 
     /// The public, path-style URL of a bucket: `<s3_public_url>/<bucket>`.
@@ -342,6 +358,7 @@ impl fmt::Debug for StoreConfig {
             .field("replication_group", &self.replication_group)
             .field("cors_origins", &self.cors_origins)
             .field("key_propagation_wait", &self.key_propagation_wait)
+            .field("features", &self.features)
             .finish()
     }
 }

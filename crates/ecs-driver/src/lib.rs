@@ -6,7 +6,9 @@ mod browser;
 mod config;
 mod cors;
 pub mod diagnose;
+pub mod drift;
 mod echo;
+mod features;
 pub mod policy;
 mod store;
 mod types;
@@ -28,6 +30,9 @@ pub use browser::BucketBrowser;
 pub use config::{DEFAULT_USER_PREFIX, KEY_PROPAGATION_WAIT, StoreConfig, keys};
 pub use ecs_common::{Error, ErrorKind, Result, SecretString};
 pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
+pub use features::{DEFAULT_TAG_PREFIX, Features, LockDefault, feature_keys};
 pub use policy::{CustomPolicy, PolicySpec};
-pub use store::{BucketMetering, EcsObjectStore};
-pub use types::{AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket};
+pub use store::{BucketCredential, BucketMetering, EcsObjectStore};
+pub use types::{
+    AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket, Ownership,
+};

@@ -17,6 +17,8 @@ use crate::validate::printable;
 pub const PUBLIC_LIST_SID: &str = "CloudStackPublicList";
 /// `Sid` of the statement that lets anyone read a public bucket's objects.
 pub const PUBLIC_READ_SID: &str = "CloudStackPublicRead";
+/// `Sid` of the statement that grants a bucket's own credential (its ECS user) that bucket.
+pub const CREDENTIAL_SID: &str = "CloudStackBucketCredential";
 /// The largest custom policy accepted (S3's bucket-policy limit), in bytes.
 pub const MAX_POLICY_BYTES: usize = 20 * 1024;
 
@@ -289,6 +291,90 @@ pub fn plan_private(current: Option<&str>) -> PolicyWrite {
     }
 }
 
+/// The statement granting a bucket's credential user every S3 action on that bucket only.
+pub fn credential_statement(bucket: &str, uid: &str) -> Value {
+    json!({
+        "Sid": CREDENTIAL_SID,
+        "Effect": "Allow",
+        "Principal": {"AWS": [uid]},
+        "Action": ["s3:*"],
+        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+    })
+}
+
+/// Plans granting `uid` the bucket: replaces a statement with [`CREDENTIAL_SID`], keeps every
+/// other one, writes nothing when the grant is already there.
+pub fn plan_credential_grant(current: Option<&str>, bucket: &str, uid: &str) -> PolicyWrite {
+    let wanted = credential_statement(bucket, uid);
+    let mut document = current
+        .and_then(parse_object)
+        .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
+    let statements = statement_list(&document);
+    if statements.contains(&wanted) {
+        return PolicyWrite::Keep;
+    }
+    let mut kept: Vec<Value> = statements
+        .into_iter()
+        .filter(|statement| !is_credential_statement(statement))
+        .collect();
+    kept.push(wanted);
+    document["Statement"] = Value::Array(kept);
+    if document.get("Version").is_none() {
+        document["Version"] = json!("2012-10-17");
+    }
+    PolicyWrite::Put(document.to_string())
+}
+
+/// Plans removing the credential grant: keeps every other statement, deletes the policy when
+/// nothing remains, writes nothing when there is no grant.
+pub fn plan_credential_revoke(current: Option<&str>) -> PolicyWrite {
+    let Some(mut document) = current.and_then(parse_object) else {
+        return PolicyWrite::Keep;
+    };
+    let statements = statement_list(&document);
+    let kept: Vec<Value> = statements
+        .iter()
+        .filter(|statement| !is_credential_statement(statement))
+        .cloned()
+        .collect();
+    if kept.len() == statements.len() {
+        PolicyWrite::Keep
+    } else if kept.is_empty() {
+        PolicyWrite::Delete
+    } else {
+        document["Statement"] = Value::Array(kept);
+        PolicyWrite::Put(document.to_string())
+    }
+}
+
+/// A custom policy with the current policy's credential grant carried over, so replacing the
+/// policy never cuts a bucket's own credential off.
+pub fn with_credential_statements(current: Option<&str>, custom: &str) -> String {
+    let grants: Vec<Value> = current
+        .and_then(parse_object)
+        .map(|document| {
+            statement_list(&document)
+                .into_iter()
+                .filter(is_credential_statement)
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(mut document) = parse_object(custom).filter(|_| !grants.is_empty()) else {
+        return custom.to_owned();
+    };
+    let mut statements: Vec<Value> = statement_list(&document)
+        .into_iter()
+        .filter(|statement| !is_credential_statement(statement))
+        .collect();
+    statements.extend(grants);
+    document["Statement"] = Value::Array(statements);
+    document.to_string()
+}
+
+fn is_credential_statement(statement: &Value) -> bool {
+    statement.get("Sid").and_then(Value::as_str) == Some(CREDENTIAL_SID)
+}
+
 /// Whether a policy document (as returned by ECS) allows anonymous access.
 pub fn is_public(current: &str) -> bool {
     parse_object(current)
@@ -429,6 +515,53 @@ mod tests {
         let value: Value = serde_json::from_str(&merged).unwrap();
         assert_eq!(value["Statement"].as_array().unwrap().len(), 3);
         assert_eq!(plan_public(Some(&merged), "b1"), PolicyWrite::Keep);
+    }
+
+    #[test]
+    fn credential_grant_is_merged_and_removed_alone() {
+        let user = custom("arn:aws:s3:::b1/*");
+        let PolicyWrite::Put(granted) = plan_credential_grant(Some(&user), "b1", "cs-bucket-b1")
+        else {
+            panic!("put")
+        };
+        let statements = |text: &str| {
+            serde_json::from_str::<Value>(text).unwrap()["Statement"]
+                .as_array()
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(statements(&granted).len(), 2);
+        assert_eq!(
+            plan_credential_grant(Some(&granted), "b1", "cs-bucket-b1"),
+            PolicyWrite::Keep
+        );
+        // Public and private leave the grant in place.
+        let PolicyWrite::Put(public) = plan_public(Some(&granted), "b1") else {
+            panic!("put")
+        };
+        assert_eq!(statements(&public).len(), 4);
+        let PolicyWrite::Put(private) = plan_private(Some(&public)) else {
+            panic!("put")
+        };
+        assert_eq!(statements(&private), statements(&granted));
+        // A custom policy keeps it too.
+        let replaced = with_credential_statements(Some(&granted), &custom("arn:aws:s3:::b1"));
+        assert_eq!(statements(&replaced).len(), 2);
+        assert_eq!(
+            with_credential_statements(Some(&user), &custom("arn:aws:s3:::b1")),
+            custom("arn:aws:s3:::b1")
+        );
+        // Revoking removes the grant only, then the policy when nothing is left.
+        let PolicyWrite::Put(revoked) = plan_credential_revoke(Some(&granted)) else {
+            panic!("put")
+        };
+        assert_eq!(statements(&revoked), statements(&user));
+        assert_eq!(plan_credential_revoke(Some(&revoked)), PolicyWrite::Keep);
+        let PolicyWrite::Put(alone) = plan_credential_grant(None, "b1", "u") else {
+            panic!("put")
+        };
+        assert_eq!(plan_credential_revoke(Some(&alone)), PolicyWrite::Delete);
+        assert_eq!(plan_credential_revoke(None), PolicyWrite::Keep);
     }
 
     #[test]

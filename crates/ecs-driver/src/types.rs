@@ -68,8 +68,22 @@ pub struct BucketSpec {
     pub versioning: bool,
     /// The bucket policy to apply, if any.
     pub policy: Option<PolicySpec>,
-    /// S3 Object Lock; refused with `Unsupported`.
+    /// S3 Object Lock (ECS 3.6.2 and later, unless the store refuses it); turns versioning on.
     pub object_lock: bool,
+}
+
+/// CloudStack's ids of a bucket's owner, put on the bucket as ECS bucket tags named
+/// `<tag prefix>store`, `account`, `domain` and `project` (prefix `cloudstack:` by default), so
+/// chargeback, recovery and `ecsctl drift` can tell who owns what from ECS alone. The account
+/// tag is always written (from the bucket's account UUID); the others when given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ownership {
+    /// The CloudStack object store's UUID.
+    pub store_uuid: Option<String>,
+    /// The owning account's domain UUID.
+    pub domain_uuid: Option<String>,
+    /// The project UUID, when the owner is a project's account.
+    pub project_uuid: Option<String>,
 }
 
 impl BucketSpec {
@@ -92,6 +106,8 @@ pub struct CreatedBucket {
     pub url: String,
     /// The owner's S3 credentials, to be stored on the bucket row.
     pub credentials: AccountCredentials,
+    /// Whether versioning is on (asked for, or turned on by object lock), for the bucket row.
+    pub versioning: bool,
 }
 
 /// One bucket of the store's namespace, as the service account sees it.

@@ -5,6 +5,7 @@
 
 mod classes;
 mod convert;
+mod credentials;
 mod error;
 mod handle;
 mod logging;

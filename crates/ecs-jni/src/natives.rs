@@ -8,7 +8,7 @@ use jni::objects::{Global, JClass, JString};
 use jni::{Env, NativeMethod};
 
 use crate::error::{BridgeResult, ThrowEcsException};
-use crate::{logging, store};
+use crate::{credentials, logging, store};
 
 /// A `native_method!` with the crate's error policy.
 macro_rules! ecs_native {
@@ -32,7 +32,8 @@ const METHODS: &[NativeMethod<'static>] = &[
     ecs_native! {
         static fn store_create_bucket(handle: jlong, name: JString, account_uuid: JString, user_id: JString,
             secret_key: JString, quota_gib: java.lang.Long, encryption: jboolean, versioning: jboolean, policy: JString,
-            object_lock: jboolean) -> io.ecscloudstack.ecs.CreatedBucket,
+            object_lock: jboolean, store_uuid: JString, domain_uuid: JString, project_uuid: JString)
+            -> io.ecscloudstack.ecs.CreatedBucket,
         fn = store::create_bucket,
     },
     ecs_native! {
@@ -99,6 +100,46 @@ const METHODS: &[NativeMethod<'static>] = &[
         static fn store_presign_get(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
             key: JString, seconds: jlong) -> JString,
         fn = store::presign_get,
+    },
+    // Per-bucket credentials: the extension ahead of CloudStack (PR #14170).
+    ecs_native! {
+        static fn store_bucket_credentials_unsupported_reason(handle: jlong) -> JString,
+        fn = credentials::unsupported_reason,
+    },
+    ecs_native! {
+        static fn store_account_supports_bucket_credentials(handle: jlong, account_uuid: JString) -> jboolean,
+        fn = credentials::account_supports,
+    },
+    ecs_native! {
+        static fn store_migrate_account_for_bucket_credentials(handle: jlong, account_uuid: JString),
+        fn = credentials::migrate_account,
+    },
+    ecs_native! {
+        static fn store_is_account_key_rotation_pending(handle: jlong, account_uuid: JString) -> jboolean,
+        fn = credentials::rotation_pending,
+    },
+    ecs_native! {
+        static fn store_rotate_migrated_account_key(handle: jlong, account_uuid: JString)
+            -> io.ecscloudstack.ecs.AccountCredentials,
+        fn = credentials::rotate_migrated_account_key,
+    },
+    ecs_native! {
+        static fn store_create_bucket_credential(handle: jlong, bucket: JString)
+            -> io.ecscloudstack.ecs.AccountCredentials,
+        fn = credentials::create,
+    },
+    ecs_native! {
+        static fn store_create_bucket_credential_key(handle: jlong, bucket: JString)
+            -> io.ecscloudstack.ecs.AccountCredentials,
+        fn = credentials::create_key,
+    },
+    ecs_native! {
+        static fn store_remove_bucket_credential_key(handle: jlong, bucket: JString, access_key: JString),
+        fn = credentials::remove_key,
+    },
+    ecs_native! {
+        static fn store_delete_bucket_credential(handle: jlong, bucket: JString),
+        fn = credentials::delete,
     },
 ];
 

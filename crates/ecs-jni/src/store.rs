@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ecs_driver::{AccountCredentials, BucketSpec, EcsObjectStore, PolicySpec, StoreConfig};
+use ecs_driver::{
+    AccountCredentials, BucketSpec, EcsObjectStore, Ownership, PolicySpec, StoreConfig,
+};
 use jni::Env;
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use jni::sys::jlong;
@@ -28,12 +30,12 @@ type Class<'local> = JClass<'local>;
 /// How many stores are open; the runtime stops when the last one closes.
 static OPEN_STORES: AtomicUsize = AtomicUsize::new(0);
 
-fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
+pub(crate) fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
     handle::borrow::<EcsObjectStore>(handle, STORE)
 }
 
 /// Runs a driver future to completion on the shared runtime.
-fn block_on<F: Future>(future: F) -> BridgeResult<F::Output> {
+pub(crate) fn block_on<F: Future>(future: F) -> BridgeResult<F::Output> {
     Ok(runtime::get()?.block_on(future))
 }
 
@@ -140,8 +142,16 @@ pub(crate) fn create_bucket<'local>(
     versioning: bool,
     policy: JString<'local>,
     object_lock: bool,
+    store_uuid: JString<'local>,
+    domain_uuid: JString<'local>,
+    project_uuid: JString<'local>,
 ) -> BridgeResult<JObject<'local>> {
     let store = store(handle)?;
+    let ownership = Ownership {
+        store_uuid: optional_string(env, &store_uuid)?,
+        domain_uuid: optional_string(env, &domain_uuid)?,
+        project_uuid: optional_string(env, &project_uuid)?,
+    };
     let mut spec = BucketSpec::new(
         string(env, &name, "name")?,
         string(env, &account_uuid, "accountUuid")?,
@@ -160,7 +170,7 @@ pub(crate) fn create_bucket<'local>(
         .map(PolicySpec::parse)
         .transpose()?;
     spec.object_lock = object_lock;
-    let created = block_on(store.create_bucket(&spec))??;
+    let created = block_on(store.create_owned_bucket(&spec, &ownership))??;
     values::created_bucket(env, &created)
 }
 

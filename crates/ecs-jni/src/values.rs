@@ -41,8 +41,13 @@ pub(crate) fn created_bucket<'local>(
     let credentials = credentials(env, &bucket.credentials)?;
     Ok(env.new_object(
         &classes::get()?.created_bucket,
-        jni_sig!((name: JString, url: JString, credentials: io.ecscloudstack.ecs.AccountCredentials) -> void),
-        &[JValue::Object(&name), JValue::Object(&url), JValue::Object(&credentials)],
+        jni_sig!((name: JString, url: JString, credentials: io.ecscloudstack.ecs.AccountCredentials, versioning: jboolean) -> void),
+        &[
+            JValue::Object(&name),
+            JValue::Object(&url),
+            JValue::Object(&credentials),
+            JValue::Bool(bucket.versioning),
+        ],
     )?)
 }
 

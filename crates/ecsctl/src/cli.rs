@@ -59,6 +59,26 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Compares what the driver made on ECS with CloudStack's rows; exits 1 on drift.
+    ///
+    /// Lists from ECS alone (user prefix, owners, ownership tags) every CloudStack-made user,
+    /// bucket credential and bucket; with `--cloudstack` (the rows JSON documented in
+    /// `ecs_driver::drift`) also buckets without a row, rows without a bucket, users of deleted
+    /// accounts and owners that differ. `--fix` removes twin keys; deleting users needs `--yes`
+    /// too; buckets and data are never deleted.
+    Drift {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// CloudStack's bucket and account rows: {"accounts":[{"uuid","removed"}],"buckets":[{"name","account_uuid"}]}.
+        #[arg(long, value_name = "ROWS_JSON")]
+        cloudstack: Option<PathBuf>,
+        /// Apply the safe repairs (remove an account user's second, newer key).
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: also delete orphan credential users and users of deleted accounts that own nothing.
+        #[arg(long, requires = "fix")]
+        yes: bool,
+    },
     /// Runs CloudStack's bucket lifecycle against the store, step by step, and cleans up.
     ///
     /// Adds the store, provisions a throw-away account, creates two buckets, uploads, lists,
@@ -70,6 +90,10 @@ pub(crate) enum Command {
         /// The emulator's management URL, whose `/_sim/log` counts each step's requests.
         #[arg(long, value_name = "URL")]
         sim_control: Option<url::Url>,
+        /// Also show what other CloudStack drivers lack: a per-bucket credential and its key
+        /// rotation, ownership tags and a clean drift report.
+        #[arg(long)]
+        beyond: bool,
     },
 }
 

@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod details;
 mod doctor;
+mod drift;
 #[cfg(test)]
 mod fuzz_tests;
 mod output;
@@ -89,7 +90,20 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
                     grace_minutes,
                 },
         } => admin::keys_rotate(&store.details()?, &account, grace_minutes).await,
-        Command::Demo { store, sim_control } => {
+        Command::Drift {
+            store,
+            cloudstack,
+            fix,
+            yes,
+        } => {
+            let options = ecs_driver::drift::FixOptions { fix, yes };
+            drift::drift(&store.details()?, cloudstack.as_deref(), options).await
+        }
+        Command::Demo {
+            store,
+            sim_control,
+            beyond,
+        } => {
             let path = if sim_control.is_some() {
                 "Rust driver -> ecs-sim"
             } else {
@@ -99,6 +113,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
                 sim_control,
                 quiet: json,
                 path: path.to_owned(),
+                beyond,
             };
             demo::run(&store.details()?, &options).await
         }

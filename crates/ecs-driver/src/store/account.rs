@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use ecs_common::{Error, ErrorKind, ExposeSecret, Result, SecretString};
-use ecs_mgmt::{SecretKeyCreate, UserSecretKeys};
+use ecs_mgmt::{SecretKeyCreate, UserSecretKeys, UserTag};
 use futures::TryStreamExt;
 use time::OffsetDateTime;
 
@@ -23,9 +23,9 @@ const RACE_WINDOW: time::Duration = time::Duration::minutes(10);
 
 /// What the driver needs to know about one live key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct KeyFacts {
-    created: Option<OffsetDateTime>,
-    expires: Option<OffsetDateTime>,
+pub(super) struct KeyFacts {
+    pub(super) created: Option<OffsetDateTime>,
+    pub(super) expires: Option<OffsetDateTime>,
 }
 
 /// Which key to adopt and which to deactivate, as slot indexes into the live keys.
@@ -107,7 +107,8 @@ impl EcsObjectStore {
         let keys = match self.read_keys(&uid).await? {
             Some(keys) => keys,
             None => {
-                self.create_user(&uid).await?;
+                let tag = UserTag::new(self.config().features().tag("account"), account_uuid);
+                self.create_user_tagged(&uid, &[tag]).await?;
                 Vec::new()
             }
         };
@@ -236,7 +237,10 @@ impl EcsObjectStore {
     }
 
     /// The user's live keys; `None` when the user does not exist.
-    async fn read_keys(&self, uid: &str) -> Result<Option<Vec<(SecretString, KeyFacts)>>> {
+    pub(super) async fn read_keys(
+        &self,
+        uid: &str,
+    ) -> Result<Option<Vec<(SecretString, KeyFacts)>>> {
         match self
             .mgmt()
             .secret_keys()
@@ -249,11 +253,16 @@ impl EcsObjectStore {
         }
     }
 
-    async fn create_user(&self, uid: &str) -> Result<()> {
+    pub(super) async fn create_user(&self, uid: &str) -> Result<()> {
+        self.create_user_tagged(uid, &[]).await
+    }
+
+    /// Creates a user with tags (ECS allows tags on object users); an existing one is kept.
+    pub(super) async fn create_user_tagged(&self, uid: &str, tags: &[UserTag]) -> Result<()> {
         match self
             .mgmt()
             .object_users()
-            .create(uid, self.namespace())
+            .create_with_tags(uid, self.namespace(), tags)
             .await
         {
             Ok(()) => {

@@ -1,25 +1,43 @@
 //! Bucket life cycle: create (with every option, rolled back on failure), delete, list.
 
 use ecs_common::{Error, ErrorKind, Result};
-use ecs_mgmt::{BucketCreate, BucketInfo, VersioningStatus};
+use ecs_mgmt::{BucketCreate, BucketInfo, BucketTag, VersioningStatus};
 use futures::TryStreamExt;
 
 use super::EcsObjectStore;
 use crate::cors;
 use crate::echo::Setting;
 use crate::policy::{PolicyWrite, plan_public};
-use crate::{AccountCredentials, BucketSpec, BucketSummary, CreatedBucket, PolicySpec, validate};
+use crate::{
+    AccountCredentials, BucketSpec, BucketSummary, CreatedBucket, Ownership, PolicySpec, validate,
+};
 
 impl EcsObjectStore {
     /// Creates a bucket with every option CloudStack offers, owned by the account's user.
     ///
     /// Quota (GiB, `None`/0 = none), encryption and owner go into the creation request;
     /// versioning, policy and the CORS rule for the UI follow. If any step fails, the bucket
-    /// is deleted again and the error says which step failed. Object lock is refused with
-    /// [`ErrorKind::Unsupported`] before anything is sent.
+    /// is deleted again and the error says which step failed. Object lock (which turns
+    /// versioning on) is applied with the store's default retention where ECS has it (3.6.2
+    /// and later) and the store allows it; otherwise it is refused with
+    /// [`ErrorKind::Unsupported`] before anything is written.
     pub async fn create_bucket(&self, spec: &BucketSpec) -> Result<CreatedBucket> {
+        self.create_owned_bucket(spec, &Ownership::default()).await
+    }
+
+    /// [`create_bucket`](Self::create_bucket) with CloudStack's ids of the owner, written as
+    /// ECS bucket tags in the same creation request (see [`Ownership`]).
+    pub async fn create_owned_bucket(
+        &self,
+        spec: &BucketSpec,
+        ownership: &Ownership,
+    ) -> Result<CreatedBucket> {
         self.ensure_open()?;
         let (owner, quota) = self.check_spec(spec)?;
+        check_ownership(ownership)?;
+        if spec.object_lock {
+            self.check_object_lock_allowed().await?;
+        }
         let credentials = match &spec.credentials {
             Some(credentials) => credentials.clone(),
             None => self.ensure_account_user(&spec.account_uuid, None).await?,
@@ -31,6 +49,9 @@ impl EcsObjectStore {
         create.encryption = Some(spec.encryption);
         create.block_size_gb = quota;
         create.notification_size_gb = quota;
+        create.tags = self.ownership_tags(spec, ownership);
+        // Object lock turns versioning on for good (ECS does it with the lock).
+        create.object_lock = spec.object_lock.then_some(true);
         self.mgmt()
             .buckets()
             .create(&create)
@@ -47,6 +68,7 @@ impl EcsObjectStore {
             name: spec.name.clone(),
             url: self.config().bucket_url(&spec.name),
             credentials,
+            versioning: spec.versioning || spec.object_lock,
         })
     }
 
@@ -68,7 +90,10 @@ impl EcsObjectStore {
                 Ok(())
             }
             Err(err) if err.kind() == ErrorKind::NotEmpty => {
-                Err(self.not_empty_error(bucket, err).await)
+                match self.retained_until(bucket).await {
+                    Some(until) => Err(super::lock::retained_error(bucket, until, err)),
+                    None => Err(self.not_empty_error(bucket, err).await),
+                }
             }
             Err(err) => Err(err),
         }
@@ -86,6 +111,20 @@ impl EcsObjectStore {
     }
 
     /// Validates a spec without sending anything; returns the owner and the quota to set.
+    /// The bucket tags saying who owns the bucket in CloudStack (see [`crate::Ownership`]).
+    fn ownership_tags(&self, spec: &BucketSpec, ownership: &Ownership) -> Vec<BucketTag> {
+        let features = self.config().features();
+        [
+            ("store", ownership.store_uuid.as_deref()),
+            ("account", Some(spec.account_uuid.as_str())),
+            ("domain", ownership.domain_uuid.as_deref()),
+            ("project", ownership.project_uuid.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| BucketTag::new(features.tag(name), value)))
+        .collect()
+    }
+
     fn check_spec(&self, spec: &BucketSpec) -> Result<(String, Option<u64>)> {
         validate::bucket_name(&spec.name)?;
         let owner = self.config().user_id(&spec.account_uuid)?;
@@ -104,11 +143,6 @@ impl EcsObjectStore {
         if let Some(policy) = &spec.policy {
             policy.check_for_bucket(&spec.name)?;
         }
-        if spec.object_lock {
-            return Err(Error::unsupported(
-                "object lock is not supported by this ECS driver; create the bucket without it",
-            ));
-        }
         Ok((owner, quota))
     }
 
@@ -119,7 +153,12 @@ impl EcsObjectStore {
         credentials: &AccountCredentials,
     ) -> Result<()> {
         let buckets = self.mgmt().buckets();
-        if spec.versioning {
+        if spec.object_lock {
+            self.put_default_retention(&spec.name, credentials)
+                .await
+                .map_err(|err| step_error("set the default retention", err))?;
+        }
+        if spec.versioning && !spec.object_lock {
             self.put_versioning(&spec.name, VersioningStatus::Enabled, Some(credentials))
                 .await
                 .map_err(|err| step_error("enable versioning", err))?;
@@ -257,7 +296,7 @@ fn step_error(step: &'static str, err: Error) -> Error {
 /// only when given. Nothing else is remembered, so nothing else can be answered from memory.
 fn creation_settings(spec: &BucketSpec, quota: Option<u64>) -> Vec<Setting> {
     let mut settings = Vec::with_capacity(4);
-    if spec.versioning {
+    if spec.versioning || spec.object_lock {
         settings.push(Setting::Versioning(true));
     }
     if spec.encryption {
@@ -285,4 +324,19 @@ fn summary(info: BucketInfo) -> BucketSummary {
         owner: info.owner,
         name: info.name,
     }
+}
+
+/// Each given id of the owner must be a UUID (they become tag values).
+fn check_ownership(ownership: &Ownership) -> Result<()> {
+    for (what, value) in [
+        ("store", &ownership.store_uuid),
+        ("domain", &ownership.domain_uuid),
+        ("project", &ownership.project_uuid),
+    ] {
+        if let Some(value) = value {
+            validate::account_uuid(value)
+                .map_err(|err| err.wrap(format!("the {what} UUID is not valid")))?;
+        }
+    }
+    Ok(())
 }

@@ -51,9 +51,10 @@ pub(super) async fn version_check(client: &EcsMgmtClient) -> (Check, Option<Opti
     match client.nodes().release().await {
         Ok(release) => {
             let path = VersioningPath::for_release(release).describe();
+            let lock = super::lock::describe(release);
             let detail = match release {
-                Some(release) => format!("ECS {release}: {path}"),
-                None => format!("the nodes report no readable version: {path}"),
+                Some(release) => format!("ECS {release}: {path}; {lock}"),
+                None => format!("the nodes report no readable version: {path}; {lock}"),
             };
             (Check::pass("ecs_version", detail), Some(release))
         }

@@ -7,10 +7,13 @@
 mod account;
 mod buckets;
 mod check;
+mod credentials;
 mod ecs_version;
+mod lock;
 mod settings;
 mod usage;
 
+pub use credentials::BucketCredential;
 pub use usage::BucketMetering;
 
 use std::fmt;

@@ -6,7 +6,7 @@ use ecs_mgmt::{BucketQuota, VersioningStatus};
 
 use super::EcsObjectStore;
 use crate::echo::Setting;
-use crate::policy::{PolicyWrite, plan_private, plan_public};
+use crate::policy::{PolicyWrite, plan_private, plan_public, with_credential_statements};
 use crate::{PolicySpec, validate};
 
 impl EcsObjectStore {
@@ -88,7 +88,14 @@ impl EcsObjectStore {
         }
         let buckets = self.mgmt().buckets();
         let write = match policy {
-            PolicySpec::Custom(custom) => PolicyWrite::Put(custom.as_str().to_owned()),
+            PolicySpec::Custom(custom) => {
+                // Keep a bucket credential's grant (see `credentials`).
+                let current = buckets.policy(bucket, self.namespace()).await?;
+                PolicyWrite::Put(with_credential_statements(
+                    current.as_deref(),
+                    custom.as_str(),
+                ))
+            }
             PolicySpec::Public => {
                 let current = buckets.policy(bucket, self.namespace()).await?;
                 plan_public(current.as_deref(), bucket)

@@ -7,6 +7,7 @@
 //! refused), tries to delete a non-empty bucket (refused), then empties and deletes
 //! everything it created. `cargo xtask demo` runs it against `ecs-sim`.
 
+mod beyond;
 mod counter;
 mod runner;
 
@@ -57,6 +58,8 @@ pub(crate) struct DemoOptions {
     pub(crate) quiet: bool,
     /// How the flow reaches ECS, for the banner and the summary.
     pub(crate) path: String,
+    /// Also run the steps of `beyond` (per-bucket credentials, tags, drift).
+    pub(crate) beyond: bool,
 }
 
 /// Runs the whole flow; the error names the step that failed.
@@ -75,7 +78,8 @@ pub(crate) async fn run(details: &Details, options: &DemoOptions) -> Result<Outp
             config.namespace()
         );
     }
-    let mut runner = Runner::new(counter, STEPS, options.quiet);
+    let total = STEPS + if options.beyond { beyond::STEPS } else { 0 };
+    let mut runner = Runner::new(counter, total, options.quiet);
     let account = uuid::Uuid::new_v4().to_string();
     let suffix = &account[..8];
     let buckets = [
@@ -86,7 +90,7 @@ pub(crate) async fn run(details: &Details, options: &DemoOptions) -> Result<Outp
     let store = runner
         .step("add the store (with its check report)", add_store(config))
         .await?;
-    let result = flow(&mut runner, &store, &account, &buckets).await;
+    let result = flow(&mut runner, &store, &account, &buckets, options.beyond).await;
     store.close().await;
     result?;
     let json = runner.summary(&options.path);
@@ -98,6 +102,7 @@ async fn flow(
     store: &EcsObjectStore,
     account: &str,
     buckets: &[String; 2],
+    beyond: bool,
 ) -> Result<()> {
     let credentials = runner
         .step(
@@ -181,6 +186,9 @@ async fn flow(
             refused(store.delete_bucket(&buckets[0]), ErrorKind::NotEmpty),
         )
         .await?;
+    if beyond {
+        beyond::steps(runner, store, account, buckets).await?;
+    }
     runner
         .step(
             "empty the buckets (every version)",

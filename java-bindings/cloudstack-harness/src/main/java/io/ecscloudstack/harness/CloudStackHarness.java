@@ -53,6 +53,7 @@ public final class CloudStackHarness {
     private final HarnessProviderManager providers = new HarnessProviderManager(storeDao);
     private final List<StepReport<?>> journal = Collections.synchronizedList(new ArrayList<>());
     private final ThreadLocal<List<String>> findings = new ThreadLocal<>();
+    private final BucketCredentialFlows bucketCredentials = new BucketCredentialFlows(this, bucketDao);
 
     private CloudStackHarness() {
     }
@@ -108,6 +109,47 @@ public final class CloudStackHarness {
     }
 
     // ---- DAOs and setup -------------------------------------------------------------------
+
+    /**
+     * @return PR #14170's per-bucket credential flows (ahead of CloudStack), for drivers that
+     *     implement {@code BucketCredentialsDriver}
+     */
+    public BucketCredentialFlows bucketCredentials() {
+        return bucketCredentials;
+    }
+
+    /** @param storeId a store @return the driver registered for its provider, or null */
+    org.apache.cloudstack.storage.object.ObjectStoreDriver driverFor(long storeId) {
+        ObjectStoreVO store = storeDao.findById(storeId);
+        return store == null ? null : providers.driver(store.getProviderName());
+    }
+
+    /**
+     * CloudStack's rows in the shape {@code ecsctl drift --cloudstack} reads (documented in
+     * {@code ecs_driver::drift}): every account with its UUID and whether it was removed, and the
+     * store's bucket rows with their account's UUID.
+     *
+     * @param storeId the store
+     * @return the rows as JSON
+     */
+    public String driftRows(long storeId) {
+        StringBuilder out = new StringBuilder("{\"accounts\":[");
+        String sep = "";
+        for (AccountVO a : accountDao.listAllIncludingRemoved()) {
+            out.append(sep).append("{\"uuid\":\"").append(a.getUuid()).append("\",\"removed\":")
+                    .append(a.getRemoved() != null).append('}');
+            sep = ",";
+        }
+        out.append("],\"buckets\":[");
+        sep = "";
+        for (BucketVO b : bucketDao.listByObjectStoreId(storeId)) {
+            AccountVO owner = accountDao.findByIdIncludingRemoved(b.getAccountId());
+            out.append(sep).append("{\"name\":\"").append(b.getName()).append("\",\"account_uuid\":\"")
+                    .append(owner == null ? "" : owner.getUuid()).append("\"}");
+            sep = ",";
+        }
+        return out.append("]}").toString();
+    }
 
     /** @return the account table */
     public InMemoryAccountDao accountDao() {
@@ -319,11 +361,19 @@ public final class CloudStackHarness {
             ObjectStoreEntity e = entity(bucket.getObjectStoreId());
             BucketTO bucketTO = new BucketTO(bucket);
             boolean created = false;
+            boolean credentialCreated = false;
             try {
                 Bucket returned = e.createBucket(bucket, request.objectLocking());
                 checkReturnedBucket(returned);
                 bucketTO = new BucketTO(returned);
                 created = true;
+                // PR #14170 (ahead of CloudStack): a migrated account's bucket gets its own credential.
+                if (bucketCredentials.enabledFor(bucket)) {
+                    bucketCredentials.provision(bucket);
+                    credentialCreated = true;
+                    bucket = bucketDao.findById(bucketId);
+                    bucketTO = new BucketTO(bucket);
+                }
                 if (request.versioning()) {
                     e.setBucketVersioning(bucketTO);
                 }
@@ -339,6 +389,9 @@ public final class CloudStackHarness {
                 bucket.setState(Bucket.State.Created);
                 bucketDao.update(bucket.getId(), bucket);
             } catch (Exception ex) {
+                if (credentialCreated) {
+                    bucketCredentials.remove(bucket, bucketTO, false);
+                }
                 if (created) {
                     e.deleteBucket(bucketTO);
                 }
@@ -430,9 +483,11 @@ public final class CloudStackHarness {
                 throw new InvalidParameterValueException("Unable to find bucket with ID: " + bucketId);
             }
             ObjectStoreEntity e = entity(bucket.getObjectStoreId());
-            if (!e.deleteBucket(new BucketTO(bucket))) {
+            BucketTO bucketTO = new BucketTO(bucket);
+            if (!e.deleteBucket(bucketTO)) {
                 throw new CloudRuntimeException("Failed to delete Bucket");
             }
+            bucketCredentials.remove(bucket, bucketTO, true);
             return bucketDao.remove(bucketId);
         });
     }

@@ -17,6 +17,9 @@ public final class BucketSpec {
     private final boolean versioning;
     private final String policy;
     private final boolean objectLock;
+    private final String storeUuid;
+    private final String domainUuid;
+    private final String projectUuid;
 
     private BucketSpec(Builder b) {
         this.name = b.name;
@@ -27,6 +30,9 @@ public final class BucketSpec {
         this.versioning = b.versioning;
         this.policy = b.policy;
         this.objectLock = b.objectLock;
+        this.storeUuid = b.storeUuid;
+        this.domainUuid = b.domainUuid;
+        this.projectUuid = b.projectUuid;
     }
 
     /**
@@ -74,9 +80,24 @@ public final class BucketSpec {
         return policy;
     }
 
-    /** @return whether S3 Object Lock is requested (ECS refuses it as unsupported) */
+    /** @return whether S3 Object Lock is requested (ECS 3.6.2+, where the store allows it) */
     public boolean objectLock() {
         return objectLock;
+    }
+
+    /** @return the CloudStack store's UUID for the ownership tags, or {@code null} */
+    public String storeUuid() {
+        return storeUuid;
+    }
+
+    /** @return the owner's domain UUID for the ownership tags, or {@code null} */
+    public String domainUuid() {
+        return domainUuid;
+    }
+
+    /** @return the project UUID for the ownership tags, or {@code null} */
+    public String projectUuid() {
+        return projectUuid;
     }
 
     @Override
@@ -96,6 +117,9 @@ public final class BucketSpec {
         private boolean versioning;
         private String policy;
         private boolean objectLock;
+        private String storeUuid;
+        private String domainUuid;
+        private String projectUuid;
 
         private Builder(String name, String accountUuid) {
             this.name = name;
@@ -142,6 +166,21 @@ public final class BucketSpec {
         /** @param objectLock request S3 Object Lock @return this */
         public Builder objectLock(boolean objectLock) {
             this.objectLock = objectLock;
+            return this;
+        }
+
+        /**
+         * CloudStack's ids of the owner, written as ECS bucket tags ({@code null} leaves one out).
+         *
+         * @param storeUuid the object store's UUID
+         * @param domainUuid the owner's domain UUID
+         * @param projectUuid the project UUID
+         * @return this
+         */
+        public Builder ownership(String storeUuid, String domainUuid, String projectUuid) {
+            this.storeUuid = storeUuid;
+            this.domainUuid = domainUuid;
+            this.projectUuid = projectUuid;
             return this;
         }
 

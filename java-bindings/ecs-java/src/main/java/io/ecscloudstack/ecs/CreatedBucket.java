@@ -5,12 +5,19 @@ public final class CreatedBucket {
     private final String name;
     private final String url;
     private final AccountCredentials credentials;
+    private final boolean versioning;
+
+    /** For tests: versioning off. */
+    CreatedBucket(String name, String url, AccountCredentials credentials) {
+        this(name, url, credentials, false);
+    }
 
     /** Called by the native library. */
-    CreatedBucket(String name, String url, AccountCredentials credentials) {
+    CreatedBucket(String name, String url, AccountCredentials credentials, boolean versioning) {
         this.name = name;
         this.url = url;
         this.credentials = credentials;
+        this.versioning = versioning;
     }
 
     /** @return the bucket name */
@@ -26,6 +33,11 @@ public final class CreatedBucket {
     /** @return the owner's S3 credentials, to be stored on the bucket row */
     public AccountCredentials credentials() {
         return credentials;
+    }
+
+    /** @return whether versioning is on: asked for, or turned on by object lock */
+    public boolean versioning() {
+        return versioning;
     }
 
     @Override

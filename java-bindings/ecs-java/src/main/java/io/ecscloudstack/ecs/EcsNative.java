@@ -33,7 +33,7 @@ final class EcsNative {
     /** A {@code null} quotaGib means no quota; a {@code null} user id means no stored credentials. */
     static native CreatedBucket storeCreateBucket(long handle, String name, String accountUuid, String userId,
             String secretKey, Long quotaGib, boolean encryption, boolean versioning, String policy,
-            boolean objectLock);
+            boolean objectLock, String storeUuid, String domainUuid, String projectUuid);
 
     static native void storeSetVersioning(long handle, String bucket, boolean enabled);
 
@@ -54,6 +54,24 @@ final class EcsNative {
     static native AccountCredentials storeRotateAccountKey(long handle, String accountUuid, long graceSeconds);
 
     static native void storeDeleteAccountUser(long handle, String accountUuid);
+
+    static native String storeBucketCredentialsUnsupportedReason(long handle);
+
+    static native boolean storeAccountSupportsBucketCredentials(long handle, String accountUuid);
+
+    static native void storeMigrateAccountForBucketCredentials(long handle, String accountUuid);
+
+    static native boolean storeIsAccountKeyRotationPending(long handle, String accountUuid);
+
+    static native AccountCredentials storeRotateMigratedAccountKey(long handle, String accountUuid);
+
+    static native AccountCredentials storeCreateBucketCredential(long handle, String bucket);
+
+    static native AccountCredentials storeCreateBucketCredentialKey(long handle, String bucket);
+
+    static native void storeRemoveBucketCredentialKey(long handle, String bucket, String accessKey);
+
+    static native void storeDeleteBucketCredential(long handle, String bucket);
 
     static native ObjectEntry[] storeListObjects(long handle, String userId, String secretKey, String bucket,
             String prefix);

@@ -95,7 +95,8 @@ public final class EcsObjectStore implements AutoCloseable {
         String secretKey = credentials == null ? null : credentials.secretKey();
         return call(h -> EcsNative.storeCreateBucket(h, spec.name(), spec.accountUuid(), userId, secretKey,
                 spec.quotaGib(),
-                spec.encryption(), spec.versioning(), spec.policy(), spec.objectLock()));
+                spec.encryption(), spec.versioning(), spec.policy(), spec.objectLock(), spec.storeUuid(),
+                spec.domainUuid(), spec.projectUuid()));
     }
 
     /** @param bucket the bucket @param enabled versioning on (or suspended) */
@@ -154,6 +155,66 @@ public final class EcsObjectStore implements AutoCloseable {
     /** Deletes the account's ECS object user. @param accountUuid the account */
     public void deleteAccountUser(String accountUuid) {
         run(h -> EcsNative.storeDeleteAccountUser(h, accountUuid));
+    }
+
+    /** @return why buckets of this store cannot get their own credential, or {@code null} when they can */
+    public String bucketCredentialsUnsupportedReason() {
+        return call(EcsNative::storeBucketCredentialsUnsupportedReason);
+    }
+
+    /** @param accountUuid the account @return whether its new buckets get their own credential */
+    public boolean accountSupportsBucketCredentials(String accountUuid) {
+        return call(h -> EcsNative.storeAccountSupportsBucketCredentials(h, accountUuid));
+    }
+
+    /** Moves the account onto per-bucket credentials (idempotent). @param accountUuid the account */
+    public void migrateAccountForBucketCredentials(String accountUuid) {
+        run(h -> EcsNative.storeMigrateAccountForBucketCredentials(h, accountUuid));
+    }
+
+    /** @param accountUuid the account @return whether its migrated key still waits for rotation */
+    public boolean isAccountKeyRotationPending(String accountUuid) {
+        return call(h -> EcsNative.storeIsAccountKeyRotationPending(h, accountUuid));
+    }
+
+    /**
+     * Rotates a migrated account's key; the old one ends after the store's grace.
+     *
+     * @param accountUuid the account
+     * @return the new credentials
+     */
+    public AccountCredentials rotateMigratedAccountKey(String accountUuid) {
+        return call(h -> EcsNative.storeRotateMigratedAccountKey(h, accountUuid));
+    }
+
+    /**
+     * Gives a bucket its own ECS user, granted that bucket only (idempotent).
+     *
+     * @param bucket the bucket
+     * @return the credential: its user id is the credential's id and access key
+     */
+    public AccountCredentials createBucketCredential(String bucket) {
+        return call(h -> EcsNative.storeCreateBucketCredential(h, bucket));
+    }
+
+    /** @param bucket the bucket @return the credential's new second key */
+    public AccountCredentials createBucketCredentialKey(String bucket) {
+        return call(h -> EcsNative.storeCreateBucketCredentialKey(h, bucket));
+    }
+
+    /**
+     * Removes the older key of the bucket's credential when {@code accessKey} is its user id.
+     *
+     * @param bucket the bucket
+     * @param accessKey the access key CloudStack names
+     */
+    public void removeBucketCredentialKey(String bucket, String accessKey) {
+        run(h -> EcsNative.storeRemoveBucketCredentialKey(h, bucket, accessKey));
+    }
+
+    /** Removes the bucket's credential: its policy grant and its user. @param bucket the bucket */
+    public void deleteBucketCredential(String bucket) {
+        run(h -> EcsNative.storeDeleteBucketCredential(h, bucket));
     }
 
     /**

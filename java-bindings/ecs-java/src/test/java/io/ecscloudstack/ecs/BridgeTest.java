@@ -90,7 +90,10 @@ class BridgeTest {
         List<Executable> calls = List.of(
                 () -> EcsNative.storeCheck(0),
                 () -> EcsNative.storeEnsureAccountUser(0, "a", null, null),
-                () -> EcsNative.storeCreateBucket(0, "b", "a", null, null, null, false, false, null, false),
+                () -> EcsNative.storeCreateBucket(0, "b", "a", null, null, null, false, false, null, false, null,
+                        null, null),
+                () -> EcsNative.storeCreateBucketCredential(0, "b"),
+                () -> EcsNative.storeAccountSupportsBucketCredentials(0, "a"),
                 () -> EcsNative.storeSetVersioning(0, "b", true),
                 () -> EcsNative.storeSetEncryption(0, "b", true),
                 () -> EcsNative.storeSetQuota(0, "b", 1),

@@ -3,11 +3,14 @@ package org.apache.cloudstack.storage.datastore.driver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.inject.Inject;
 
 import com.amazonaws.services.s3.model.AccessControlList;
 import com.amazonaws.services.s3.model.BucketPolicy;
+import com.cloud.agent.api.to.BucketCredentialTO;
+import com.cloud.agent.api.to.BucketKeyTO;
 import com.cloud.agent.api.to.BucketTO;
 import com.cloud.agent.api.to.DataStoreTO;
 import com.cloud.storage.BucketVO;
@@ -27,6 +30,7 @@ import org.apache.cloudstack.storage.datastore.db.ObjectStoreDetailsDao;
 import org.apache.cloudstack.storage.datastore.db.ObjectStoreVO;
 import org.apache.cloudstack.storage.object.BaseObjectStoreDriverImpl;
 import org.apache.cloudstack.storage.object.Bucket;
+import org.apache.cloudstack.storage.object.BucketCredentialsDriver;
 import org.apache.cloudstack.storage.object.BucketObject;
 
 /**
@@ -41,7 +45,7 @@ import org.apache.cloudstack.storage.object.BucketObject;
  *   <li>every ECS failure becomes a {@link CloudRuntimeException} saying what failed and why.</li>
  * </ul>
  */
-public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
+public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implements BucketCredentialsDriver {
     @Inject
     AccountDao _accountDao;
     @Inject
@@ -81,6 +85,12 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
         }
         StoreDetails details = StoreDetails.of(_storeDetailsDao.getDetails(storeId), store.getUrl());
         return EcsCalls.call("open object store '" + store.getName() + "'", () -> stores.get(storeId, details));
+    }
+
+    /** @return the store's UUID, for the bucket's ownership tags (null when the row has none) */
+    private String storeUuid(long storeId) {
+        ObjectStoreVO store = _storeDao.findById(storeId);
+        return store == null ? null : store.getUuid();
     }
 
     private AccountVO account(long accountId) {
@@ -123,6 +133,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
                 .versioning(bucket.isVersioning())
                 .policy(bucket.getPolicy())
                 .objectLock(objectLock)
+                .ownership(storeUuid(storeId), null, null)
                 .build();
         CreatedBucket created = EcsCalls.call("create bucket '" + bucket.getName() + "'",
                 () -> store(storeId).createBucket(spec));
@@ -237,5 +248,78 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl {
     @Override
     public Map<String, Long> getAllBucketsUsage(long storeId) {
         return EcsCalls.call("read bucket usage", () -> store(storeId).usage());
+    }
+
+    // ---- Per-bucket credentials: the extension ahead of CloudStack (PR #14170), see
+    // ---- BucketCredentialsDriver. Each method converts and delegates; the Rust driver decides.
+
+    @Override
+    public boolean supportsBucketCredentials(long storeId) {
+        return bucketCredentialsUnsupportedReason(storeId) == null;
+    }
+
+    @Override
+    public String bucketCredentialsUnsupportedReason(long storeId) {
+        return EcsCalls.call("read whether buckets can have their own credentials",
+                () -> store(storeId).bucketCredentialsUnsupportedReason());
+    }
+
+    @Override
+    public boolean accountSupportsBucketCredentials(long accountId, long storeId) {
+        AccountVO account = account(accountId);
+        return EcsCalls.call("read the per-bucket credential state of account " + account.getUuid(),
+                () -> store(storeId).accountSupportsBucketCredentials(account.getUuid()));
+    }
+
+    @Override
+    public boolean migrateAccountForBucketCredentials(long accountId, long storeId) {
+        AccountVO account = account(accountId);
+        EcsCalls.run("move account " + account.getUuid() + " onto per-bucket credentials",
+                () -> store(storeId).migrateAccountForBucketCredentials(account.getUuid()));
+        return true;
+    }
+
+    @Override
+    public BucketCredentialTO createBucketCredential(BucketTO bucket, long storeId) {
+        AccountCredentials key = EcsCalls.call("create the credential of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).createBucketCredential(bucket.getName()));
+        return new BucketCredentialTO(key.userId(), List.of(new BucketKeyTO(key.userId(), key.secretKey())));
+    }
+
+    @Override
+    public BucketKeyTO createBucketCredentialKey(BucketTO bucket, long storeId, Set<String> knownAccessKeys) {
+        AccountCredentials key = EcsCalls.call("add a key to the credential of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).createBucketCredentialKey(bucket.getName()));
+        return new BucketKeyTO(key.userId(), key.secretKey());
+    }
+
+    @Override
+    public boolean removeBucketCredentialKey(BucketTO bucket, long storeId, String accessKey) {
+        EcsCalls.run("remove a key of the credential of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).removeBucketCredentialKey(bucket.getName(), accessKey));
+        return true;
+    }
+
+    @Override
+    public boolean deleteBucketCredential(BucketTO bucket, long storeId) {
+        EcsCalls.run("remove the credential of bucket '" + bucket.getName() + "'",
+                () -> store(storeId).deleteBucketCredential(bucket.getName()));
+        return true;
+    }
+
+    @Override
+    public BucketKeyTO rotateAccountKey(long accountId, long storeId) {
+        AccountVO account = account(accountId);
+        AccountCredentials rotated = EcsCalls.call("rotate the key of account " + account.getUuid(),
+                () -> store(storeId).rotateMigratedAccountKey(account.getUuid()));
+        keys().save(accountId, storeId, rotated);
+        return new BucketKeyTO(rotated.userId(), rotated.secretKey());
+    }
+
+    @Override
+    public boolean isAccountKeyRotationPending(long accountId, long storeId) {
+        AccountVO account = account(accountId);
+        return EcsCalls.call("read whether account " + account.getUuid() + " waits for a key rotation",
+                () -> store(storeId).isAccountKeyRotationPending(account.getUuid()));
     }
 }

@@ -1,0 +1,138 @@
+//! `ecsctl drift` as an operator runs it: human and JSON output, exit status 1 on drift, and
+//! `--fix` refusing `--yes` alone.
+
+// A test file: its helpers panic to report a failure, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+use ecs_driver::{BucketSpec, EcsObjectStore, StoreConfig};
+use ecs_sim::Sim;
+
+const ACCOUNT: &str = "0e9c6e8a-1f0b-4c39-9c1b-2d5f3e4a5b6c";
+
+async fn ecsctl(args: Vec<String>) -> (i32, String) {
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(env!("CARGO_BIN_EXE_ecsctl"))
+            .args(&args)
+            .env_remove("ECSCTL_SA_PASSWORD")
+            .env_remove("ECSCTL_DETAILS")
+            .output()
+            .expect("ecsctl runs");
+        eprintln!(
+            "$ ecsctl {}\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    })
+    .await
+    .expect("the ecsctl thread finishes")
+}
+
+#[tokio::test]
+async fn drift_reports_exits_one_and_is_clean_with_matching_rows() {
+    let sim = Sim::builder().start().await.expect("ecs-sim starts");
+    let dir = tempfile::tempdir().unwrap();
+    let details = dir.path().join("store.json");
+    let pairs = serde_json::json!({
+        "mgmt_url": sim.mgmt_url(), "sa_user": "root", "sa_password": "ChangeMe",
+        "namespace": "ns1", "s3_public_url": sim.s3_url(),
+    });
+    std::fs::write(&details, pairs.to_string()).unwrap();
+    let map: std::collections::HashMap<String, String> = serde_json::from_value(pairs).unwrap();
+    let store = EcsObjectStore::new(StoreConfig::from_details(&map).unwrap()).unwrap();
+    store
+        .create_bucket(&BucketSpec::new("cli-drift", ACCOUNT))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let clean = dir.path().join("clean.json");
+    std::fs::write(
+        &clean,
+        format!(
+            r#"{{"accounts":[{{"uuid":"{ACCOUNT}"}}],"buckets":[{{"name":"cli-drift","account_uuid":"{ACCOUNT}"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, r#"{"accounts":[],"buckets":[]}"#).unwrap();
+    let base = |rows: &std::path::Path| {
+        vec![
+            "drift".to_owned(),
+            "--details".to_owned(),
+            details.display().to_string(),
+            "--cloudstack".to_owned(),
+            rows.display().to_string(),
+        ]
+    };
+
+    let (code, out) = ecsctl(base(&clean)).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("No drift."), "{out}");
+
+    let (code, out) = ecsctl(base(&empty)).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("bucket_without_row") && out.contains("user_of_deleted_account"),
+        "{out}"
+    );
+
+    let mut json = vec!["--json".to_owned()];
+    json.extend(base(&empty));
+    let (code, out) = ecsctl(json).await;
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["findings"].as_array().unwrap().len(), 2, "{value:#}");
+    assert_eq!(value["compared_with_rows"], true);
+
+    let mut yes_alone = base(&empty);
+    yes_alone.push("--yes".to_owned());
+    let (code, _) = ecsctl(yes_alone).await;
+    assert_eq!(code, 2, "--yes needs --fix");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_beyond_shows_credentials_tags_and_a_clean_drift_report() {
+    let sim = Sim::builder()
+        .control(true)
+        .start()
+        .await
+        .expect("ecs-sim starts");
+    let (code, out) = ecsctl(vec![
+        "demo".to_owned(),
+        "--mgmt-url".to_owned(),
+        sim.mgmt_url(),
+        "--sa-user".to_owned(),
+        "root".to_owned(),
+        "--sa-password".to_owned(),
+        "ChangeMe".to_owned(),
+        "--namespace".to_owned(),
+        "ns1".to_owned(),
+        "--s3-public-url".to_owned(),
+        sim.s3_url(),
+        "--sim-control".to_owned(),
+        sim.mgmt_url(),
+        "--beyond".to_owned(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    for expected in [
+        "per-bucket credential: reads its bucket, cannot write another",
+        "refused (FORBIDDEN)",
+        "the first, revoked, no longer does",
+        "cloudstack:account=",
+        "drift report against CloudStack's rows (clean)",
+        "[19/19] remove the account's ECS user",
+        "19 steps passed",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    sim.shutdown().await;
+}
