@@ -300,7 +300,7 @@ async fn soak_through_the_java_plugin() {
     let mut needles: HashSet<String> = HashSet::from([PASSWORD.to_owned()]);
     needles.extend(ecs_secrets);
     needles.extend(stored_keys.values().map(|(_, secret)| secret.clone()));
-    needles.extend(sim.control().issued_tokens());
+    needles.extend(sim.control().issued_secrets());
     let output = format!("{stdout}\n{stderr}");
     let lines = output.lines().count();
     let leaks: Vec<&str> = output

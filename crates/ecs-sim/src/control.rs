@@ -158,9 +158,10 @@ impl Control {
         self.core.live_tokens(user)
     }
 
-    /// Every management token the emulator handed out, live or not (to scan output for them).
-    pub fn issued_tokens(&self) -> Vec<String> {
-        self.core.issued_tokens()
+    /// Every management token and secret key the emulator handed out, live, expired or
+    /// deleted (to scan output for them).
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.core.issued_secrets()
     }
 
     /// Invalidates every token of the management user; returns how many there were.

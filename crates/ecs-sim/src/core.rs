@@ -23,8 +23,8 @@ pub(crate) struct Core {
     /// The emulated clock.
     pub(crate) clock: Clock,
     log: Mutex<Vec<RequestRecord>>,
-    /// Every management token handed out, for tests that scan output for secrets.
-    issued_tokens: Mutex<Vec<String>>,
+    /// Every management token and secret key handed out, for tests that scan output for them.
+    issued_secrets: Mutex<Vec<String>>,
     /// Fault rules and their generator.
     pub(crate) faults: Faults,
     /// Bucket contents: the one object storage the S3 service writes and billing reads.
@@ -55,7 +55,7 @@ impl Core {
             state: Mutex::new(state),
             clock,
             log: Mutex::new(Vec::new()),
-            issued_tokens: Mutex::new(Vec::new()),
+            issued_secrets: Mutex::new(Vec::new()),
             faults: Faults::new(fault_seed),
             storage,
             usage_overrides: Mutex::new(HashMap::new()),
@@ -91,14 +91,14 @@ impl Core {
         });
     }
 
-    /// Notes a token handed out at login.
-    pub(crate) fn note_token(&self, token: &str) {
-        lock(&self.issued_tokens).push(token.to_owned());
+    /// Notes a secret handed out: a token at login, a generated or supplied secret key.
+    pub(crate) fn note_secret(&self, secret: &str) {
+        lock(&self.issued_secrets).push(secret.to_owned());
     }
 
-    /// Every token handed out so far, live or not.
-    pub(crate) fn issued_tokens(&self) -> Vec<String> {
-        lock(&self.issued_tokens).clone()
+    /// Every secret handed out so far, live or not.
+    pub(crate) fn issued_secrets(&self) -> Vec<String> {
+        lock(&self.issued_secrets).clone()
     }
 
     pub(crate) fn request_log(&self) -> Vec<RequestRecord> {

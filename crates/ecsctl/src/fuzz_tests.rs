@@ -97,7 +97,9 @@ fn fuzz_ctl_details_files() {
 
 fn store_of(command: &Command) -> Option<&StoreArgs> {
     match command {
-        Command::Doctor { store, .. } | Command::Demo { store, .. } => Some(store),
+        Command::Doctor { store, .. }
+        | Command::Demo { store, .. }
+        | Command::Drift { store, .. } => Some(store),
         Command::Buckets { command } => match command {
             BucketsCommand::List { store }
             | BucketsCommand::Usage { store }
@@ -133,6 +135,8 @@ fn fuzz_ctl_command_lines() {
             "keys",
             "rotate",
             "demo",
+            "drift",
+            "--fix",
             "--json",
             "-v",
             "-vvv",

@@ -69,7 +69,7 @@ async fn login(
             ));
         }
         let token = new_token();
-        core.note_token(&token);
+        core.note_secret(&token);
         state.tokens.insert(
             token.clone(),
             Token {

@@ -119,6 +119,7 @@ async fn create(req: Req, Path(uid): Path<String>, Body(body): Body) -> Answer {
         user.keys.push(key.clone());
         key
     };
+    req.core.note_secret(&key.secret);
     tracing::info!(%uid, "secret key created");
     Ok(Reply::doc(
         Doc::new("user_secret_key")
