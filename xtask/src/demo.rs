@@ -144,7 +144,7 @@ fn build_java(sh: &Shell) -> Result<()> {
     package_demo(sh)
 }
 
-fn package_demo(sh: &Shell) -> Result<()> {
+pub(crate) fn package_demo(sh: &Shell) -> Result<()> {
     let _dir = sh.push_dir(project_root().join("java-bindings"));
     cmd!(sh, "mvn --quiet -DskipTests -pl {JAVA_MODULE} -am package")
         .run()
@@ -168,7 +168,7 @@ fn run_java(sh: &Shell, target: &Path, sim: &Sim) -> Result<()> {
 
 /// The jars of the modules the demo needs (as `mvn package` left them under `target/`),
 /// plus the libraries they use from Debian's Maven repository (the build's local repository).
-fn java_classpath(bindings: &Path) -> Result<String> {
+pub(crate) fn java_classpath(bindings: &Path) -> Result<String> {
     const MODULES: [&str; 5] = [
         "ecs-demo",
         "ecs-java",
