@@ -80,8 +80,11 @@ fn ratio_chart(rows: &[(String, &Row)], title: &str, path: &Path) -> Drawn {
         .disable_y_mesh()
         .y_labels(rows.len())
         .y_label_formatter(&|value| match value {
+            // The first row at the top.
             SegmentValue::CenterOf(i) => rows
-                .get(*i)
+                .len()
+                .checked_sub(i + 1)
+                .and_then(|k| rows.get(k))
                 .map(|(name, _)| name.clone())
                 .unwrap_or_default(),
             _ => String::new(),
@@ -89,7 +92,8 @@ fn ratio_chart(rows: &[(String, &Row)], title: &str, path: &Path) -> Drawn {
         .x_label_formatter(&|x| format!("{x}x"))
         .label_style(("sans-serif", 12))
         .draw()?;
-    for (i, (_, row)) in rows.iter().enumerate() {
+    for (k, (_, row)) in rows.iter().enumerate() {
+        let i = rows.len() - 1 - k;
         let ratio = row.ratio.unwrap_or(1.0);
         let color = if ratio >= 1.0 {
             GREEN.mix(0.7)
@@ -158,6 +162,7 @@ fn growth_chart(rows: &[Row], path: &Path) -> Drawn {
     chart
         .configure_mesh()
         .x_desc("buckets (accounts for provisioning)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_desc("cost per operation, relative")
         .label_style(("sans-serif", 12))
         .draw()?;
