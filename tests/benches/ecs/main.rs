@@ -78,7 +78,7 @@ impl Sizes {
             jni_driver_calls: 300,
             usage_buckets: 10_000,
             java_threads: 64,
-            java_buckets: 1_280,
+            java_buckets: 320,
             login_calls: 1_000,
             growth_buckets: vec![100, 1_000, 10_000],
             growth_accounts: vec![10, 1_000],
