@@ -144,7 +144,7 @@ fn build_java(sh: &Shell) -> Result<()> {
     package_demo(sh)
 }
 
-fn package_demo(sh: &Shell) -> Result<()> {
+pub(crate) fn package_demo(sh: &Shell) -> Result<()> {
     let _dir = sh.push_dir(project_root().join("java-bindings"));
     cmd!(sh, "mvn --quiet -DskipTests -pl {JAVA_MODULE} -am package")
         .run()

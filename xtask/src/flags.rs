@@ -22,8 +22,16 @@ xflags::xflags! {
             /// Package the dev-profile library instead of building a release one (quick check).
             optional --dev
         }
-        /// Runs the benchmarks (optimised build) against an embedded emulator and prints a table.
-        cmd bench {}
+        /// Runs the side-by-side benchmarks (optimised build) against one ecs-sim process; writes
+        /// results.json and SVG charts under the target directory's bench/.
+        cmd bench {
+            /// Small sizes, for development (the README's figures come from a full run).
+            optional --quick
+            /// Only these scenarios, such as 1,4 (development).
+            optional --only scenarios: String
+            /// Rewrite the README's speed section (and docs/bench/*.svg) from results.json; no run.
+            optional --readme
+        }
         /// Runs the end-to-end demonstration against an embedded emulator.
         cmd demo {
             /// Use the Rust driver directly, even when the Java plug-in builds.

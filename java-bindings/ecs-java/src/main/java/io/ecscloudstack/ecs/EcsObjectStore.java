@@ -41,6 +41,17 @@ public final class EcsObjectStore implements AutoCloseable {
     }
 
     /**
+     * The version of the loaded native library, asked of the library itself: the cheapest call
+     * into Rust and back (the benchmark's measure of one JNI crossing).
+     *
+     * @return the native library's version, such as {@code 0.1.0}
+     */
+    public static String nativeVersion() {
+        NativeLibrary.load();
+        return EcsNative.version();
+    }
+
+    /**
      * Validates one CloudStack object store (without network) and builds it. Which of the URL and
      * the details wins is decided by the Rust driver ({@code StoreConfig}): the store URL is the
      * public S3 URL (the upstream ECS form's "ECS Public URL"), {@code s3_public_url} may stand
