@@ -138,19 +138,19 @@ async fn buckets_info(req: Req, Path(namespace): Path<String>, Body(body): Body)
     let mut names = ids(body, "bucket_list")?;
     names.sort();
     names.dedup();
+    // Page the names first, so that a page reads and measures only its own buckets (measuring
+    // every named bucket for every page made a batch of n buckets cost O(n²)).
+    let keyed = names.into_iter().map(|name| (name.clone(), name)).collect();
+    let (names, next) = page(keyed, req.params.get("marker"), Some(PAGE));
     let buckets = rows(&req.core, &req.caller, &namespace, &names)?;
     let now = req.core.clock.now_ms();
-    let entries = buckets
+    let items = buckets
         .iter()
         .map(|bucket| {
             let usage = req.core.usage(&namespace, &bucket.name);
-            (
-                bucket.name.clone(),
-                Val::Obj(bucket_billing(bucket, usage, unit, now)),
-            )
+            Val::Obj(bucket_billing(bucket, usage, unit, now))
         })
         .collect();
-    let (items, next) = page(entries, req.params.get("marker"), Some(PAGE));
     let doc = Doc::new("bucket_billing_infos").list("bucket_billing_info", items);
     Ok(Reply::doc(match next {
         Some(next) => doc.str("next_marker", next),
