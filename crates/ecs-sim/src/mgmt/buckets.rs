@@ -139,6 +139,11 @@ fn new_bucket(
         Some(vpool) => return Err(EcsError::param_not_found(&vpool)),
         None => ns.default_vpool.clone(),
     };
+    if !ns.allows_vpool(&vpool) {
+        return Err(EcsError::invalid(format!(
+            "Replication group {vpool} is not allowed in namespace {namespace}"
+        )));
+    }
     let block = body.int("blockSize")?.unwrap_or(-1);
     let notification = body.int("notificationSize")?.unwrap_or(-1);
     check_quota_pair(block, notification)?;
