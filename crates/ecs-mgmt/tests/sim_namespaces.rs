@@ -293,3 +293,61 @@ async fn roles_decide_who_manages_namespaces() {
     }
     sim.shutdown().await;
 }
+
+async fn bucket_retention_stale_and_base_urls(format: Format) {
+    let sim = common::start().await;
+    let client = client(&sim, format);
+    client
+        .buckets()
+        .create(&BucketCreate::new("kept", NS))
+        .await
+        .unwrap();
+    let buckets = client.buckets();
+    assert_eq!(buckets.retention("kept", NS).await.unwrap().seconds(), None);
+    buckets
+        .set_retention("kept", NS, Some(2_592_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        buckets.retention("kept", NS).await.unwrap().seconds(),
+        Some(2_592_000)
+    );
+    buckets.set_retention("kept", NS, None).await.unwrap();
+    assert_eq!(buckets.retention("kept", NS).await.unwrap().seconds(), None);
+    buckets
+        .set_stale_allowed("kept", NS, true, Some(true))
+        .await
+        .unwrap();
+    let info = buckets.info("kept", NS).await.unwrap();
+    assert!(info.stale_allowed);
+    buckets
+        .set_stale_allowed("kept", NS, false, None)
+        .await
+        .unwrap();
+    assert!(!buckets.info("kept", NS).await.unwrap().stale_allowed);
+    let missing = buckets.retention("nope", NS).await.unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+
+    let urls = client.base_urls().list().await.unwrap();
+    assert_eq!(urls.len(), 1);
+    let url = client.base_urls().info(&urls[0].id).await.unwrap();
+    assert_eq!(
+        (url.name.as_str(), url.namespace_in_host),
+        (urls[0].name.as_str(), false)
+    );
+    assert!(!url.base_url.is_empty());
+    let missing = client.base_urls().info("urn:nope").await.unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+    client.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn bucket_retention_stale_and_base_urls_in_json() {
+    bucket_retention_stale_and_base_urls(Format::Json).await;
+}
+
+#[tokio::test]
+async fn bucket_retention_stale_and_base_urls_in_xml() {
+    bucket_retention_stale_and_base_urls(Format::Xml).await;
+}

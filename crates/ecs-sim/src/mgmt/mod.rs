@@ -8,6 +8,7 @@
 //! one, the [`Body`].
 
 mod auth;
+mod base_urls;
 mod billing;
 mod bucket_settings;
 pub(crate) mod buckets;
@@ -382,6 +383,7 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .merge(buckets::routes())
         .merge(bucket_settings::routes())
         .merge(namespaces::routes())
+        .merge(base_urls::routes())
         .route("/vdc/nodes", axum::routing::get(nodes::list))
         .merge(vpools::routes())
         .merge(billing::routes())
