@@ -27,6 +27,8 @@ pub(crate) struct State {
     /// Live management tokens by token value (not persisted).
     #[serde(skip)]
     pub(crate) tokens: HashMap<String, Token>,
+    /// Alerts raised (namespace soft quotas).
+    pub(crate) alerts: Vec<Alert>,
     /// Status of the last `emptyBucket=true` deletion by (namespace, bucket) (not persisted).
     #[serde(skip)]
     pub(crate) empty_status: HashMap<(String, String), EmptyStatus>,
@@ -266,6 +268,36 @@ pub(crate) struct Bucket {
     pub(crate) cors: Option<String>,
     /// Set while an `emptyBucket=true` deletion runs.
     pub(crate) empty_in_progress: bool,
+    /// ECS retention asked for per object key (`x-emc-retention-period`/`-policy`).
+    #[serde(default)]
+    pub(crate) retained: BTreeMap<String, RetainedObject>,
+}
+
+/// The ECS retention an object was written with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RetainedObject {
+    /// Its own period in seconds (`-1`: infinite).
+    pub(crate) period: Option<i64>,
+    /// The namespace retention class it follows.
+    pub(crate) policy: Option<String>,
+}
+
+/// An alert (`GET /vdc/alerts`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Alert {
+    pub(crate) id: String,
+    /// The alert type.
+    pub(crate) kind: String,
+    pub(crate) severity: String,
+    pub(crate) timestamp_ms: i64,
+    pub(crate) namespace: String,
+    pub(crate) description: String,
+    pub(crate) acknowledged: bool,
+}
+
+impl Alert {
+    /// A namespace passed its soft quota (`notificationSize`).
+    pub(crate) const SOFT_QUOTA: &'static str = "NAMESPACE_SOFT_QUOTA_EXCEEDED";
 }
 
 impl Bucket {

@@ -402,6 +402,12 @@ async fn every_json_response_matches_the_openapi_schema() {
         ),
         (
             Method::GET,
+            "/vdc/alerts?namespace=ns1".into(),
+            "/vdc/alerts",
+            None,
+        ),
+        (
+            Method::GET,
             "/object/baseurl".into(),
             "/object/baseurl",
             None,

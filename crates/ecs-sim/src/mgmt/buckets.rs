@@ -223,6 +223,7 @@ fn default_bucket(name: &str, namespace: &str, owner: &str, vpool: &str, now: i6
         object_lock: ObjectLock::default(),
         cors: None,
         empty_in_progress: false,
+        retained: std::collections::BTreeMap::new(),
     }
 }
 

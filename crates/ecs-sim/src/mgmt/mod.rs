@@ -7,6 +7,7 @@
 //! handler taking [`Req`] (core, caller, query), the typed `Path` parameters and, when it reads
 //! one, the [`Body`].
 
+mod alerts;
 mod auth;
 mod base_urls;
 mod billing;
@@ -384,6 +385,7 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .merge(bucket_settings::routes())
         .merge(namespaces::routes())
         .merge(base_urls::routes())
+        .merge(alerts::routes())
         .route("/vdc/nodes", axum::routing::get(nodes::list))
         .merge(vpools::routes())
         .merge(billing::routes())

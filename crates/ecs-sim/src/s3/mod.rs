@@ -17,6 +17,7 @@ mod listing;
 mod objects;
 mod policy;
 mod service;
+mod tenancy;
 mod uploads;
 
 use std::sync::Arc;

@@ -10,6 +10,7 @@ use super::convert::{
     storage_error, timestamp, user_metadata, versioning,
 };
 use super::service::EcsS3;
+use super::tenancy;
 use crate::state::Bucket;
 use crate::storage::{ObjectData, ObjectVersion};
 
@@ -21,6 +22,8 @@ fn empty_body() -> StreamingBlob {
 
 pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Out<PutObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    tenancy::check_retention(s3, &ns, &meta, &req.input.key)?;
+    let retention = tenancy::requested_retention(s3, &ns, &req.headers)?;
     let input = req.input;
     if input.object_lock_mode.is_some()
         || input.object_lock_retain_until_date.is_some()
@@ -39,12 +42,14 @@ pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Ou
     }
     .into_meta();
     let opts = s3.write_options(&ns, &meta, object, md5, input.content_length);
+    let opts = tenancy::within_namespace_quota(s3, &ns, &meta.name, opts)?;
     let body = input.body.unwrap_or_else(empty_body);
     let written = s3
         .storage
         .put_object(&ns, &meta.name, &input.key, body, opts)
         .await
         .map_err(storage_error)?;
+    tenancy::record_retention(s3, &ns, &meta.name, &input.key, retention);
     s3.note_soft_quota(&ns, &meta);
     Ok(S3Response::new(PutObjectOutput {
         e_tag: Some(etag(&written.etag)),
@@ -222,6 +227,7 @@ pub(crate) fn delete_object(
 ) -> Out<DeleteObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = &req.input;
+    tenancy::check_retention(s3, &ns, &meta, &input.key)?;
     let deleted = s3.storage.delete_object(
         &ns,
         &meta.name,
@@ -254,6 +260,15 @@ pub(crate) fn delete_objects(
             Some(&object.key),
             Need::Action("s3:DeleteObject"),
         ) {
+            errors.push(Error {
+                code: Some(err.code().as_str().to_owned()),
+                key: Some(object.key.clone()),
+                message: err.message().map(str::to_owned),
+                version_id: object.version_id.clone(),
+            });
+            continue;
+        }
+        if let Err(err) = tenancy::check_retention(s3, &ns, &meta, &object.key) {
             errors.push(Error {
                 code: Some(err.code().as_str().to_owned()),
                 key: Some(object.key.clone()),
@@ -324,7 +339,9 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
         metadata: input.metadata.clone(),
     }
     .into_meta();
+    tenancy::check_retention(s3, &ns, &meta, &input.key)?;
     let opts = s3.write_options(&ns, &meta, object, None, None);
+    let opts = tenancy::within_namespace_quota(s3, &ns, &meta.name, opts)?;
     let written = s3
         .storage
         .copy_object(
