@@ -9,6 +9,7 @@ pub mod diagnose;
 mod echo;
 pub mod policy;
 mod store;
+pub mod tenancy;
 mod types;
 pub mod validate;
 
@@ -20,7 +21,8 @@ pub mod requests {}
 /// more than CloudStack asks for (see [`EcsObjectStore::mgmt`]).
 pub mod mgmt {
     pub use ecs_mgmt::{
-        EcsMgmtClient, NamespaceInfo, ObjectUser, ReplicationGroup, Role, UserSecretKeys, WhoAmI,
+        EcsMgmtClient, NamespaceInfo, NamespaceQuota, ObjectUser, ReplicationGroup, RetentionClass,
+        RetentionPeriod, Role, UserSecretKeys, WhoAmI,
     };
 }
 

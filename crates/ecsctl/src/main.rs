@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod details;
 mod doctor;
+mod namespace;
 mod output;
 
 use std::process::ExitCode;
@@ -79,6 +80,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
         Command::Users {
             command: UsersCommand::List { store },
         } => admin::users_list(&store.details()?).await,
+        Command::Namespace { command } => namespace::run(command).await,
         Command::Keys {
             command:
                 KeysCommand::Rotate {
