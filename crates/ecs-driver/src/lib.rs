@@ -11,6 +11,7 @@ mod echo;
 mod features;
 pub mod policy;
 mod store;
+pub mod tenancy;
 mod types;
 pub mod validate;
 
@@ -22,7 +23,8 @@ pub mod requests {}
 /// more than CloudStack asks for (see [`EcsObjectStore::mgmt`]).
 pub mod mgmt {
     pub use ecs_mgmt::{
-        EcsMgmtClient, NamespaceInfo, ObjectUser, ReplicationGroup, Role, UserSecretKeys, WhoAmI,
+        EcsMgmtClient, NamespaceInfo, NamespaceQuota, ObjectUser, ReplicationGroup, RetentionClass,
+        RetentionPeriod, Role, UserSecretKeys, WhoAmI,
     };
 }
 

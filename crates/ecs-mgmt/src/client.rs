@@ -170,6 +170,11 @@ impl EcsMgmtClient {
         api::namespaces::Namespaces::new(self.clone())
     }
 
+    /// Base URL calls (`/object/baseurl`).
+    pub fn base_urls(&self) -> api::base_urls::BaseUrls {
+        api::base_urls::BaseUrls::new(self.clone())
+    }
+
     /// Data nodes and the ECS release they run (`/vdc/nodes`).
     pub fn nodes(&self) -> api::nodes::Nodes {
         api::nodes::Nodes::new(self.clone())

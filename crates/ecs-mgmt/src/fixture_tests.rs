@@ -10,9 +10,15 @@ use ecs_common::ErrorKind;
 use http::Method;
 use serde_json::Value;
 
+use crate::api::base_urls::{BaseUrl, BaseUrlList};
 use crate::api::billing::RawBucketBillingList;
-use crate::api::buckets::{BucketAcl, BucketCreated, BucketInfo, BucketList, BucketQuota};
-use crate::api::namespaces::{NamespaceInfo, NamespaceList};
+use crate::api::buckets::{
+    BucketAcl, BucketCreated, BucketInfo, BucketList, BucketQuota, BucketRetention,
+};
+use crate::api::namespaces::{
+    NamespaceCreate, NamespaceInfo, NamespaceList, NamespaceQuota, NamespaceUpdate, RetentionClass,
+    RetentionClassList, RetentionPeriod,
+};
 use crate::api::object_users::{ObjectUserInfo, UserList};
 use crate::api::replication_groups::GroupList;
 use crate::api::secret_keys::{RawCreated, RawKeys};
@@ -184,7 +190,16 @@ fn check(exchange: &Exchange) -> Result<Checked, String> {
         "secret key create" => decode::<RawCreated>(bytes, format).map(drop),
         // The user creation answer is a key document without a key; the client ignores it.
         "user create" => decode::<RawCreated>(bytes, format).map(drop),
-        "namespace info" => decode::<NamespaceInfo>(bytes, format).map(drop),
+        "namespace info" | "namespace create" => decode::<NamespaceInfo>(bytes, format).map(drop),
+        // The client ignores the update's answer (PYC saw none; this stub repeats
+        // `is_encryption_enabled`, which no model could take).
+        "namespace update" => Ok(()),
+        "namespace quota" => decode::<NamespaceQuota>(bytes, format).map(drop),
+        "bucket retention" => decode::<BucketRetention>(bytes, format).map(drop),
+        "base urls" => decode::<BaseUrlList>(bytes, format).map(drop),
+        "base url" => decode::<BaseUrl>(bytes, format).map(drop),
+        "retention classes" => decode::<RetentionClassList>(bytes, format).map(drop),
+        "retention class" => decode::<RetentionClass>(bytes, format).map(drop),
         "namespace list" => decode::<NamespaceList>(bytes, format).map(drop),
         "replication groups" => decode::<GroupList>(bytes, format).map(drop),
         "billing" => decode::<RawBucketBillingList>(bytes, format).map(drop),
@@ -210,6 +225,11 @@ fn covered_call(method: &Method, segments: &[&str]) -> Option<&'static str> {
         ("GET", ["object", "bucket", _, "quota"]) => "bucket quota",
         ("GET", ["object", "bucket", _, "acl"]) => "bucket acl",
         ("GET", ["object", "bucket", _, "policy"]) => "bucket policy",
+        ("GET", ["object", "bucket", _, "retention"]) => "bucket retention",
+        ("PUT", ["object", "bucket", _, "retention"])
+        | ("POST", ["object", "bucket", _, "isstaleallowed"]) => "bucket change",
+        ("GET", ["object", "baseurl"]) => "base urls",
+        ("GET", ["object", "baseurl", _]) => "base url",
         (
             "PUT" | "DELETE" | "POST",
             [
@@ -230,6 +250,15 @@ fn covered_call(method: &Method, segments: &[&str]) -> Option<&'static str> {
         ("POST", ["object", "user-secret-keys", _, "deactivate"]) => "secret key delete",
         ("GET", ["object", "namespaces"]) => "namespace list",
         ("GET", ["object", "namespaces", "namespace", _]) => "namespace info",
+        ("POST", ["object", "namespaces", "namespace"]) => "namespace create",
+        ("PUT", ["object", "namespaces", "namespace", _]) => "namespace update",
+        ("GET", ["object", "namespaces", "namespace", _, "quota"]) => "namespace quota",
+        ("GET", ["object", "namespaces", "namespace", _, "retention"]) => "retention classes",
+        ("GET", ["object", "namespaces", "namespace", _, "retention", _]) => "retention class",
+        ("PUT" | "DELETE", ["object", "namespaces", "namespace", _, "quota"])
+        | ("POST", ["object", "namespaces", "namespace", _, "deactivate"])
+        | ("POST", ["object", "namespaces", "namespace", _, "retention"])
+        | ("PUT", ["object", "namespaces", "namespace", _, "retention", _]) => "namespace change",
         ("GET", ["vdc", "data-service", "vpools"]) => "replication groups",
         ("GET" | "POST", ["object", "billing", ..]) => "billing",
         _ => return None,
@@ -274,9 +303,17 @@ fn broker_stubs_parse_and_classify() {
     assert_eq!(count(&results, &Checked::Parsed("secret key create")), 2);
     assert_eq!(count(&results, &Checked::Parsed("replication groups")), 1);
     assert_eq!(count(&results, &Checked::Parsed("namespace info")), 2);
+    assert_eq!(count(&results, &Checked::Parsed("namespace create")), 1);
+    assert_eq!(count(&results, &Checked::Parsed("namespace update")), 1);
+    assert_eq!(count(&results, &Checked::Parsed("namespace quota")), 2);
+    assert_eq!(count(&results, &Checked::Parsed("retention class")), 2);
+    assert_eq!(count(&results, &Checked::Parsed("bucket retention")), 2);
+    assert_eq!(count(&results, &Checked::Parsed("base urls")), 1);
+    assert_eq!(count(&results, &Checked::Parsed("base url")), 2);
     assert_eq!(count(&results, &Checked::Parsed("bucket acl")), 4);
-    // 400/1004 for buckets and namespaces and 404/2000 for users are all "not found".
-    assert_eq!(count(&results, &Checked::Error(ErrorKind::NotFound)), 7);
+    // 400/1004 for buckets, namespaces and retention classes and 404/2000 for users are all
+    // "not found".
+    assert_eq!(count(&results, &Checked::Error(ErrorKind::NotFound)), 8);
 }
 
 #[test]
@@ -345,4 +382,134 @@ fn recorded_values_come_through() {
         .unwrap()
         .into_keys();
     assert!(keys.key_1.is_some() && keys.key_2.is_none());
+}
+
+/// The request body a broker stub expects (`equalToXml`), and the path it is sent to.
+fn recorded_request(stub: &str) -> (String, String) {
+    let file = shared_dir()
+        .join("fixtures/ecs-cf-service-broker")
+        .join(format!("mappings__{stub}.json"));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let request = &doc["request"];
+    (
+        request["url"].as_str().unwrap().to_owned(),
+        request["bodyPatterns"][0]["equalToXml"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+}
+
+/// An XML document as sorted (element path, text) pairs: equal when WireMock's `equalToXml`
+/// would match regardless of element order.
+fn xml_fields(text: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut fields = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => path.push(String::from_utf8_lossy(e.name().as_ref()).into_owned()),
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Text(t) => {
+                let value = t.decode().unwrap().into_owned();
+                if !value.trim().is_empty() {
+                    fields.push((path.join("/"), value));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    fields.sort();
+    fields
+}
+
+#[test]
+fn tenant_requests_match_the_broker_recordings() {
+    use crate::api::namespaces::requests;
+    let rg = "urn:storageos:ReplicationGroupInfo:2ef0a92d-cf88-4933-90ba-90245aa031b1:global";
+    let create = NamespaceCreate {
+        allowed_replication_groups: vec![rg.to_owned()],
+        admins: vec!["noadmin".to_owned()],
+        ..NamespaceCreate::new("ns1", rg)
+    };
+    let update = NamespaceUpdate {
+        encryption: Some(true),
+        default_bucket_block_size_gb: Some(None),
+        ..NamespaceUpdate::default()
+    };
+    let ours = [
+        (
+            "namespace-create-ns1",
+            requests::create_request(&create, Format::Xml).unwrap(),
+        ),
+        (
+            "namespace-update-ns1",
+            requests::update_request("ns1", &update, Format::Xml).unwrap(),
+        ),
+        (
+            "namespace-quota-create-ns1",
+            requests::set_quota_request(
+                "ns1",
+                &NamespaceQuota::new(Some(10), Some(8)),
+                Format::Xml,
+            )
+            .unwrap(),
+        ),
+        (
+            "namespace-retention-create-rc1",
+            requests::create_retention_request(
+                "ns1",
+                "rc1",
+                RetentionPeriod::Seconds(60),
+                Format::Xml,
+            )
+            .unwrap(),
+        ),
+        (
+            "namespace-retention-update-rc1",
+            requests::update_retention_request(
+                "ns1",
+                "rc1",
+                RetentionPeriod::Seconds(120),
+                Format::Xml,
+            )
+            .unwrap(),
+        ),
+    ];
+    let buckets = [
+        (
+            "bucket-retention-edit-testbucket5",
+            crate::api::buckets::requests::set_retention_request(
+                "testbucket5",
+                "ns1",
+                Some(2_592_000),
+                Format::Xml,
+            )
+            .unwrap(),
+        ),
+        (
+            "bucket-ado-edit-adotestbucket",
+            crate::api::buckets::requests::stale_allowed_request(
+                "adotestbucket",
+                "ns1",
+                false,
+                None,
+                Format::Xml,
+            )
+            .unwrap(),
+        ),
+    ];
+    for (stub, request) in ours.into_iter().chain(buckets) {
+        let (path, body) = recorded_request(stub);
+        assert_eq!(request.path_and_query(), path, "{stub}");
+        assert_eq!(
+            xml_fields(&request.body_text()),
+            xml_fields(&body),
+            "{stub}"
+        );
+    }
 }

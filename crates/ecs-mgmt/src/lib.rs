@@ -19,12 +19,17 @@ mod transport;
 mod wire;
 
 pub use api::auth::{Role, WhoAmI};
+pub use api::base_urls::{BaseUrl, BaseUrlEntry, BaseUrls};
 pub use api::billing::{Billing, BucketBilling, NamespaceBilling};
 pub use api::buckets::{
-    Acl, BucketAcl, BucketCreate, BucketCreated, BucketInfo, BucketQuota, BucketTag, Buckets,
-    CustomGroupGrant, EmptyBucketStatus, GroupGrant, UserGrant, VersioningStatus,
+    Acl, BucketAcl, BucketCreate, BucketCreated, BucketInfo, BucketQuota, BucketRetention,
+    BucketTag, Buckets, CustomGroupGrant, EmptyBucketStatus, GroupGrant, UserGrant,
+    VersioningStatus,
 };
-pub use api::namespaces::{NamespaceEntry, NamespaceInfo, Namespaces};
+pub use api::namespaces::{
+    MappingAttribute, NamespaceCreate, NamespaceEntry, NamespaceInfo, NamespaceQuota,
+    NamespaceUpdate, Namespaces, RetentionClass, RetentionPeriod, UserMapping,
+};
 pub use api::nodes::{EcsRelease, Node, Nodes};
 pub use api::object_users::{ObjectUser, ObjectUserInfo, ObjectUsers, UserTag};
 pub use api::replication_groups::{ReplicationGroup, ReplicationGroups, VarrayMapping};

@@ -375,6 +375,70 @@ pub(crate) mod de {
         }
     }
 
+    /// Strings as XML wraps them (`<groups><group>a</group><group>b</group></groups>`) or JSON
+    /// lists them (`["a","b"]`); one bare string is one item, an empty element none.
+    pub(crate) fn wrapped_strings<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Vec<String>, D::Error> {
+        Texts::deserialize(d).map(|texts| texts.0)
+    }
+
+    struct Texts(Vec<String>);
+
+    impl<'de> Deserialize<'de> for Texts {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct TextsVisitor;
+
+            impl<'de> Visitor<'de> for TextsVisitor {
+                type Value = Texts;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("strings, or an element wrapping them")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Texts, E> {
+                    let text = v.trim();
+                    Ok(Texts(if text.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![text.to_owned()]
+                    }))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(
+                    self,
+                    mut seq: A,
+                ) -> std::result::Result<Texts, A::Error> {
+                    let mut items = Vec::new();
+                    while let Some(Texts(more)) = seq.next_element()? {
+                        items.extend(more);
+                    }
+                    Ok(Texts(items))
+                }
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> std::result::Result<Texts, A::Error> {
+                    let mut items = Vec::new();
+                    while let Some(key) = map.next_key::<String>()? {
+                        if key.starts_with('@') {
+                            map.next_value::<IgnoredAny>()?;
+                        } else {
+                            items.extend(map.next_value::<Texts>()?.0);
+                        }
+                    }
+                    Ok(Texts(items))
+                }
+                fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Texts, E> {
+                    Ok(Texts(Vec::new()))
+                }
+                fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Texts, E> {
+                    Ok(Texts(Vec::new()))
+                }
+            }
+
+            d.deserialize_any(TextsVisitor)
+        }
+    }
+
     /// A list of strings that may also come as one comma-separated string
     /// (`namespace_admins`), or as repeated elements.
     pub(crate) fn string_list<'de, D: Deserializer<'de>>(

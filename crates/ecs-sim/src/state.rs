@@ -27,6 +27,8 @@ pub(crate) struct State {
     /// Live management tokens by token value (not persisted).
     #[serde(skip)]
     pub(crate) tokens: HashMap<String, Token>,
+    /// Alerts raised (namespace soft quotas).
+    pub(crate) alerts: Vec<Alert>,
     /// Status of the last `emptyBucket=true` deletion by (namespace, bucket) (not persisted).
     #[serde(skip)]
     pub(crate) empty_status: HashMap<(String, String), EmptyStatus>,
@@ -80,6 +82,32 @@ pub(crate) struct Namespace {
     pub(crate) retention_classes: BTreeMap<String, i64>,
     #[serde(default)]
     pub(crate) created_ms: i64,
+    /// Replication groups (ids) buckets may use; empty = every group.
+    #[serde(default)]
+    pub(crate) allowed_vpools: Vec<String>,
+    /// Replication groups (ids) buckets may not use.
+    #[serde(default)]
+    pub(crate) disallowed_vpools: Vec<String>,
+    /// Identity-provider users who belong to the namespace.
+    #[serde(default)]
+    pub(crate) user_mappings: Vec<UserMapping>,
+    /// Comma-separated identity-provider groups administering the namespace.
+    #[serde(default)]
+    pub(crate) external_group_admins: String,
+    /// Access during outage for new buckets.
+    #[serde(default)]
+    pub(crate) stale_allowed: bool,
+    /// Compliance mode (set at creation only).
+    #[serde(default)]
+    pub(crate) compliance: bool,
+}
+
+/// A namespace's user mapping: a domain, attributes (key → values) and groups.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct UserMapping {
+    pub(crate) domain: String,
+    pub(crate) attributes: Vec<(String, Vec<String>)>,
+    pub(crate) groups: Vec<String>,
 }
 
 fn minus_one() -> i64 {
@@ -87,6 +115,19 @@ fn minus_one() -> i64 {
 }
 
 impl Namespace {
+    /// Whether management user `name` is listed in `namespace_admins`.
+    pub(crate) fn has_admin(&self, name: &str) -> bool {
+        self.admins.split(',').any(|admin| admin.trim() == name)
+    }
+
+    /// Whether buckets of the namespace may live in replication group `vpool` (an id).
+    pub(crate) fn allows_vpool(&self, vpool: &str) -> bool {
+        !self.disallowed_vpools.iter().any(|v| v == vpool)
+            && (self.allowed_vpools.is_empty()
+                || self.allowed_vpools.iter().any(|v| v == vpool)
+                || self.default_vpool == vpool)
+    }
+
     /// A namespace with ECS's defaults on replication group `vpool`.
     pub(crate) fn new(name: &str, vpool: &str, now_ms: i64) -> Namespace {
         Namespace {
@@ -99,6 +140,12 @@ impl Namespace {
             default_bucket_block_size: -1,
             retention_classes: BTreeMap::new(),
             created_ms: now_ms,
+            allowed_vpools: Vec::new(),
+            disallowed_vpools: Vec::new(),
+            user_mappings: Vec::new(),
+            external_group_admins: String::new(),
+            stale_allowed: false,
+            compliance: false,
         }
     }
 }
@@ -221,6 +268,36 @@ pub(crate) struct Bucket {
     pub(crate) cors: Option<String>,
     /// Set while an `emptyBucket=true` deletion runs.
     pub(crate) empty_in_progress: bool,
+    /// ECS retention asked for per object key (`x-emc-retention-period`/`-policy`).
+    #[serde(default)]
+    pub(crate) retained: BTreeMap<String, RetainedObject>,
+}
+
+/// The ECS retention an object was written with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RetainedObject {
+    /// Its own period in seconds (`-1`: infinite).
+    pub(crate) period: Option<i64>,
+    /// The namespace retention class it follows.
+    pub(crate) policy: Option<String>,
+}
+
+/// An alert (`GET /vdc/alerts`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Alert {
+    pub(crate) id: String,
+    /// The alert type.
+    pub(crate) kind: String,
+    pub(crate) severity: String,
+    pub(crate) timestamp_ms: i64,
+    pub(crate) namespace: String,
+    pub(crate) description: String,
+    pub(crate) acknowledged: bool,
+}
+
+impl Alert {
+    /// A namespace passed its soft quota (`notificationSize`).
+    pub(crate) const SOFT_QUOTA: &'static str = "NAMESPACE_SOFT_QUOTA_EXCEEDED";
 }
 
 impl Bucket {

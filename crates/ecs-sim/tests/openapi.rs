@@ -350,7 +350,85 @@ async fn every_json_response_matches_the_openapi_schema() {
             Method::POST,
             "/object/namespaces/namespace".into(),
             "/object/namespaces/namespace",
-            Some(json!({"namespace": "ns2"})),
+            Some(json!({
+                "namespace": "ns2",
+                "allowed_vpools_list": [rg_id.clone()],
+                "namespace_admins": "root",
+                "user_mapping": [{"domain": "example.com",
+                    "attributes": [{"key": "ou", "value": ["cloud"]}], "groups": ["ops"]}],
+                "is_stale_allowed": true,
+                "compliance_enabled": false,
+                "default_bucket_block_size": 10
+            })),
+        ),
+        (
+            Method::PUT,
+            "/object/namespaces/namespace/ns2".into(),
+            "/object/namespaces/namespace/{namespace}",
+            Some(
+                json!({"vpools_added_to_disallowed_vpools_list": [], "is_encryption_enabled": true,
+                "user_mapping": [{"domain": "corp.example.com", "groups": ["a", "b"]}]}),
+            ),
+        ),
+        (
+            Method::GET,
+            "/object/namespaces/namespace/ns2".into(),
+            "/object/namespaces/namespace/{id}",
+            None,
+        ),
+        (
+            Method::PUT,
+            "/object/namespaces/namespace/ns2/quota".into(),
+            "",
+            Some(json!({"blockSize": 10, "notificationSize": 8})),
+        ),
+        (
+            Method::GET,
+            "/object/namespaces/namespace/ns2/quota".into(),
+            "/object/namespaces/namespace/{namespace}/quota",
+            None,
+        ),
+        (
+            Method::DELETE,
+            "/object/namespaces/namespace/ns2/quota".into(),
+            "",
+            None,
+        ),
+        (
+            Method::POST,
+            "/object/namespaces/namespace/ns2/deactivate".into(),
+            "",
+            None,
+        ),
+        (
+            Method::GET,
+            "/vdc/alerts?namespace=ns1".into(),
+            "/vdc/alerts",
+            None,
+        ),
+        (
+            Method::GET,
+            "/object/baseurl".into(),
+            "/object/baseurl",
+            None,
+        ),
+        (
+            Method::GET,
+            "/object/baseurl/urn:ObjectBaseUrl:00000000-0000-0000-0000-000000000001".into(),
+            "/object/baseurl/{id}",
+            None,
+        ),
+        (
+            Method::PUT,
+            "/object/bucket/b1/retention".into(),
+            "",
+            Some(json!({"namespace": "ns1", "period": 60})),
+        ),
+        (
+            Method::POST,
+            "/object/bucket/b1/isstaleallowed".into(),
+            "",
+            Some(json!({"namespace": "ns1", "is_stale_allowed": true})),
         ),
         (
             Method::GET,
@@ -435,7 +513,7 @@ async fn every_json_response_matches_the_openapi_schema() {
         &status,
     );
     assert!(
-        checker.checked.len() >= 40,
+        checker.checked.len() >= 45,
         "walked {} responses",
         checker.checked.len()
     );

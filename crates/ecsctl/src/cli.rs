@@ -54,6 +54,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// The store's namespace (ECS's tenant): create, show, list, delete, quota, retention.
+    Namespace {
+        #[command(subcommand)]
+        command: crate::namespace::NamespaceCommand,
+    },
     /// S3 secret keys of CloudStack accounts.
     Keys {
         #[command(subcommand)]

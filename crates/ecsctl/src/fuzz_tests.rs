@@ -111,6 +111,8 @@ fn store_of(command: &Command) -> Option<&StoreArgs> {
         Command::Keys {
             command: KeysCommand::Rotate { store, .. },
         } => Some(store),
+        // Its sub-commands each carry the store; the generated command lines do not reach them.
+        Command::Namespace { .. } => None,
     }
 }
 

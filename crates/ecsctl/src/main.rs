@@ -11,6 +11,7 @@ mod doctor;
 mod drift;
 #[cfg(test)]
 mod fuzz_tests;
+mod namespace;
 mod output;
 
 use std::process::ExitCode;
@@ -82,6 +83,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
         Command::Users {
             command: UsersCommand::List { store },
         } => admin::users_list(&store.details()?).await,
+        Command::Namespace { command } => namespace::run(command).await,
         Command::Keys {
             command:
                 KeysCommand::Rotate {

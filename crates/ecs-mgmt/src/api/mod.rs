@@ -2,6 +2,7 @@
 //! type whose methods send the requests through [`crate::EcsMgmtClient`].
 
 pub(crate) mod auth;
+pub(crate) mod base_urls;
 pub(crate) mod billing;
 pub(crate) mod buckets;
 pub(crate) mod namespaces;

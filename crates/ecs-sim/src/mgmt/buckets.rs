@@ -139,6 +139,11 @@ fn new_bucket(
         Some(vpool) => return Err(EcsError::param_not_found(&vpool)),
         None => ns.default_vpool.clone(),
     };
+    if !ns.allows_vpool(&vpool) {
+        return Err(EcsError::invalid(format!(
+            "Replication group {vpool} is not allowed in namespace {namespace}"
+        )));
+    }
     let block = body.int("blockSize")?.unwrap_or(-1);
     let notification = body.int("notificationSize")?.unwrap_or(-1);
     check_quota_pair(block, notification)?;
@@ -218,6 +223,7 @@ fn default_bucket(name: &str, namespace: &str, owner: &str, vpool: &str, now: i6
         object_lock: ObjectLock::default(),
         cors: None,
         empty_in_progress: false,
+        retained: std::collections::BTreeMap::new(),
     }
 }
 

@@ -7,7 +7,9 @@
 //! handler taking [`Req`] (core, caller, query), the typed `Path` parameters and, when it reads
 //! one, the [`Body`].
 
+mod alerts;
 mod auth;
+mod base_urls;
 mod billing;
 mod bucket_settings;
 pub(crate) mod buckets;
@@ -211,6 +213,8 @@ pub(crate) struct Caller {
     pub(crate) name: String,
     pub(crate) roles: Vec<Role>,
     pub(crate) namespace: Option<String>,
+    /// The namespaces the caller administers (Namespace Admin).
+    pub(crate) admin_of: Vec<String>,
     pub(crate) token: String,
 }
 
@@ -258,10 +262,30 @@ impl FromRequestParts<Arc<Core>> for Caller {
             .mgmt_users
             .get(&name)
             .ok_or_else(|| EcsError::unauthorized("The token's user no longer exists"))?;
+        // A namespace names its administrators (`namespace_admins`), as ECS's portal assigns
+        // the Namespace Admin role; the seed can name one too.
+        let mut admin_of: Vec<String> = state
+            .namespaces
+            .values()
+            .filter(|namespace| namespace.has_admin(&name))
+            .map(|namespace| namespace.name.clone())
+            .collect();
+        let mut roles = user.roles.clone();
+        if let Some(own) = &user.namespace
+            && roles.contains(&Role::NamespaceAdmin)
+            && !admin_of.contains(own)
+        {
+            admin_of.push(own.clone());
+        }
+        if !admin_of.is_empty() && !roles.contains(&Role::NamespaceAdmin) {
+            roles.push(Role::NamespaceAdmin);
+        }
+        let namespace = user.namespace.clone().or_else(|| admin_of.first().cloned());
         Ok(Caller {
             name,
-            roles: user.roles.clone(),
-            namespace: user.namespace.clone(),
+            roles,
+            namespace,
+            admin_of,
             token,
         })
     }
@@ -273,7 +297,7 @@ impl Caller {
     }
 
     fn admin_of(&self, namespace: &str) -> bool {
-        self.has(Role::NamespaceAdmin) && self.namespace.as_deref() == Some(namespace)
+        self.admin_of.iter().any(|own| own == namespace)
     }
 
     fn denied(&self, what: &str) -> EcsError {
@@ -362,6 +386,8 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .merge(buckets::routes())
         .merge(bucket_settings::routes())
         .merge(namespaces::routes())
+        .merge(base_urls::routes())
+        .merge(alerts::routes())
         .route("/vdc/nodes", axum::routing::get(nodes::list))
         .merge(vpools::routes())
         .merge(billing::routes())

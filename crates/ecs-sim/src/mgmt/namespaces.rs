@@ -8,10 +8,11 @@ use axum::routing::{get, post};
 
 use super::buckets::quota_to_set;
 use super::doc::{Doc, Val};
+use super::input::Input;
 use super::{Answer, Body, Caller, Reply, Req, page, routes};
 use crate::core::Core;
 use crate::error::EcsError;
-use crate::state::{Namespace, State as Model};
+use crate::state::{Namespace, State as Model, UserMapping};
 
 #[rustfmt::skip]
 pub(super) fn routes() -> Router<Arc<Core>> {
@@ -26,7 +27,48 @@ pub(super) fn routes() -> Router<Arc<Core>> {
     }
 }
 
+fn mapping_doc(mapping: &UserMapping) -> Val {
+    let attributes = mapping
+        .attributes
+        .iter()
+        .map(|(key, values)| {
+            Val::Obj(
+                Doc::new("attribute")
+                    .str("key", key.clone())
+                    .list("value", values.iter().cloned().map(Val::Str).collect()),
+            )
+        })
+        .collect();
+    let groups = mapping.groups.iter().cloned().map(Val::Str).collect();
+    Val::Obj(
+        Doc::new("user_mapping")
+            .str("domain", mapping.domain.clone())
+            .val(
+                "attributes",
+                Val::Wrapped {
+                    item: "attribute",
+                    json_key: None,
+                    items: attributes,
+                },
+            )
+            .val(
+                "groups",
+                Val::Wrapped {
+                    item: "group",
+                    json_key: None,
+                    items: groups,
+                },
+            ),
+    )
+}
+
 fn namespace_doc(namespace: &Namespace) -> Doc {
+    let strings = |list: &[String]| list.iter().cloned().map(Val::Str).collect::<Vec<_>>();
+    let allowed = if namespace.allowed_vpools.is_empty() {
+        vec![Val::Str(namespace.default_vpool.clone())]
+    } else {
+        strings(&namespace.allowed_vpools)
+    };
     Doc::new("namespace")
         .str("id", namespace.name.clone())
         .str("name", namespace.name.clone())
@@ -40,24 +82,79 @@ fn namespace_doc(namespace: &Namespace) -> Doc {
             "default_data_services_vpool",
             namespace.default_vpool.clone(),
         )
+        .list("allowed_vpools_list", allowed)
         .list(
-            "allowed_vpools_list",
-            vec![Val::Str(namespace.default_vpool.clone())],
+            "disallowed_vpools_list",
+            strings(&namespace.disallowed_vpools),
         )
-        .list("disallowed_vpools_list", Vec::new())
         .str("namespace_admins", namespace.admins.clone())
+        .list(
+            "user_mapping",
+            namespace.user_mappings.iter().map(mapping_doc).collect(),
+        )
         .str("is_encryption_enabled", namespace.encryption.to_string())
         .int(
             "default_bucket_block_size",
             namespace.default_bucket_block_size,
         )
-        .str("external_group_admins", "")
-        .bool("is_stale_allowed", false)
+        .str(
+            "external_group_admins",
+            namespace.external_group_admins.clone(),
+        )
+        .bool("is_stale_allowed", namespace.stale_allowed)
         .bool("is_object_lock_with_ado_allowed", false)
-        .bool("is_compliance_enabled", false)
+        .bool("is_compliance_enabled", namespace.compliance)
         .int("blockSize", namespace.quota_block)
         .int("notificationSize", namespace.quota_notification)
         .obj("retention_classes", retention_classes(namespace))
+}
+
+/// User mappings from a body: `user_mapping` items with `domain`, `attributes` (XML wraps them
+/// in `attribute`) and `groups` (XML wraps them in `group`).
+fn user_mappings(body: &Input) -> Result<Vec<UserMapping>, EcsError> {
+    let unwrap = |input: &Input, key: &str, item: &str| -> Vec<Input> {
+        match input.child(key) {
+            Some(wrapper) => wrapper.list(item),
+            None => input.list(key),
+        }
+    };
+    body.list("user_mapping")
+        .iter()
+        .map(|mapping| {
+            let domain = mapping.required("domain")?;
+            let attributes = unwrap(mapping, "attributes", "attribute")
+                .iter()
+                .map(|attribute| {
+                    let key = attribute.required("key")?;
+                    let values = attribute
+                        .list("value")
+                        .iter()
+                        .filter_map(Input::as_text)
+                        .collect();
+                    Ok((key, values))
+                })
+                .collect::<Result<Vec<_>, EcsError>>()?;
+            let groups = unwrap(mapping, "groups", "group")
+                .iter()
+                .filter_map(Input::as_text)
+                .collect();
+            Ok(UserMapping {
+                domain,
+                attributes,
+                groups,
+            })
+        })
+        .collect()
+}
+
+/// Replication groups (given by id or name) of a repeated field, as ids.
+fn vpool_ids(state: &Model, body: &Input, key: &str) -> Result<Vec<String>, EcsError> {
+    body.list(key)
+        .iter()
+        .filter_map(Input::as_text)
+        .filter(|given| !given.trim().is_empty())
+        .map(|given| vpool_id(state, given.trim()))
+        .collect()
 }
 
 /// `GET /object/namespaces[?name=prefix*&marker=&limit=]`: full details per namespace, as newer
@@ -135,12 +232,33 @@ async fn create(req: Req, Body(body): Body) -> Answer {
             .ok_or_else(|| EcsError::missing("default_data_services_vpool"))?,
     };
     let mut namespace = Namespace::new(&name, &vpool, now);
+    namespace.allowed_vpools = vpool_ids(&state, &body, "allowed_vpools_list")?;
+    namespace.disallowed_vpools = vpool_ids(&state, &body, "disallowed_vpools_list")?;
+    if !namespace.allows_vpool(&vpool) {
+        return Err(EcsError::invalid(format!(
+            "The default replication group {vpool} is not allowed in namespace {name}"
+        )));
+    }
     namespace.encryption = body.bool("is_encryption_enabled")?.unwrap_or(false);
+    namespace.stale_allowed = body.bool("is_stale_allowed")?.unwrap_or(false);
+    namespace.compliance = body.bool("compliance_enabled")?.unwrap_or(false);
     namespace.admins = body.str("namespace_admins").unwrap_or_default();
+    namespace.external_group_admins = body.str("external_group_admins").unwrap_or_default();
+    namespace.user_mappings = user_mappings(&body)?;
     namespace.default_bucket_block_size = body.int("default_bucket_block_size")?.unwrap_or(-1);
     let doc = namespace_doc(&namespace);
     state.namespaces.insert(name, namespace);
     Ok(Reply::doc(doc))
+}
+
+/// Adds `added` to and removes `removed` from a replication-group list.
+fn edit_list(list: &mut Vec<String>, added: Vec<String>, removed: &[String]) {
+    list.retain(|vpool| !removed.contains(vpool));
+    for vpool in added {
+        if !list.contains(&vpool) {
+            list.push(vpool);
+        }
+    }
 }
 
 /// `PUT /object/namespaces/namespace/{namespace}` (SYSTEM_ADMIN): updates settings and answers
@@ -157,25 +275,55 @@ async fn update(req: Req, Path(name): Path<String>, Body(body): Body) -> Answer 
         Some(given) => Some(vpool_id(&state, &given)?),
         None => None,
     };
+    let add_allowed = vpool_ids(&state, &body, "vpools_added_to_allowed_vpools_list")?;
+    let remove_allowed = vpool_ids(&state, &body, "vpools_removed_from_allowed_vpools_list")?;
+    let add_disallowed = vpool_ids(&state, &body, "vpools_added_to_disallowed_vpools_list")?;
+    let remove_disallowed = vpool_ids(&state, &body, "vpools_removed_from_disallowed_vpools_list")?;
+    let mappings = if body.json().get("user_mapping").is_some() {
+        Some(user_mappings(&body)?)
+    } else {
+        None
+    };
     let encryption = body.bool("is_encryption_enabled")?;
+    let stale = body.bool("is_stale_allowed")?;
     let block = body.int("default_bucket_block_size")?;
-    let namespace = state
-        .namespaces
-        .get_mut(&name)
-        .ok_or_else(|| EcsError::param_not_found(&name))?;
+    let mut namespace = state.namespace(&name)?.clone();
     if let Some(vpool) = vpool {
         namespace.default_vpool = vpool;
+    }
+    edit_list(&mut namespace.allowed_vpools, add_allowed, &remove_allowed);
+    edit_list(
+        &mut namespace.disallowed_vpools,
+        add_disallowed,
+        &remove_disallowed,
+    );
+    if !namespace.allows_vpool(&namespace.default_vpool) {
+        return Err(EcsError::invalid(format!(
+            "The default replication group {} is not allowed in namespace {name}",
+            namespace.default_vpool
+        )));
     }
     if let Some(admins) = body.str("namespace_admins") {
         namespace.admins = admins;
     }
+    if let Some(admins) = body.str("external_group_admins") {
+        namespace.external_group_admins = admins;
+    }
+    if let Some(mappings) = mappings {
+        namespace.user_mappings = mappings;
+    }
     if let Some(encryption) = encryption {
         namespace.encryption = encryption;
+    }
+    if let Some(stale) = stale {
+        namespace.stale_allowed = stale;
     }
     if let Some(block) = block {
         namespace.default_bucket_block_size = block;
     }
-    Ok(Reply::doc(namespace_doc(namespace)))
+    let doc = namespace_doc(&namespace);
+    state.namespaces.insert(name, namespace);
+    Ok(Reply::doc(doc))
 }
 
 /// `POST /object/namespaces/namespace/{namespace}/deactivate` (SYSTEM_ADMIN): deletes an unused
@@ -291,7 +439,7 @@ async fn list_retention(req: Req, Path(name): Path<String>) -> Answer {
 }
 
 /// A retention period from a body: required.
-fn period(body: &super::input::Input) -> Result<i64, EcsError> {
+fn period(body: &Input) -> Result<i64, EcsError> {
     body.int("period")?
         .ok_or_else(|| EcsError::missing("period"))
 }

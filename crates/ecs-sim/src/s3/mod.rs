@@ -22,6 +22,7 @@ mod objects;
 mod policy;
 mod service;
 mod tags;
+mod tenancy;
 mod uploads;
 
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use super::convert::{
     user_metadata, versioning,
 };
 use super::service::EcsS3;
-use super::{acl, lock, tags};
+use super::{acl, lock, tags, tenancy};
 use crate::state::Bucket;
 use crate::storage::{ObjectData, ObjectVersion, StorageError};
 
@@ -26,6 +26,8 @@ fn empty_body() -> StreamingBlob {
 pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Out<PutObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let uid = caller(&req)?.uid;
+    tenancy::check_retention(s3, &ns, &meta, &req.input.key)?;
+    let ecs_retention = tenancy::requested_retention(s3, &ns, &req.headers)?;
     let input = req.input;
     let (retention, legal_hold) = lock::for_new_version(
         s3,
@@ -63,12 +65,14 @@ pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Ou
     object.tags = tag_set;
     object.acl = Some(object_acl);
     let opts = s3.write_options(&ns, &meta, object, md5, input.content_length);
+    let opts = tenancy::within_namespace_quota(s3, &ns, &meta.name, opts)?;
     let body = input.body.unwrap_or_else(empty_body);
     let written = s3
         .storage
         .put_object(&ns, &meta.name, &input.key, body, opts)
         .await
         .map_err(storage_error)?;
+    tenancy::record_retention(s3, &ns, &meta.name, &input.key, ecs_retention);
     s3.note_soft_quota(&ns, &meta);
     Ok(S3Response::new(PutObjectOutput {
         e_tag: Some(etag(&written.etag)),
@@ -316,6 +320,7 @@ pub(crate) fn delete_object(
 ) -> Out<DeleteObjectOutput> {
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let input = &req.input;
+    tenancy::check_retention(s3, &ns, &meta, &input.key)?;
     let uid = caller(&req)?.uid;
     let bypass = lock::may_bypass(
         s3,
@@ -398,6 +403,15 @@ pub(crate) fn delete_objects(
             });
             continue;
         }
+        if let Err(err) = tenancy::check_retention(s3, &ns, &meta, &object.key) {
+            errors.push(Error {
+                code: Some(err.code().as_str().to_owned()),
+                key: Some(object.key.clone()),
+                message: err.message().map(str::to_owned),
+                version_id: object.version_id.clone(),
+            });
+            continue;
+        }
         let d = s3.storage.delete_object(
             &ns,
             &meta.name,
@@ -467,6 +481,7 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
         metadata: input.metadata.clone(),
     }
     .into_meta();
+    tenancy::check_retention(s3, &ns, &meta, &input.key)?;
     object.retention = retention;
     object.legal_hold = legal_hold;
     object.acl = Some(acl::for_new_object(
@@ -491,6 +506,7 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
     }
     let mut opts = s3.write_options(&ns, &meta, object, None, None);
     opts.replace_tags = replace_tags;
+    let opts = tenancy::within_namespace_quota(s3, &ns, &meta.name, opts)?;
     let written = s3
         .storage
         .copy_object(

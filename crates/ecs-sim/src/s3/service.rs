@@ -65,6 +65,7 @@ impl EcsS3 {
 
     /// Records the soft-quota event ECS raises when a bucket grows past `notificationSize`.
     pub(crate) fn note_soft_quota(&self, ns: &str, meta: &Bucket) {
+        super::tenancy::note_namespace_soft_quota(self, ns);
         if let Some(soft) = soft_quota(meta) {
             let used = self.core.usage(ns, &meta.name).bytes;
             if used > soft {

@@ -58,6 +58,7 @@ pub(crate) async fn upload_part(
     let input = req.input;
     let md5 = content_md5(input.content_md5.as_deref())?;
     let opts = s3.write_options(&ns, &meta, Default::default(), md5, input.content_length);
+    let opts = super::tenancy::within_namespace_quota(s3, &ns, &meta.name, opts)?;
     let body = input
         .body
         .ok_or_else(|| s3_error!(IncompleteBody, "UploadPart needs a body"))?;

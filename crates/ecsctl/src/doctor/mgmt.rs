@@ -1,4 +1,5 @@
-//! Checks through the Management API: login, roles, namespace and replication group.
+//! Checks through the Management API: login, roles, namespace, replication group and the
+//! namespace quota.
 
 use ecs_driver::diagnose::{
     self, GroupVerdict, NamespaceLookup, Patience, RoleVerdict, WantedGroup, group_names,
@@ -29,7 +30,13 @@ impl Session {
 }
 
 /// Names of the checks this module runs, in order.
-const CHECKS: [&str; 4] = ["login", "roles", "namespace", "replication-group"];
+const CHECKS: [&str; 5] = [
+    "login",
+    "roles",
+    "namespace",
+    "replication-group",
+    super::quota::CHECK,
+];
 
 /// Runs login, roles, namespace and replication-group checks, appending findings; returns
 /// the session when login worked.
@@ -89,7 +96,13 @@ pub(crate) async fn check(
             None
         }
     };
+    let namespace_found = namespace_info.is_some();
     findings.push(replication_group_check(&client, config, namespace_info.as_deref()).await);
+    findings.push(if namespace_found {
+        super::quota::check(&client, config).await
+    } else {
+        Finding::skip(super::quota::CHECK, "the namespace was not found")
+    });
     Some(Session { client })
 }
 

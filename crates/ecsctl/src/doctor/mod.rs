@@ -9,6 +9,7 @@ mod endpoint;
 mod http;
 mod mgmt;
 mod net;
+mod quota;
 mod report;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 //! administrative lock.
 
 mod model;
-mod requests;
+pub(crate) mod requests;
 
 use std::time::{Duration, Instant};
 
@@ -11,8 +11,8 @@ use ecs_common::{Error, ErrorKind, Result};
 use http::Method;
 
 pub use model::{
-    Acl, BucketAcl, BucketCreate, BucketCreated, BucketInfo, BucketQuota, BucketTag,
-    CustomGroupGrant, EmptyBucketStatus, GroupGrant, UserGrant, VersioningStatus,
+    Acl, BucketAcl, BucketCreate, BucketCreated, BucketInfo, BucketQuota, BucketRetention,
+    BucketTag, CustomGroupGrant, EmptyBucketStatus, GroupGrant, UserGrant, VersioningStatus,
 };
 pub(crate) use model::{BucketList, BucketLockDoc, VersioningDoc};
 use requests::*;
@@ -317,6 +317,51 @@ impl Buckets {
                 name,
                 namespace,
                 tags,
+                self.format(),
+            )?)
+            .await
+    }
+
+    /// A bucket's default retention (ECS retention, not S3 Object Lock).
+    pub async fn retention(&self, name: &str, namespace: &str) -> Result<BucketRetention> {
+        self.client
+            .call_decode(&retention_request(name, namespace, self.format())?)
+            .await
+    }
+
+    /// Sets a bucket's default retention in seconds (`None` removes it): objects cannot be
+    /// deleted or overwritten until they are that old.
+    pub async fn set_retention(
+        &self,
+        name: &str,
+        namespace: &str,
+        seconds: Option<u64>,
+    ) -> Result<()> {
+        self.client
+            .call_unit(&set_retention_request(
+                name,
+                namespace,
+                seconds,
+                self.format(),
+            )?)
+            .await
+    }
+
+    /// Allows or forbids access during a site outage (ADO, `is_stale_allowed`); with
+    /// `tso_read_only`, access during a temporary outage is read-only.
+    pub async fn set_stale_allowed(
+        &self,
+        name: &str,
+        namespace: &str,
+        stale_allowed: bool,
+        tso_read_only: Option<bool>,
+    ) -> Result<()> {
+        self.client
+            .call_unit(&stale_allowed_request(
+                name,
+                namespace,
+                stale_allowed,
+                tso_read_only,
                 self.format(),
             )?)
             .await

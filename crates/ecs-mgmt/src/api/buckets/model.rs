@@ -422,6 +422,23 @@ pub(crate) struct VersioningDoc {
     pub(crate) status: Option<String>,
 }
 
+/// A bucket's default retention (`default_bucket_retention`): objects written to it cannot be
+/// deleted or overwritten for `period` seconds (ECS retention, not S3 Object Lock).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BucketRetention {
+    /// The period in seconds; `None` when the bucket has none (ECS writes `-1`, `-2` or `0`).
+    #[serde(default, deserialize_with = "de::opt_size_gb")]
+    pub period: Option<u64>,
+}
+
+impl BucketRetention {
+    /// The period, when one is set (zero counts as none).
+    pub fn seconds(&self) -> Option<u64> {
+        self.period.filter(|seconds| *seconds > 0)
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct BucketLockDoc {
     #[serde(

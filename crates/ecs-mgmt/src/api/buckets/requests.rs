@@ -83,6 +83,20 @@ struct TagsBody<'a> {
 }
 
 #[derive(Serialize)]
+struct RetentionBody<'a> {
+    namespace: &'a str,
+    period: i64,
+}
+
+#[derive(Serialize)]
+struct StaleBody<'a> {
+    namespace: &'a str,
+    is_stale_allowed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_tso_read_only: Option<bool>,
+}
+
+#[derive(Serialize)]
 struct NamespaceBody<'a> {
     namespace: &'a str,
 }
@@ -424,6 +438,66 @@ pub(crate) fn set_lock_request(
     )
 }
 
+/// `GET /object/bucket/{name}/retention?namespace=`.
+pub(crate) fn retention_request(name: &str, namespace: &str, format: Format) -> Result<ApiRequest> {
+    Ok(ApiRequest::get(
+        bucket_path(name)?.lit("retention"),
+        format,
+        "bucket retention",
+    )
+    .query("namespace", namespace))
+}
+
+/// `PUT /object/bucket/{name}/retention` (root `default_bucket_retention_update`; 0 = none).
+pub(crate) fn set_retention_request(
+    name: &str,
+    namespace: &str,
+    seconds: Option<u64>,
+    format: Format,
+) -> Result<ApiRequest> {
+    require(namespace, "namespace")?;
+    let period = seconds.map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX));
+    ApiRequest::new(
+        Method::PUT,
+        bucket_path(name)?.lit("retention"),
+        format,
+        "set bucket retention",
+    )
+    .body(
+        &RetentionBody { namespace, period },
+        "default_bucket_retention_update",
+        format,
+    )
+}
+
+/// `POST /object/bucket/{name}/isstaleallowed` (root `object_bucket_update_is_stale_allowed`);
+/// setting a flag twice is harmless.
+pub(crate) fn stale_allowed_request(
+    name: &str,
+    namespace: &str,
+    stale_allowed: bool,
+    tso_read_only: Option<bool>,
+    format: Format,
+) -> Result<ApiRequest> {
+    require(namespace, "namespace")?;
+    ApiRequest::new(
+        Method::POST,
+        bucket_path(name)?.lit("isstaleallowed"),
+        format,
+        "set bucket access during outage",
+    )
+    .idempotent(true)
+    .body(
+        &StaleBody {
+            namespace,
+            is_stale_allowed: stale_allowed,
+            is_tso_read_only: tso_read_only,
+        },
+        "object_bucket_update_is_stale_allowed",
+        format,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,6 +669,32 @@ mod tests {
         assert_eq!(
             tags.body_text(),
             "<delete_bucket_tags><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet><namespace>ns</namespace></delete_bucket_tags>"
+        );
+    }
+
+    #[test]
+    fn retention_and_stale_bodies() {
+        let get = retention_request("b", "ns", Format::Xml).unwrap();
+        assert_eq!(
+            get.path_and_query(),
+            "/object/bucket/b/retention?namespace=ns"
+        );
+        let set = set_retention_request("b", "ns", Some(2_592_000), Format::Xml).unwrap();
+        assert_eq!(
+            (set.method.clone(), set.body_text()),
+            (
+                Method::PUT,
+                "<default_bucket_retention_update><namespace>ns</namespace><period>2592000</period></default_bucket_retention_update>".to_owned()
+            )
+        );
+        let none = set_retention_request("b", "ns", None, Format::Json).unwrap();
+        assert_eq!(none.body_text(), r#"{"namespace":"ns","period":0}"#);
+        let stale = stale_allowed_request("b", "ns", true, None, Format::Xml).unwrap();
+        assert_eq!(stale.path_and_query(), "/object/bucket/b/isstaleallowed");
+        assert!(stale.idempotent);
+        assert_eq!(
+            stale.body_text(),
+            "<object_bucket_update_is_stale_allowed><namespace>ns</namespace><is_stale_allowed>true</is_stale_allowed></object_bucket_update_is_stale_allowed>"
         );
     }
 
