@@ -73,7 +73,7 @@ class JniAbuseTest {
         return List.of(
                 () -> EcsNative.storeCheck(handle),
                 () -> EcsNative.storeEnsureAccountUser(handle, s, s, s),
-                () -> EcsNative.storeCreateBucket(handle, s, s, s, s, 1L, true, true, s, false),
+                () -> EcsNative.storeCreateBucket(handle, s, s, s, s, 1L, true, true, s, false, s, s, s),
                 () -> EcsNative.storeSetVersioning(handle, s, true),
                 () -> EcsNative.storeSetEncryption(handle, s, false),
                 () -> EcsNative.storeSetQuota(handle, s, 1),
@@ -89,7 +89,16 @@ class JniAbuseTest {
                 () -> EcsNative.storePutObject(handle, s, s, s, s, data),
                 () -> EcsNative.storeGetObject(handle, s, s, s, s),
                 () -> EcsNative.storeDeleteObject(handle, s, s, s, s),
-                () -> EcsNative.storePresignGet(handle, s, s, s, s, 60));
+                () -> EcsNative.storePresignGet(handle, s, s, s, s, 60),
+                () -> EcsNative.storeBucketCredentialsUnsupportedReason(handle),
+                () -> EcsNative.storeAccountSupportsBucketCredentials(handle, s),
+                () -> EcsNative.storeMigrateAccountForBucketCredentials(handle, s),
+                () -> EcsNative.storeIsAccountKeyRotationPending(handle, s),
+                () -> EcsNative.storeRotateMigratedAccountKey(handle, s),
+                () -> EcsNative.storeCreateBucketCredential(handle, s),
+                () -> EcsNative.storeCreateBucketCredentialKey(handle, s),
+                () -> EcsNative.storeRemoveBucketCredentialKey(handle, s, s),
+                () -> EcsNative.storeDeleteBucketCredential(handle, s));
     }
 
     /** Runs {@code call}: returns normally, or the code of the {@link EcsException} it threw. */
@@ -133,7 +142,7 @@ class JniAbuseTest {
                     List<Executable> natives = new ArrayList<>(everyNative(handle, bucket, new byte[] {1}));
                     natives.set(1, () -> EcsNative.storeEnsureAccountUser(handle, ACCOUNT, null, null));
                     natives.set(2, () -> EcsNative.storeCreateBucket(handle, bucket, ACCOUNT, null, null, null,
-                            false, false, null, false));
+                            false, false, null, false, null, null, null));
                     natives.set(11, () -> EcsNative.storeRotateAccountKey(handle, ACCOUNT, 0));
                     for (Executable call : natives) {
                         ErrorCode code = outcome(call);
@@ -247,7 +256,7 @@ class JniAbuseTest {
                     outcome(() -> EcsNative.storePutObject(handle, "u", "s", bucket, "k", null)));
             assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storeSetQuota(handle, bucket, -1)));
             assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storeCreateBucket(handle, bucket,
-                    ACCOUNT, null, null, -5L, false, false, null, false)));
+                    ACCOUNT, null, null, -5L, false, false, null, false, null, null, null)));
             assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storePutObject(handle, "u", "s",
                     "Bad_Bucket", "k", new byte[10 * 1024 * 1024])));
             for (long seconds : new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE}) {
