@@ -1,10 +1,11 @@
 //! The emulator's S3 side driven by `aws-sdk-s3` (path style, real SigV4) with users, keys and
 //! buckets made through the management API over HTTP, as a real client would meet them.
 
+mod common;
+
 use std::time::Duration;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
@@ -12,56 +13,14 @@ use aws_sdk_s3::types::{
     BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, CorsConfiguration, CorsRule,
     Delete, ObjectIdentifier, VersioningConfiguration,
 };
+use common::Mgmt;
 use ecs_sim::{Api, FaultRule, Sim};
 use serde_json::{Value, json};
 
 const NS: &str = "ns1";
 
-/// The management API as a test uses it: root token, JSON.
-struct Mgmt {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-}
-
+/// What these tests add to the shared management client: fixtures in namespace `NS`.
 impl Mgmt {
-    async fn login(sim: &Sim) -> Mgmt {
-        let http = reqwest::Client::new();
-        let url = sim.mgmt_url();
-        let response = http
-            .get(format!("{url}/login"))
-            .basic_auth("root", Some("ChangeMe"))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(response.status(), 200);
-        let token = response.headers()["X-SDS-AUTH-TOKEN"]
-            .to_str()
-            .expect("token")
-            .to_owned();
-        Mgmt { http, url, token }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.url))
-            .header("X-SDS-AUTH-TOKEN", &self.token)
-            .header("Accept", "application/json");
-        if let Some(body) = body {
-            request = request
-                .header("Content-Type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.expect("mgmt request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("mgmt body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
     async fn post(&self, path: &str, body: Value) -> Value {
         let (status, value) = self.call(reqwest::Method::POST, path, Some(body)).await;
         assert!(status < 300, "POST {path}: {status} {value}");
@@ -102,35 +61,18 @@ impl Mgmt {
 }
 
 fn client(sim: &Sim, access_key: &str, secret: &str) -> Client {
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(sim.s3_url())
-        .force_path_style(true)
-        .credentials_provider(Credentials::new(access_key, secret, None, None, "test"))
-        .build();
-    Client::from_conf(conf)
+    common::s3_client(sim, access_key, secret, true)
 }
 
 fn no_retry_client(sim: &Sim, access_key: &str, secret: &str) -> Client {
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(sim.s3_url())
-        .force_path_style(true)
-        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
-        .credentials_provider(Credentials::new(access_key, secret, None, None, "test"))
-        .build();
-    Client::from_conf(conf)
+    common::s3_client(sim, access_key, secret, false)
 }
 
 /// The S3 error code of a failed call.
 fn code<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
     err: &SdkError<E, R>,
 ) -> String {
-    err.as_service_error()
-        .and_then(|e| e.code())
-        .map_or_else(|| format!("{err:?}"), str::to_owned)
+    common::s3_code(err)
 }
 
 async fn start() -> (Sim, Mgmt) {

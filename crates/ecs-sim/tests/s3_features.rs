@@ -5,7 +5,6 @@
 mod common;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::{ByteStream, DateTime};
 use aws_sdk_s3::types::{
@@ -33,15 +32,7 @@ async fn start(version: EcsVersion) -> (Env, Client) {
 }
 
 fn client(sim: &Sim, access_key: &str, secret: &str) -> Client {
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(sim.s3_url())
-        .force_path_style(true)
-        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
-        .credentials_provider(Credentials::new(access_key, secret, None, None, "test"))
-        .build();
-    Client::from_conf(conf)
+    common::s3_client(sim, access_key, secret, false)
 }
 
 /// The S3 error code and HTTP status of a failed call.

@@ -8,69 +8,20 @@
     reason = "tests fail loudly on the first surprise"
 )]
 
+mod common;
+
 use std::time::Duration;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use common::Mgmt;
 use ecs_sim::Sim;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const NS: &str = "ns1";
 const GB: u64 = 1024 * 1024 * 1024;
-
-struct Mgmt {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-}
-
-impl Mgmt {
-    async fn login(sim: &Sim) -> Mgmt {
-        let http = reqwest::Client::new();
-        let url = sim.mgmt_url();
-        let response = http
-            .get(format!("{url}/login"))
-            .basic_auth("root", Some("ChangeMe"))
-            .send()
-            .await
-            .unwrap();
-        let token = response.headers()["X-SDS-AUTH-TOKEN"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        Mgmt { http, url, token }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.url))
-            .header("X-SDS-AUTH-TOKEN", &self.token)
-            .header("Accept", "application/json");
-        if let Some(body) = body {
-            request = request
-                .header("Content-Type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let (status, value) = self.call(method.clone(), path, body).await;
-        assert!(status < 300, "{method} {path}: {status} {value}");
-        value
-    }
-}
 
 /// An object user with a key, a bucket it owns, and an S3 client for it.
 async fn setup(sim: &Sim, mgmt: &Mgmt, bucket: &str) -> Client {
@@ -93,29 +44,7 @@ async fn setup(sim: &Sim, mgmt: &Mgmt, bucket: &str) -> Client {
         Some(json!({"name": bucket, "namespace": NS, "owner": "u1"})),
     )
     .await;
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(sim.s3_url())
-        .force_path_style(true)
-        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
-        .credentials_provider(Credentials::new(
-            "u1",
-            key["secret_key"].as_str().unwrap(),
-            None,
-            None,
-            "test",
-        ))
-        .build();
-    Client::from_conf(conf)
-}
-
-fn code<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    err: &SdkError<E, R>,
-) -> String {
-    err.as_service_error()
-        .and_then(|e| e.code())
-        .map_or_else(|| format!("{err:?}"), str::to_owned)
+    common::s3_client(sim, "u1", key["secret_key"].as_str().unwrap(), false)
 }
 
 async fn put(s3: &Client, bucket: &str, key: &str, len: usize) -> Result<(), String> {
@@ -126,7 +55,7 @@ async fn put(s3: &Client, bucket: &str, key: &str, len: usize) -> Result<(), Str
         .send()
         .await
         .map(drop)
-        .map_err(|err| code(&err))
+        .map_err(|err| common::s3_code(&err))
 }
 
 async fn put_with(s3: &Client, bucket: &str, key: &str, header: &'static str, value: &str) {
@@ -151,7 +80,7 @@ async fn delete(s3: &Client, bucket: &str, key: &str) -> Result<(), String> {
         .send()
         .await
         .map(drop)
-        .map_err(|err| code(&err))
+        .map_err(|err| common::s3_code(&err))
 }
 
 async fn alerts(mgmt: &Mgmt) -> Vec<Value> {
@@ -210,7 +139,36 @@ async fn namespace_quota_blocks_hard_and_alerts_soft() {
         put(&s3, "tenant-b", "four", 60).await.unwrap_err(),
         "QuotaExceeded"
     );
+    // A part copied from an object counts like an uploaded one: 60 bytes do not fit in 40.
+    let upload = s3
+        .create_multipart_upload()
+        .bucket("tenant-b")
+        .key("five")
+        .send()
+        .await
+        .unwrap();
+    let upload_id = upload.upload_id().unwrap();
+    let copied = s3
+        .upload_part_copy()
+        .bucket("tenant-b")
+        .key("five")
+        .upload_id(upload_id)
+        .part_number(1)
+        .copy_source("tenant-b/three")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(common::s3_code(&copied), "QuotaExceeded");
     mgmt.ok(Method::DELETE, &quota, None).await;
+    s3.upload_part_copy()
+        .bucket("tenant-b")
+        .key("five")
+        .upload_id(upload_id)
+        .part_number(1)
+        .copy_source("tenant-b/three")
+        .send()
+        .await
+        .unwrap();
     put(&s3, "tenant-b", "four", 60).await.unwrap();
     sim.shutdown().await;
 }
@@ -314,7 +272,7 @@ async fn retention_refuses_deletes_and_overwrites_until_it_ends() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code(&unknown), "InvalidArgument");
+    assert_eq!(common::s3_code(&unknown), "InvalidArgument");
     sim.shutdown().await;
 }
 

@@ -331,6 +331,16 @@ fn no_configuration() -> S3Error {
     )
 }
 
+/// The namespace and model of an object-lock bucket a lock call names: `NotImplemented` before
+/// ECS 3.6.2, `InvalidRequest` for a bucket without object lock.
+fn lock_bucket<T>(s3: &EcsS3, req: &S3Request<T>, bucket: &str) -> S3Result<(String, Bucket)> {
+    supported(s3)?;
+    let (ns, meta) = s3.bucket(req, bucket)?;
+    require_lock_bucket(&meta)?;
+    Ok((ns, meta))
+}
+
+/// The stored version a Get Object Retention or Legal Hold call reads.
 fn read_version(
     s3: &EcsS3,
     ns: &str,
@@ -347,9 +357,7 @@ pub(crate) fn get_object_retention(
     s3: &EcsS3,
     req: S3Request<GetObjectRetentionInput>,
 ) -> Out<GetObjectRetentionOutput> {
-    supported(s3)?;
-    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    require_lock_bucket(&meta)?;
+    let (ns, meta) = lock_bucket(s3, &req, &req.input.bucket)?;
     let input = &req.input;
     let version = read_version(s3, &ns, &meta.name, &input.key, input.version_id.as_deref())?;
     let retention = version
@@ -390,9 +398,7 @@ pub(crate) fn put_object_retention(
     s3: &EcsS3,
     req: S3Request<PutObjectRetentionInput>,
 ) -> Out<PutObjectRetentionOutput> {
-    supported(s3)?;
-    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    require_lock_bucket(&meta)?;
+    let (ns, meta) = lock_bucket(s3, &req, &req.input.bucket)?;
     let input = &req.input;
     let uid = caller(&req)?.uid;
     let now_ms = s3.core.clock.now_ms();
@@ -451,9 +457,7 @@ pub(crate) fn get_object_legal_hold(
     s3: &EcsS3,
     req: S3Request<GetObjectLegalHoldInput>,
 ) -> Out<GetObjectLegalHoldOutput> {
-    supported(s3)?;
-    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    require_lock_bucket(&meta)?;
+    let (ns, meta) = lock_bucket(s3, &req, &req.input.bucket)?;
     let input = &req.input;
     let version = read_version(s3, &ns, &meta.name, &input.key, input.version_id.as_deref())?;
     let on = version
@@ -476,9 +480,7 @@ pub(crate) fn put_object_legal_hold(
     s3: &EcsS3,
     req: S3Request<PutObjectLegalHoldInput>,
 ) -> Out<PutObjectLegalHoldOutput> {
-    supported(s3)?;
-    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    require_lock_bucket(&meta)?;
+    let (ns, meta) = lock_bucket(s3, &req, &req.input.bucket)?;
     let input = &req.input;
     let status = input
         .legal_hold

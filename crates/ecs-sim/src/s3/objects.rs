@@ -438,15 +438,19 @@ pub(crate) fn delete_objects(
     }))
 }
 
-pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<CopyObjectOutput> {
-    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
-    let uid = caller(&req)?.uid;
-    let input = &req.input;
+/// The bucket, key and version a copy reads (`x-amz-copy-source`), once the caller may read it:
+/// CopyObject and UploadPartCopy both need `s3:GetObject` on the source.
+pub(crate) fn readable_copy_source<'a>(
+    s3: &EcsS3,
+    uid: Option<&str>,
+    ns: &str,
+    source: &'a CopySource,
+) -> S3Result<(&'a str, &'a str, Option<&'a str>)> {
     let CopySource::Bucket {
-        bucket: src_bucket,
-        key: src_key,
-        version_id: src_version,
-    } = &input.copy_source
+        bucket,
+        key,
+        version_id,
+    } = source
     else {
         return Err(s3_error!(
             NotImplemented,
@@ -455,12 +459,21 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
     };
     authorize(
         &s3.core,
-        uid.as_deref(),
-        &ns,
-        src_bucket,
-        Some(src_key),
+        uid,
+        ns,
+        bucket,
+        Some(key),
         Need::Action("s3:GetObject"),
     )?;
+    Ok((bucket, key, version_id.as_deref()))
+}
+
+pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<CopyObjectOutput> {
+    let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
+    let uid = caller(&req)?.uid;
+    let input = &req.input;
+    let (src_bucket, src_key, src_version) =
+        readable_copy_source(s3, uid.as_deref(), &ns, &input.copy_source)?;
     let replace = input
         .metadata_directive
         .as_ref()
@@ -510,7 +523,7 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
     let written = s3
         .storage
         .copy_object(
-            (&ns, src_bucket, src_key, src_version.as_deref()),
+            (&ns, src_bucket, src_key, src_version),
             (&ns, &meta.name, &input.key),
             replace,
             opts,
@@ -524,7 +537,7 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
             last_modified: Some(timestamp(now)),
             ..Default::default()
         }),
-        copy_source_version_id: src_version.as_deref().map(str::to_owned),
+        copy_source_version_id: src_version.map(str::to_owned),
         version_id: reported_version(&meta, written.version_id),
         server_side_encryption: sse(&meta),
         ..Default::default()

@@ -1,15 +1,17 @@
 //! Multipart uploads: create, upload part, list parts, list uploads, complete, abort.
 
+use bytes::Bytes;
+use futures::Stream;
 use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result, s3_error};
 
-use super::auth::{Need, authorize};
 use super::convert::{
     MetaInput, caller, content_md5, etag, owner, reported_version, sse, storage_error, timestamp,
 };
 use super::service::EcsS3;
 use super::{lock, tags};
-use crate::storage::{MAX_KEYS, UploadRef};
+use crate::state::Bucket;
+use crate::storage::{MAX_KEYS, UploadRef, WriteOptions};
 
 type Out<T> = S3Result<S3Response<T>>;
 
@@ -58,31 +60,46 @@ pub(crate) async fn upload_part(
     let input = req.input;
     let md5 = content_md5(input.content_md5.as_deref())?;
     let opts = s3.write_options(&ns, &meta, Default::default(), md5, input.content_length);
-    let opts = super::tenancy::within_namespace_quota(s3, &ns, &meta.name, opts)?;
     let body = input
         .body
         .ok_or_else(|| s3_error!(IncompleteBody, "UploadPart needs a body"))?;
-    let tag = s3
-        .storage
-        .upload_part(
-            UploadRef {
-                ns: &ns,
-                bucket: &meta.name,
-                key: &input.key,
-                upload_id: &input.upload_id,
-            },
-            input.part_number,
-            body,
-            opts,
-        )
-        .await
-        .map_err(storage_error)?;
-    s3.note_soft_quota(&ns, &meta);
+    let upload = UploadRef {
+        ns: &ns,
+        bucket: &meta.name,
+        key: &input.key,
+        upload_id: &input.upload_id,
+    };
+    let tag = store_part(s3, &meta, upload, input.part_number, body, opts).await?;
     Ok(S3Response::new(UploadPartOutput {
         e_tag: Some(etag(&tag)),
         server_side_encryption: sse(&meta),
         ..Default::default()
     }))
+}
+
+/// Stores one part (UploadPart's body or UploadPartCopy's range) within the namespace's hard
+/// quota, then notes a passed soft quota; returns the part's ETag.
+async fn store_part<S, E>(
+    s3: &EcsS3,
+    meta: &Bucket,
+    upload: UploadRef<'_>,
+    number: i32,
+    body: S,
+    opts: WriteOptions,
+) -> S3Result<String>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let ns = upload.ns;
+    let opts = super::tenancy::within_namespace_quota(s3, ns, &meta.name, opts)?;
+    let tag = s3
+        .storage
+        .upload_part(upload, number, body, opts)
+        .await
+        .map_err(storage_error)?;
+    s3.note_soft_quota(ns, meta);
+    Ok(tag)
 }
 
 /// The bytes `x-amz-copy-source-range` (`bytes=first-last`) names in a source of `size` bytes.
@@ -116,28 +133,11 @@ pub(crate) async fn upload_part_copy(
     let (ns, meta) = s3.bucket(&req, &req.input.bucket)?;
     let uid = caller(&req)?.uid;
     let input = req.input;
-    let CopySource::Bucket {
-        bucket: src_bucket,
-        key: src_key,
-        version_id: src_version,
-    } = &input.copy_source
-    else {
-        return Err(s3_error!(
-            NotImplemented,
-            "Copying from an access point is not supported"
-        ));
-    };
-    authorize(
-        &s3.core,
-        uid.as_deref(),
-        &ns,
-        src_bucket,
-        Some(src_key),
-        Need::Action("s3:GetObject"),
-    )?;
+    let (src_bucket, src_key, src_version) =
+        super::objects::readable_copy_source(s3, uid.as_deref(), &ns, &input.copy_source)?;
     let source = s3
         .storage
-        .get_object(&ns, src_bucket, src_key, src_version.as_deref())
+        .get_object(&ns, src_bucket, src_key, src_version)
         .map_err(storage_error)?;
     let data = source.data.ok_or_else(|| s3_error!(NoSuchKey))?;
     let (start, end) = copy_range(input.copy_source_range.as_deref(), data.size())?;
@@ -149,29 +149,20 @@ pub(crate) async fn upload_part_copy(
         None,
         i64::try_from(end - start).ok(),
     );
-    let tag = s3
-        .storage
-        .upload_part(
-            UploadRef {
-                ns: &ns,
-                bucket: &meta.name,
-                key: &input.key,
-                upload_id: &input.upload_id,
-            },
-            input.part_number,
-            body,
-            opts,
-        )
-        .await
-        .map_err(storage_error)?;
-    s3.note_soft_quota(&ns, &meta);
+    let upload = UploadRef {
+        ns: &ns,
+        bucket: &meta.name,
+        key: &input.key,
+        upload_id: &input.upload_id,
+    };
+    let tag = store_part(s3, &meta, upload, input.part_number, body, opts).await?;
     Ok(S3Response::new(UploadPartCopyOutput {
         copy_part_result: Some(CopyPartResult {
             e_tag: Some(etag(&tag)),
             last_modified: Some(timestamp(s3.core.clock.now())),
             ..Default::default()
         }),
-        copy_source_version_id: src_version.as_deref().map(str::to_owned),
+        copy_source_version_id: src_version.map(str::to_owned),
         server_side_encryption: sse(&meta),
         ..Default::default()
     }))

@@ -350,3 +350,73 @@ pub fn items(value: &Value, key: &str) -> Vec<Value> {
         other => vec![other.clone()],
     }
 }
+
+/// An `aws-sdk-s3` client for the emulator's S3 port: path style, real SigV4, and the SDK's
+/// retries only when `retries` (a test of refusals wants each call sent once).
+pub fn s3_client(sim: &Sim, access_key: &str, secret: &str, retries: bool) -> aws_sdk_s3::Client {
+    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+    let mut conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(sim.s3_url())
+        .force_path_style(true)
+        .credentials_provider(Credentials::new(access_key, secret, None, None, "test"));
+    if !retries {
+        conf = conf.retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled());
+    }
+    aws_sdk_s3::Client::from_conf(conf.build())
+}
+
+/// The S3 error code of a failed `aws-sdk-s3` call (its debug form when it has none).
+pub fn s3_code<E, R>(err: &aws_sdk_s3::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .map_or_else(|| format!("{err:?}"), str::to_owned)
+}
+
+/// The management API as the S3-side tests use it beside their own emulator: a root token
+/// and JSON, any status answered ([`Mgmt::call`]) or asserted to be a success ([`Mgmt::ok`]).
+pub struct Mgmt {
+    http: Client,
+    url: String,
+    token: String,
+}
+
+impl Mgmt {
+    pub async fn login(sim: &Sim) -> Mgmt {
+        let http = Client::new();
+        let url = sim.mgmt_url();
+        let token = login(&http, &url, "root", "ChangeMe").await;
+        Mgmt { http, url, token }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .header("X-SDS-AUTH-TOKEN", &self.token)
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.expect("mgmt request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("mgmt body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let (status, value) = self.call(method.clone(), path, body).await;
+        assert!(status < 300, "{method} {path}: {status} {value}");
+        value
+    }
+}
