@@ -148,27 +148,19 @@ async fn namespace_quota_blocks_hard_and_alerts_soft() {
         .await
         .unwrap();
     let upload_id = upload.upload_id().unwrap();
-    let copied = s3
-        .upload_part_copy()
-        .bucket("tenant-b")
-        .key("five")
-        .upload_id(upload_id)
-        .part_number(1)
-        .copy_source("tenant-b/three")
-        .send()
-        .await
-        .unwrap_err();
+    let copy_part = || {
+        s3.upload_part_copy()
+            .bucket("tenant-b")
+            .key("five")
+            .upload_id(upload_id)
+            .part_number(1)
+            .copy_source("tenant-b/three")
+            .send()
+    };
+    let copied = copy_part().await.unwrap_err();
     assert_eq!(common::s3_code(&copied), "QuotaExceeded");
     mgmt.ok(Method::DELETE, &quota, None).await;
-    s3.upload_part_copy()
-        .bucket("tenant-b")
-        .key("five")
-        .upload_id(upload_id)
-        .part_number(1)
-        .copy_source("tenant-b/three")
-        .send()
-        .await
-        .unwrap();
+    copy_part().await.unwrap();
     put(&s3, "tenant-b", "four", 60).await.unwrap();
     sim.shutdown().await;
 }
