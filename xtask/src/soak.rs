@@ -9,8 +9,8 @@
 //! and fails unless F, O, D, M and T are all 0 and no secret appeared in the run's logs.
 //!
 //! `--two-jvms` runs, on the same build, the two-management-server suite
-//! (`tests/tests/two_jvms.rs`: two JVMs sharing the emulator and CloudStack's tables) instead;
-//! CI runs both.
+//! (`tests/tests/two_jvms.rs`: two JVMs sharing the emulator and CloudStack's tables) and the
+//! Java demo's secrets scan (`tests/tests/demo_secrets.rs`) instead; CI runs all three.
 
 use anyhow::{Context, Result};
 use xshell::{Shell, cmd};
@@ -20,8 +20,9 @@ use crate::{cargo, ci::FEATURES, flags, project_root};
 /// The soak's test binary (`tests/tests/soak.rs`).
 const SOAK: &str = "binary(soak)";
 
-/// Two management servers in two JVMs (`tests/tests/two_jvms.rs`).
-const TWO_JVMS: &str = "binary(two_jvms)";
+/// The other suites that run the Java side: two management servers in two JVMs
+/// (`tests/tests/two_jvms.rs`) and the Java demo's secrets scan (`tests/tests/demo_secrets.rs`).
+const TWO_JVMS: &str = "binary(two_jvms) | binary(demo_secrets)";
 
 impl flags::Soak {
     pub(crate) fn run(self, sh: &Shell) -> Result<()> {
@@ -30,7 +31,7 @@ impl flags::Soak {
     }
 }
 
-/// CI: the soak with `ops` operations and the two-JVM suite, on one
+/// CI: the soak with `ops` operations, the two-JVM suite and the demo's secrets scan, on one
 /// build (nextest runs them one after the other: their output is not captured).
 pub(crate) fn ci(sh: &Shell, ops: usize) -> Result<()> {
     run(sh, ops, 1, &format!("{SOAK} | {TWO_JVMS}"))
