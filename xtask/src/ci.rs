@@ -55,7 +55,8 @@ impl flags::Ci {
         // The parsers' fuzz targets, short: `cargo xtask fuzz` runs a million cases.
         crate::fuzz::run(sh, CI_FUZZ_CASES)?;
         java_tests(sh)?;
-        crate::soak::run(sh, CI_SOAK_OPS, 1)?;
+        // The soak, two management servers in two JVMs, and the Java demo's secrets scan.
+        crate::soak::ci(sh, CI_SOAK_OPS)?;
         crate::ui::ui_tests(sh)?;
         if let Some(notice) = &notice {
             eprintln!("{notice}");

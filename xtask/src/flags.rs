@@ -50,6 +50,9 @@ xflags::xflags! {
             optional --ops ops: usize
             /// The seed of the operations and of the emulator's faults (default 1).
             optional --seed seed: u64
+            /// Instead of the soak: two management servers in two JVMs sharing the emulator and
+            /// CloudStack's tables, and the Java demo's secrets scan.
+            optional --two-jvms
         }
         /// Runs the ECS UI page's browser suite (Debian's Chromium) against the API stand-in.
         cmd ui-test {}

@@ -1,7 +1,9 @@
 package io.ecscloudstack.harness;
 
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,7 @@ import com.cloud.utils.exception.CloudRuntimeException;
 import io.ecscloudstack.harness.dao.InMemoryAccountDao;
 import io.ecscloudstack.harness.dao.InMemoryAccountDetailsDao;
 import io.ecscloudstack.harness.dao.InMemoryBucketDao;
+import io.ecscloudstack.harness.dao.InMemoryDao;
 import io.ecscloudstack.harness.dao.InMemoryObjectStoreDao;
 import io.ecscloudstack.harness.dao.InMemoryObjectStoreDetailsDao;
 import org.apache.cloudstack.engine.subsystem.api.storage.DataStore;
@@ -70,6 +73,38 @@ public final class CloudStackHarness {
      */
     public static CloudStackHarness start(ObjectStoreProvider... objectStoreProviders) {
         CloudStackHarness h = new CloudStackHarness();
+        Injector injector = h.injector();
+        for (ObjectStoreProvider p : objectStoreProviders) {
+            h.load(injector, p);
+        }
+        return h;
+    }
+
+    /**
+     * Starts one management server of a cluster: like {@link #start}, but CloudStack's tables live
+     * in the directory {@code database}, shared with every harness started on it, in this process
+     * or another, as the management servers of a cluster share one MySQL database. Each DAO call
+     * is one transaction over its table; everything else (the providers, their drivers and
+     * sessions, the journal) is this server's own.
+     *
+     * @param database the directory holding the tables (it must exist)
+     * @param objectStoreProviders the providers to load
+     * @return the running harness
+     * @throws IllegalStateException if a provider cannot be wired (see {@link #start})
+     * @throws java.io.UncheckedIOException if a table's file cannot be used
+     */
+    public static CloudStackHarness startShared(Path database, ObjectStoreProvider... objectStoreProviders) {
+        CloudStackHarness h = new CloudStackHarness();
+        // Every table of the harness, found by type, so a table added later is shared too.
+        for (Field f : CloudStackHarness.class.getDeclaredFields()) {
+            if (InMemoryDao.class.isAssignableFrom(f.getType())) {
+                try {
+                    ((InMemoryDao<?>) f.get(h)).shareThrough(database.resolve(f.getName() + ".table"));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot reach the table " + f.getName(), e);
+                }
+            }
+        }
         Injector injector = h.injector();
         for (ObjectStoreProvider p : objectStoreProviders) {
             h.load(injector, p);

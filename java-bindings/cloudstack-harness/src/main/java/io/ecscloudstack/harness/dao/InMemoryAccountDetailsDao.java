@@ -35,9 +35,12 @@ public final class InMemoryAccountDetailsDao extends InMemoryDetailsDao<AccountD
 
     @Override
     public synchronized void update(long accountId, Map<String, String> details) {
-        Map<String, String> merged = detailMap(accountId);
-        merged.putAll(details);
-        replaceAll(accountId, merged);
+        inTransaction(() -> {
+            Map<String, String> merged = detailMap(accountId);
+            merged.putAll(details);
+            replaceAll(accountId, merged);
+            return null;
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ecscloudstack.harness.dao;
 
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.cloud.utils.db.GenericDao;
 
@@ -26,6 +28,8 @@ import com.cloud.utils.db.GenericDao;
  *   <li>{@code remove} is a soft delete for types with a {@code removed} column: such rows are
  *       invisible to {@code findById} and {@code listAll}.</li>
  * </ul>
+ * Once {@link #shareThrough shared}, the rows live in a file that other processes (other
+ * management servers of the cluster) share, and every call is one transaction over it.
  *
  * @param <T> the value-object type
  */
@@ -42,6 +46,8 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
      */
     private final Map<Object, Map<Field, Object>> loaded = Collections.synchronizedMap(new WeakHashMap<>());
     private long nextId = 1;
+    /** The file the rows live in when several processes share them, else null. */
+    private volatile SharedTable shared;
 
     /** @param type the value-object type; it must have a {@code long id} column */
     protected InMemoryDao(Class<T> type) {
@@ -62,13 +68,15 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
      * @return copies of the matching rows that are not removed, by id
      */
     protected final synchronized List<T> select(Predicate<T> filter) {
-        List<T> out = new ArrayList<>();
-        for (T row : rows.values()) {
-            if (!isRemoved(row) && filter.test(row)) {
-                out.add(handOut(row));
+        return atomically(false, () -> {
+            List<T> out = new ArrayList<>();
+            for (T row : rows.values()) {
+                if (!isRemoved(row) && filter.test(row)) {
+                    out.add(handOut(row));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /**
@@ -85,9 +93,57 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
      * @return the number of rows deleted for good
      */
     protected final synchronized int expungeWhere(Predicate<T> filter) {
-        int before = rows.size();
-        rows.values().removeIf(filter);
-        return before - rows.size();
+        return atomically(true, () -> {
+            int before = rows.size();
+            rows.values().removeIf(filter);
+            return before - rows.size();
+        });
+    }
+
+    /**
+     * Runs a compound call (several calls of this DAO) as one transaction, as CloudStack's DAOs
+     * do with an explicit transaction; without sharing, the caller's lock on this DAO suffices.
+     *
+     * @param body the calls
+     * @param <R> the result type
+     * @return the body's result
+     */
+    protected final synchronized <R> R inTransaction(Supplier<R> body) {
+        return atomically(true, body);
+    }
+
+    private <R> R atomically(boolean mayWrite, Supplier<R> body) {
+        SharedTable table = shared;
+        return table == null ? body.get() : table.transaction(mayWrite, body);
+    }
+
+    /**
+     * Keeps this table in {@code file} from now on, shared with every process (or DAO) that
+     * shares the same file: an existing file's rows replace this DAO's; a new file takes them.
+     * Each call then runs as one transaction over the file (see {@link SharedTable}).
+     *
+     * @param file the table's file
+     * @throws IllegalStateException if the table is shared already
+     * @throws java.io.UncheckedIOException if the file cannot be used
+     */
+    public final synchronized void shareThrough(Path file) {
+        if (shared != null) {
+            throw new IllegalStateException(type.getSimpleName() + " rows are shared already");
+        }
+        shared = new SharedTable(file, this::exportRows, this::loadRows);
+    }
+
+    private SharedTable.State exportRows() {
+        return new SharedTable.State(nextId, SharedTable.export(type, rows.values()));
+    }
+
+    private void loadRows(SharedTable.State state) {
+        rows.clear();
+        for (Map<String, Object> stored : state.rows()) {
+            T row = SharedTable.row(type, stored);
+            rows.put(idOf(row), row);
+        }
+        nextId = state.nextId();
     }
 
     private T handOut(T row) {
@@ -106,14 +162,18 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
 
     @Override
     public synchronized T findById(Long key) {
-        T row = rows.get(key);
-        return row == null || isRemoved(row) ? null : handOut(row);
+        return atomically(false, () -> {
+            T row = rows.get(key);
+            return row == null || isRemoved(row) ? null : handOut(row);
+        });
     }
 
     @Override
     public synchronized T findByIdIncludingRemoved(Long key) {
-        T row = rows.get(key);
-        return row == null ? null : handOut(row);
+        return atomically(false, () -> {
+            T row = rows.get(key);
+            return row == null ? null : handOut(row);
+        });
     }
 
     @Override
@@ -131,12 +191,14 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
         if (uuid == null) {
             return null;
         }
-        for (T row : rows.values()) {
-            if (Objects.equals(Rows.get(uuid, row), value)) {
-                return handOut(row);
+        return atomically(false, () -> {
+            for (T row : rows.values()) {
+                if (Objects.equals(Rows.get(uuid, row), value)) {
+                    return handOut(row);
+                }
             }
-        }
-        return null;
+            return null;
+        });
     }
 
     @Override
@@ -147,45 +209,51 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
 
     @Override
     public synchronized T persist(T entity) {
-        T row = Rows.copy(type, entity);
-        long key = nextId++;
-        Rows.set(id, row, key);
-        if (created != null && Rows.get(created, row) == null) {
-            Rows.set(created, row, new Date());
-        }
-        rows.put(key, row);
-        return handOut(row);
+        return atomically(true, () -> {
+            T row = Rows.copy(type, entity);
+            long key = nextId++;
+            Rows.set(id, row, key);
+            if (created != null && Rows.get(created, row) == null) {
+                Rows.set(created, row, new Date());
+            }
+            rows.put(key, row);
+            return handOut(row);
+        });
     }
 
     @Override
     public synchronized boolean update(Long key, T entity) {
-        T row = rows.get(key);
-        if (row == null || isRemoved(row)) {
-            return false;
-        }
-        Rows.writeChanged(type, entity, loaded.get(entity), row);
-        Rows.set(id, row, key);
-        loaded.put(entity, Rows.values(type, entity));
-        return true;
+        return atomically(true, () -> {
+            T row = rows.get(key);
+            if (row == null || isRemoved(row)) {
+                return false;
+            }
+            Rows.writeChanged(type, entity, loaded.get(entity), row);
+            Rows.set(id, row, key);
+            loaded.put(entity, Rows.values(type, entity));
+            return true;
+        });
     }
 
     @Override
     public synchronized boolean remove(Long key) {
-        T row = rows.get(key);
-        if (row == null || isRemoved(row)) {
-            return false;
-        }
-        if (removed == null) {
-            rows.remove(key);
-        } else {
-            Rows.set(removed, row, new Date());
-        }
-        return true;
+        return atomically(true, () -> {
+            T row = rows.get(key);
+            if (row == null || isRemoved(row)) {
+                return false;
+            }
+            if (removed == null) {
+                rows.remove(key);
+            } else {
+                Rows.set(removed, row, new Date());
+            }
+            return true;
+        });
     }
 
     @Override
     public synchronized boolean expunge(Long key) {
-        return rows.remove(key) != null;
+        return atomically(true, () -> rows.remove(key) != null);
     }
 
     @Override
@@ -195,11 +263,13 @@ public abstract class InMemoryDao<T> implements GenericDao<T, Long> {
 
     @Override
     public synchronized List<T> listAllIncludingRemoved() {
-        List<T> out = new ArrayList<>();
-        for (T row : rows.values()) {
-            out.add(handOut(row));
-        }
-        return out;
+        return atomically(false, () -> {
+            List<T> out = new ArrayList<>();
+            for (T row : rows.values()) {
+                out.add(handOut(row));
+            }
+            return out;
+        });
     }
 
     @Override

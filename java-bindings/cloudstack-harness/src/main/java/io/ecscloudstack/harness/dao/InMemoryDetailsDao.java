@@ -48,10 +48,13 @@ public abstract class InMemoryDetailsDao<R extends ResourceDetail> extends InMem
      * @param details the complete new set, or null for none
      */
     protected final synchronized void replaceAll(long resourceId, Map<String, String> details) {
-        removeDetails(resourceId);
-        if (details != null) {
-            details.forEach((k, v) -> persist(newDetail(resourceId, k, v)));
-        }
+        inTransaction(() -> {
+            removeDetails(resourceId);
+            if (details != null) {
+                details.forEach((k, v) -> persist(newDetail(resourceId, k, v)));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -86,8 +89,10 @@ public abstract class InMemoryDetailsDao<R extends ResourceDetail> extends InMem
 
     @Override
     public synchronized void addDetail(long resourceId, String key, String value, boolean display) {
-        removeDetail(resourceId, key);
-        persist(newDetail(resourceId, key, value));
+        inTransaction(() -> {
+            removeDetail(resourceId, key);
+            return persist(newDetail(resourceId, key, value));
+        });
     }
 
     /** No detail is an encrypted configuration value here: the value as stored. */
