@@ -11,6 +11,7 @@ use ecs_common::{Error, Result, SecretString, TlsOptions};
 use url::Url;
 
 use crate::features::Features;
+use crate::tenancy::Tenancy;
 use crate::validate;
 
 /// The detail keys CloudStack passes in `details[n].key`.
@@ -88,6 +89,7 @@ pub struct StoreConfig {
     cors_origins: Vec<String>,
     key_propagation_wait: Duration,
     features: Features,
+    tenancy: Tenancy,
 }
 
 impl StoreConfig {
@@ -241,6 +243,7 @@ impl StoreConfig {
             cors_origins,
             key_propagation_wait: KEY_PROPAGATION_WAIT,
             features: Features::from_details(details)?,
+            tenancy: Tenancy::from_details(details)?,
         })
     }
 
@@ -312,6 +315,12 @@ impl StoreConfig {
         &self.features
     }
 
+    /// Where the store keeps its accounts: one shared namespace, or one per CloudStack domain
+    /// (store detail `tenancy`).
+    pub fn tenancy(&self) -> &Tenancy {
+        &self.tenancy
+    }
+
     /// The ECS object-user name of a CloudStack account: `<user_prefix><account uuid>`.
     ///
     /// Fails with `InvalidInput` when `account_uuid` is not a UUID.
@@ -359,6 +368,7 @@ impl fmt::Debug for StoreConfig {
             .field("cors_origins", &self.cors_origins)
             .field("key_propagation_wait", &self.key_propagation_wait)
             .field("features", &self.features)
+            .field("tenancy", &self.tenancy)
             .finish()
     }
 }
