@@ -224,9 +224,14 @@ async fn another_domains_keys_cannot_list_or_read_its_bucket_even_when_a_policy_
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
-    // The owner still reads it.
+    // The owner still reads it, also without naming a namespace (ECS takes the user's).
     let listed = owner.list("secret-b", None).await.expect("B lists");
     assert_eq!(listed.len(), 1);
+    let unnamed = store.browser(&created.credentials).unwrap();
+    assert_eq!(
+        unnamed.list("secret-b", None).await.expect("B lists").len(),
+        1
+    );
     store.close().await;
     sim.shutdown().await;
 }

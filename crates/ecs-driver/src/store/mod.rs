@@ -187,13 +187,15 @@ impl EcsObjectStore {
         &self.inner.echoes
     }
 
-    /// The S3 client acting as `credentials`' owner on the private URL.
+    /// The S3 client acting as `credentials`' owner on the private URL. Its requests carry
+    /// `x-emc-namespace` = [`namespace`](Self::namespace); in `domain` tenancy without a
+    /// domain they carry none, and ECS takes the namespace of the user (an owner's own).
     fn s3_client(&self, credentials: &AccountCredentials) -> Result<EcsS3Client> {
         let config = &self.inner.config;
         let client_config = ClientConfig::builder()
             .endpoint(config.s3_endpoint())
             .credentials(credentials.user_id.clone(), credentials.secret_key.clone())
-            .namespace(Some(self.namespace()?.to_owned()))
+            .namespace(self.namespace().ok().map(str::to_owned))
             .tls(config.tls().clone())
             .max_attempts(S3_ATTEMPTS)
             .build_config()?;
