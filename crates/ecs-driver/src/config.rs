@@ -254,6 +254,16 @@ impl StoreConfig {
         self
     }
 
+    /// The same endpoints and credentials as another store: `tenancy` and `user_prefix`
+    /// replaced (tools that run a second store beside the first, such as `ecsctl demo`).
+    /// Fails with `InvalidInput` for a prefix the `user_prefix` detail would refuse.
+    pub fn with_tenancy(mut self, tenancy: Tenancy, user_prefix: &str) -> Result<StoreConfig> {
+        validate::user_prefix(user_prefix).map_err(|err| field_error(keys::USER_PREFIX, &err))?;
+        user_prefix.clone_into(&mut self.user_prefix);
+        self.tenancy = tenancy;
+        Ok(self)
+    }
+
     /// Base URL of the ECS Management API.
     pub fn mgmt_url(&self) -> &Url {
         &self.mgmt_url
