@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import com.cloud.agent.api.to.BucketTO;
 import com.cloud.domain.DomainVO;
 import com.cloud.exception.InvalidParameterValueException;
+import com.cloud.projects.ProjectVO;
 import com.cloud.storage.BucketVO;
 import com.cloud.storage.DataStoreRole;
 import com.cloud.user.Account;
@@ -23,6 +24,7 @@ import com.cloud.utils.exception.CloudRuntimeException;
 import io.ecscloudstack.harness.dao.InMemoryAccountDao;
 import io.ecscloudstack.harness.dao.InMemoryAccountDetailsDao;
 import io.ecscloudstack.harness.dao.InMemoryDomainDao;
+import io.ecscloudstack.harness.dao.InMemoryProjectDao;
 import io.ecscloudstack.harness.dao.InMemoryBucketDao;
 import io.ecscloudstack.harness.dao.InMemoryObjectStoreDao;
 import io.ecscloudstack.harness.dao.InMemoryObjectStoreDetailsDao;
@@ -49,6 +51,7 @@ import org.apache.cloudstack.storage.object.ObjectStoreEntity;
 public final class CloudStackHarness {
     private final InMemoryAccountDao accountDao = new InMemoryAccountDao();
     private final InMemoryDomainDao domainDao = new InMemoryDomainDao();
+    private final InMemoryProjectDao projectDao = new InMemoryProjectDao();
     private final InMemoryAccountDetailsDao accountDetailsDao = new InMemoryAccountDetailsDao();
     private final InMemoryBucketDao bucketDao = new InMemoryBucketDao();
     private final InMemoryObjectStoreDao storeDao = new InMemoryObjectStoreDao();
@@ -86,7 +89,7 @@ public final class CloudStackHarness {
 
     private Injector injector() {
         Injector injector = new Injector();
-        for (Object c : List.of(accountDao, domainDao, accountDetailsDao, bucketDao, storeDao, storeDetailsDao, providers)) {
+        for (Object c : List.of(accountDao, domainDao, projectDao, accountDetailsDao, bucketDao, storeDao, storeDetailsDao, providers)) {
             injector.register(c);
         }
         HarnessObjectStoreHelper helper = new HarnessObjectStoreHelper();
@@ -191,6 +194,25 @@ public final class CloudStackHarness {
     public AccountVO createAccount(String name, long domainId) {
         AccountVO account = new AccountVO(name, domainId, null, Account.Type.NORMAL, UUID.randomUUID().toString());
         return accountDao.persist(account);
+    }
+
+    /** @return the project table */
+    public InMemoryProjectDao projectDao() {
+        return projectDao;
+    }
+
+    /**
+     * Creates a project in a domain, as {@code createProject} does: its account (type
+     * {@code PROJECT}), which owns the project's buckets, and its row.
+     *
+     * @param name the project's name
+     * @param domainId the domain's id
+     * @return the persisted project; {@code getProjectAccountId()} is its account
+     */
+    public ProjectVO createProject(String name, long domainId) {
+        AccountVO account = accountDao.persist(new AccountVO("PrjAcct-" + name, domainId, null,
+                Account.Type.PROJECT, UUID.randomUUID().toString()));
+        return projectDao.persist(new ProjectVO(name, name, domainId, account.getId()));
     }
 
     /** @return the account-details table */

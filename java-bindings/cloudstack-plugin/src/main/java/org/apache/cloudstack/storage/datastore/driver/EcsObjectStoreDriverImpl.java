@@ -15,6 +15,8 @@ import com.cloud.agent.api.to.BucketTO;
 import com.cloud.agent.api.to.DataStoreTO;
 import com.cloud.domain.DomainVO;
 import com.cloud.domain.dao.DomainDao;
+import com.cloud.projects.ProjectVO;
+import com.cloud.projects.dao.ProjectDao;
 import com.cloud.storage.BucketVO;
 import com.cloud.storage.dao.BucketDao;
 import com.cloud.user.AccountDetailsDao;
@@ -56,6 +58,8 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     AccountDetailsDao _accountDetailsDao;
     @Inject
     DomainDao _domainDao;
+    @Inject
+    ProjectDao _projectDao;
     @Inject
     ObjectStoreDao _storeDao;
     @Inject
@@ -117,6 +121,12 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
         return domain.getUuid();
     }
 
+    /** @return the UUID of the project whose account this is, or null (not a project's account) */
+    private String projectUuid(AccountVO account) {
+        ProjectVO project = _projectDao.findByProjectAccountId(account.getId());
+        return project == null ? null : project.getUuid();
+    }
+
     /** @return the store's operations for the account's domain */
     private EcsObjectStore.InDomain store(long storeId, AccountVO account) {
         return store(storeId).forDomain(domainUuid(account));
@@ -170,7 +180,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
                 .versioning(bucket.isVersioning())
                 .policy(bucket.getPolicy())
                 .objectLock(objectLock)
-                .ownership(storeUuid(storeId), domainUuid(account), null)
+                .ownership(storeUuid(storeId), domainUuid(account), projectUuid(account))
                 .build();
         CreatedBucket created = EcsCalls.call("create bucket '" + bucket.getName() + "'",
                 () -> store(storeId).createBucket(spec));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.cloud.domain.DomainVO;
+import com.cloud.projects.ProjectVO;
 import com.cloud.storage.BucketVO;
 import com.cloud.user.AccountVO;
 import io.ecscloudstack.ecs.AccountCredentials;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * {@code tenancy=domain} through the harness, the plug-in and JNI against a live ecs-sim: each
  * CloudStack domain's accounts and buckets land in that domain's own ECS namespace (the plug-in
  * finds the domain through the DAOs: bucket row, account, domain), another domain's keys do not
- * reach them, and the namespace's hard quota refuses what would exceed it.
+ * reach them, the namespace's hard quota refuses what would exceed it, and a project's buckets carry
+ * the project's UUID beside the domain's.
  */
 class DomainTenancyLiveTest {
     private static EcsSimProcess sim;
@@ -111,6 +113,16 @@ class DomainTenancyLiveTest {
         StepReport<Boolean> deleted = cs.deleteBucket(rowB.getId());
         assertTrue(deleted.succeeded(), deleted.summary());
         assertThrows(IOException.class, () -> ecs().bucketInfo(b, namespaceOf(research)));
+    }
+
+    @Test
+    void aProjectsBucketLivesInItsDomainsNamespaceTaggedWithTheProject() throws Exception {
+        ProjectVO project = cs.createProject("launch", sales.getId());
+        String name = unique("project");
+        cs.createBucket(BucketRequest.of(storeId, project.getProjectAccountId(), name)).orThrow();
+        String info = ecs().bucketInfo(name, namespaceOf(sales));
+        assertTrue(info.contains(project.getUuid()), "the project tag: " + info);
+        assertTrue(info.contains(sales.getUuid()), "the domain tag: " + info);
     }
 
     @Test
