@@ -11,6 +11,7 @@ use ecs_common::{Error, Result, SecretString, TlsOptions};
 use url::Url;
 
 use crate::features::Features;
+use crate::tenancy::Tenancy;
 use crate::validate;
 
 /// The detail keys CloudStack passes in `details[n].key`.
@@ -88,6 +89,7 @@ pub struct StoreConfig {
     cors_origins: Vec<String>,
     key_propagation_wait: Duration,
     features: Features,
+    tenancy: Tenancy,
 }
 
 impl StoreConfig {
@@ -241,6 +243,7 @@ impl StoreConfig {
             cors_origins,
             key_propagation_wait: KEY_PROPAGATION_WAIT,
             features: Features::from_details(details)?,
+            tenancy: Tenancy::from_details(details)?,
         })
     }
 
@@ -249,6 +252,16 @@ impl StoreConfig {
     pub fn with_key_propagation_wait(mut self, wait: Duration) -> StoreConfig {
         self.key_propagation_wait = wait;
         self
+    }
+
+    /// The same endpoints and credentials as another store: `tenancy` and `user_prefix`
+    /// replaced (tools that run a second store beside the first, such as `ecsctl demo`).
+    /// Fails with `InvalidInput` for a prefix the `user_prefix` detail would refuse.
+    pub fn with_tenancy(mut self, tenancy: Tenancy, user_prefix: &str) -> Result<StoreConfig> {
+        validate::user_prefix(user_prefix).map_err(|err| field_error(keys::USER_PREFIX, &err))?;
+        user_prefix.clone_into(&mut self.user_prefix);
+        self.tenancy = tenancy;
+        Ok(self)
     }
 
     /// Base URL of the ECS Management API.
@@ -312,6 +325,12 @@ impl StoreConfig {
         &self.features
     }
 
+    /// Where the store keeps its accounts: one shared namespace, or one per CloudStack domain
+    /// (store detail `tenancy`).
+    pub fn tenancy(&self) -> &Tenancy {
+        &self.tenancy
+    }
+
     /// The ECS object-user name of a CloudStack account: `<user_prefix><account uuid>`.
     ///
     /// Fails with `InvalidInput` when `account_uuid` is not a UUID.
@@ -359,6 +378,7 @@ impl fmt::Debug for StoreConfig {
             .field("cors_origins", &self.cors_origins)
             .field("key_propagation_wait", &self.key_propagation_wait)
             .field("features", &self.features)
+            .field("tenancy", &self.tenancy)
             .finish()
     }
 }

@@ -148,7 +148,7 @@ impl EcsObjectStore {
         let prefix = self.config().user_prefix().to_owned();
         let credential_prefix = format!("{prefix}bucket-");
         let account_tag = self.config().features().tag("account");
-        let namespace = self.config().namespace().to_owned();
+        let namespace = self.namespace()?.to_owned();
 
         let users: Vec<ObjectUser> = self
             .mgmt()
@@ -337,7 +337,7 @@ impl EcsObjectStore {
         let keys = match self
             .mgmt()
             .secret_keys()
-            .get(uid, Some(self.config().namespace()))
+            .get(uid, Some(self.namespace()?))
             .await
         {
             Ok(keys) => keys,
@@ -361,7 +361,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .object_users()
-            .delete(uid, self.config().namespace())
+            .delete(uid, self.namespace()?)
             .await
         {
             Ok(()) => Ok(()),

@@ -34,7 +34,7 @@ pub use ecs_common::{Error, ErrorKind, Result, SecretString};
 pub use ecs_s3::{Body, ListEntry, ObjectEntry, PutResult, VersionEntry};
 pub use features::{DEFAULT_TAG_PREFIX, Features, LockDefault, feature_keys};
 pub use policy::{CustomPolicy, PolicySpec};
-pub use store::{BucketCredential, BucketMetering, EcsObjectStore};
+pub use store::{BucketCredential, BucketMetering, EcsObjectStore, TenantUsage};
 pub use types::{
     AccountCredentials, BucketSpec, BucketSummary, Check, CheckReport, CreatedBucket, Ownership,
 };

@@ -1,10 +1,192 @@
-//! Preparing ECS for CloudStack, as an operator does in the ECS portal: the namespace (ECS's
-//! tenant), its quota, its retention classes and the service account as its administrator.
-//! Tools built on the driver (`ecsctl namespace …`, `ecsctl doctor`) call these on the
-//! store's own management client ([`crate::EcsObjectStore::mgmt`]).
+//! Namespaces, ECS's tenants: the store's tenancy (one shared namespace, or one namespace per
+//! CloudStack domain, [`Tenancy`]), and preparing ECS for CloudStack as an operator does in the
+//! ECS portal: the namespace, its quota, its retention classes and the service account as its
+//! administrator. Tools built on the driver (`ecsctl namespace …`, `ecsctl doctor`) call these
+//! on the store's own management client ([`crate::EcsObjectStore::mgmt`]).
+
+use std::collections::HashMap;
 
 use ecs_common::{Error, ErrorKind, Result};
 use ecs_mgmt::{EcsMgmtClient, NamespaceCreate, NamespaceInfo, NamespaceQuota, RetentionPeriod};
+
+use crate::validate;
+
+/// Store-detail names of the tenancy options.
+pub mod tenancy_keys {
+    /// `shared` (default: every account in the store's `namespace`) or `domain` (each
+    /// CloudStack domain gets its own ECS namespace, created on first use).
+    pub const TENANCY: &str = "tenancy";
+    /// In `domain` tenancy, the prefix of the domains' namespace names,
+    /// `<prefix><domain uuid>`; default `cs-`.
+    pub const NAMESPACE_PREFIX: &str = "tenant_namespace_prefix";
+    /// In `domain` tenancy, the hard quota (GB) each new domain namespace gets; none by default.
+    pub const QUOTA_GIB: &str = "tenant_namespace_quota_gib";
+    /// In `domain` tenancy, the soft quota (GB, a notification only) of each new domain
+    /// namespace; none by default.
+    pub const SOFT_QUOTA_GIB: &str = "tenant_namespace_soft_quota_gib";
+}
+
+/// The default prefix of the domains' namespace names.
+pub const DEFAULT_NAMESPACE_PREFIX: &str = "cs-";
+
+/// Where a store keeps its accounts' users and buckets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Tenancy {
+    /// Everyone in the store's `namespace` (the default, and the only mode before).
+    #[default]
+    Shared,
+    /// One ECS namespace per CloudStack domain.
+    Domain(DomainTenancy),
+}
+
+/// The options of `domain` tenancy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainTenancy {
+    prefix: String,
+    hard_gib: Option<u64>,
+    soft_gib: Option<u64>,
+}
+
+impl Tenancy {
+    /// Reads `tenancy` and its options from a store's details; errors are `InvalidInput`
+    /// naming the key. The options of `domain` tenancy are refused in `shared` tenancy, so a
+    /// half-made switch is noticed.
+    pub fn from_details(details: &HashMap<String, String>) -> Result<Tenancy> {
+        let get = |key: &str| {
+            details
+                .get(key)
+                .map(|value| value.trim())
+                .filter(|value| !value.is_empty())
+        };
+        let domain = match get(tenancy_keys::TENANCY).map(str::to_ascii_lowercase) {
+            None => false,
+            Some(mode) if mode == "shared" => false,
+            Some(mode) if mode == "domain" => true,
+            Some(_) => {
+                return Err(detail_error(
+                    tenancy_keys::TENANCY,
+                    "must be shared or domain",
+                ));
+            }
+        };
+        let options = [
+            tenancy_keys::NAMESPACE_PREFIX,
+            tenancy_keys::QUOTA_GIB,
+            tenancy_keys::SOFT_QUOTA_GIB,
+        ];
+        if !domain {
+            return match options.into_iter().find(|key| get(key).is_some()) {
+                Some(key) => Err(detail_error(key, "applies only with tenancy=domain")),
+                None => Ok(Tenancy::Shared),
+            };
+        }
+        let prefix = get(tenancy_keys::NAMESPACE_PREFIX).unwrap_or(DEFAULT_NAMESPACE_PREFIX);
+        namespace_prefix(prefix)
+            .map_err(|problem| detail_error(tenancy_keys::NAMESPACE_PREFIX, &problem))?;
+        let gib = |key: &'static str| {
+            get(key)
+                .map(|value| {
+                    value
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|gib| (1..=validate::MAX_QUOTA_GIB).contains(gib))
+                        .ok_or_else(|| {
+                            detail_error(
+                                key,
+                                &format!(
+                                    "must be a whole number of GB from 1 to {}",
+                                    validate::MAX_QUOTA_GIB
+                                ),
+                            )
+                        })
+                })
+                .transpose()
+        };
+        let hard_gib = gib(tenancy_keys::QUOTA_GIB)?;
+        let soft_gib = gib(tenancy_keys::SOFT_QUOTA_GIB)?;
+        if let (Some(hard), Some(soft)) = (hard_gib, soft_gib)
+            && soft > hard
+        {
+            return Err(detail_error(
+                tenancy_keys::SOFT_QUOTA_GIB,
+                &format!("({soft} GB) must not exceed tenant_namespace_quota_gib ({hard} GB)"),
+            ));
+        }
+        Ok(Tenancy::Domain(DomainTenancy {
+            prefix: prefix.to_owned(),
+            hard_gib,
+            soft_gib,
+        }))
+    }
+
+    /// The options of `domain` tenancy; `None` in `shared` tenancy.
+    pub fn domain(&self) -> Option<&DomainTenancy> {
+        match self {
+            Tenancy::Shared => None,
+            Tenancy::Domain(domain) => Some(domain),
+        }
+    }
+
+    /// `shared` or `domain`, as the detail spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Tenancy::Shared => "shared",
+            Tenancy::Domain(_) => "domain",
+        }
+    }
+}
+
+impl DomainTenancy {
+    /// The prefix of the domains' namespace names.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The hard quota (GB) a new domain namespace gets.
+    pub fn hard_quota_gib(&self) -> Option<u64> {
+        self.hard_gib
+    }
+
+    /// The soft quota (GB) a new domain namespace gets.
+    pub fn soft_quota_gib(&self) -> Option<u64> {
+        self.soft_gib
+    }
+
+    /// The namespace of a CloudStack domain: `<prefix><domain uuid>`, the UUID in lower case
+    /// (ECS namespace names are `a-z 0-9 - _`, at most 255 characters; a prefix of at most 32
+    /// such characters and a UUID of 36 always fit, so nothing is shortened).
+    ///
+    /// Fails with `InvalidInput` when `domain_uuid` is not a UUID.
+    pub fn namespace_of(&self, domain_uuid: &str) -> Result<String> {
+        let uuid = validate::account_uuid(domain_uuid)
+            .map_err(|err| err.wrap("the domain UUID is not valid"))?;
+        Ok(format!("{}{uuid}", self.prefix))
+    }
+
+    /// The domain UUID of a namespace named by [`namespace_of`](Self::namespace_of); `None`
+    /// for any other namespace.
+    pub fn domain_of(&self, namespace: &str) -> Option<String> {
+        let uuid = namespace.strip_prefix(&self.prefix)?;
+        match validate::account_uuid(uuid) {
+            Ok(lower) if lower == uuid => Some(lower),
+            _ => None,
+        }
+    }
+}
+
+/// Checks a namespace prefix: up to 32 of `a-z 0-9 - _` (ECS's namespace characters, in
+/// lower case as some releases require).
+fn namespace_prefix(prefix: &str) -> std::result::Result<(), String> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if prefix.len() > 32 || !prefix.chars().all(allowed) {
+        return Err("must be at most 32 of a-z, 0-9, '-', '_'".to_owned());
+    }
+    Ok(())
+}
+
+fn detail_error(key: &str, problem: &str) -> Error {
+    Error::invalid_input(format!("store detail {key} {problem}"))
+}
 
 pub use ecs_mgmt::{NamespaceEntry, NamespaceUpdate, RetentionClass, UserMapping};
 
@@ -170,6 +352,90 @@ pub async fn set_retention_class(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn details(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn tenancy_is_shared_unless_asked() {
+        assert_eq!(
+            Tenancy::from_details(&HashMap::new()).unwrap(),
+            Tenancy::Shared
+        );
+        assert_eq!(
+            Tenancy::from_details(&details(&[("tenancy", "Shared")])).unwrap(),
+            Tenancy::Shared
+        );
+        let err =
+            Tenancy::from_details(&details(&[("tenant_namespace_quota_gib", "5")])).unwrap_err();
+        assert!(
+            err.to_string().contains("only with tenancy=domain"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn domain_tenancy_names_namespaces_from_domain_uuids() {
+        let tenancy = Tenancy::from_details(&details(&[("tenancy", "domain")])).unwrap();
+        let domain = tenancy.domain().unwrap();
+        assert_eq!(domain.prefix(), "cs-");
+        assert_eq!(domain.hard_quota_gib(), None);
+        let uuid = "7A8B9C0D-1E2F-4A3B-9C4D-5E6F7A8B9C0D";
+        let namespace = domain.namespace_of(uuid).unwrap();
+        assert_eq!(namespace, "cs-7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
+        assert!(crate::validate::namespace(&namespace).is_ok());
+        assert_eq!(
+            domain.domain_of(&namespace).as_deref(),
+            Some("7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d")
+        );
+        assert_eq!(domain.domain_of("ns1"), None);
+        assert_eq!(
+            domain.domain_of("cs-7A8B9C0D-1E2F-4A3B-9C4D-5E6F7A8B9C0D"),
+            None
+        );
+        assert_eq!(
+            domain.namespace_of("x").unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        let quota = Tenancy::from_details(&details(&[
+            ("tenancy", "domain"),
+            ("tenant_namespace_prefix", "cloud_"),
+            ("tenant_namespace_quota_gib", "100"),
+            ("tenant_namespace_soft_quota_gib", "80"),
+        ]))
+        .unwrap();
+        let quota = quota.domain().unwrap();
+        assert_eq!(
+            (quota.hard_quota_gib(), quota.soft_quota_gib()),
+            (Some(100), Some(80))
+        );
+        assert!(quota.namespace_of(uuid).unwrap().starts_with("cloud_"));
+        for (key, bad) in [
+            ("tenancy", "per-account"),
+            ("tenant_namespace_prefix", "Big."),
+            ("tenant_namespace_prefix", &"a".repeat(33)),
+            ("tenant_namespace_quota_gib", "0"),
+            ("tenant_namespace_soft_quota_gib", "lots"),
+        ] {
+            let mut pairs = vec![("tenancy", "domain")];
+            pairs.retain(|(k, _)| *k != key);
+            pairs.push((key, bad));
+            let err = Tenancy::from_details(&details(&pairs)).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput);
+            assert!(err.to_string().contains(key), "{err}");
+        }
+        let err = Tenancy::from_details(&details(&[
+            ("tenancy", "domain"),
+            ("tenant_namespace_quota_gib", "5"),
+            ("tenant_namespace_soft_quota_gib", "6"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("must not exceed"), "{err}");
+    }
 
     #[test]
     fn quota_levels() {

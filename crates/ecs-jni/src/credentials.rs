@@ -10,7 +10,7 @@ use jni::sys::jlong;
 
 use crate::convert::{new_optional_string, string};
 use crate::error::BridgeResult;
-use crate::store::{block_on, store};
+use crate::store::{block_on, store, store_in};
 use crate::values;
 
 type Class<'local> = JClass<'local>;
@@ -29,9 +29,10 @@ pub(crate) fn account_supports<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
 ) -> BridgeResult<bool> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     Ok(block_on(
         store.account_supports_bucket_credentials(&account_uuid),
@@ -42,9 +43,10 @@ pub(crate) fn migrate_account<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     Ok(block_on(
         store.migrate_account_for_bucket_credentials(&account_uuid),
@@ -55,9 +57,10 @@ pub(crate) fn rotation_pending<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
 ) -> BridgeResult<bool> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     Ok(block_on(
         store.is_account_key_rotation_pending(&account_uuid),
@@ -68,9 +71,10 @@ pub(crate) fn rotate_migrated_account_key<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
 ) -> BridgeResult<JObject<'local>> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     let credentials = block_on(store.rotate_migrated_account_key(&account_uuid))??;
     values::credentials(env, &credentials)
@@ -80,9 +84,10 @@ pub(crate) fn create<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
 ) -> BridgeResult<JObject<'local>> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     let credential = block_on(store.create_bucket_credential(&bucket))??;
     values::credentials(env, &credential.key)
@@ -92,9 +97,10 @@ pub(crate) fn create_key<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
 ) -> BridgeResult<JObject<'local>> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     let key = block_on(store.create_bucket_credential_key(&bucket))??;
     values::credentials(env, &key)
@@ -104,10 +110,11 @@ pub(crate) fn remove_key<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
     access_key: JString<'local>,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     let access_key = string(env, &access_key, "accessKey")?;
     Ok(block_on(
@@ -119,9 +126,10 @@ pub(crate) fn delete<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     Ok(block_on(store.delete_bucket_credential(&bucket))??)
 }

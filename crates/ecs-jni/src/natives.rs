@@ -25,7 +25,7 @@ const METHODS: &[NativeMethod<'static>] = &[
     ecs_native! { static fn store_close(handle: jlong), fn = store::close },
     ecs_native! { static fn store_check(handle: jlong) -> io.ecscloudstack.ecs.CheckReport, fn = store::check },
     ecs_native! {
-        static fn store_ensure_account_user(handle: jlong, account_uuid: JString, user_id: JString,
+        static fn store_ensure_account_user(handle: jlong, domain_uuid: JString, account_uuid: JString, user_id: JString,
             secret_key: JString) -> io.ecscloudstack.ecs.AccountCredentials,
         fn = store::ensure_account_user,
     },
@@ -37,23 +37,23 @@ const METHODS: &[NativeMethod<'static>] = &[
         fn = store::create_bucket,
     },
     ecs_native! {
-        static fn store_set_versioning(handle: jlong, bucket: JString, enabled: jboolean),
+        static fn store_set_versioning(handle: jlong, domain_uuid: JString, bucket: JString, enabled: jboolean),
         fn = store::set_versioning,
     },
     ecs_native! {
-        static fn store_set_encryption(handle: jlong, bucket: JString, enabled: jboolean),
+        static fn store_set_encryption(handle: jlong, domain_uuid: JString, bucket: JString, enabled: jboolean),
         fn = store::set_encryption,
     },
-    ecs_native! { static fn store_set_quota(handle: jlong, bucket: JString, gib: jlong), fn = store::set_quota },
+    ecs_native! { static fn store_set_quota(handle: jlong, domain_uuid: JString, bucket: JString, gib: jlong), fn = store::set_quota },
     ecs_native! {
-        static fn store_set_policy(handle: jlong, bucket: JString, policy: JString),
+        static fn store_set_policy(handle: jlong, domain_uuid: JString, bucket: JString, policy: JString),
         fn = store::set_policy,
     },
     ecs_native! {
-        static fn store_get_policy(handle: jlong, bucket: JString) -> JString,
+        static fn store_get_policy(handle: jlong, domain_uuid: JString, bucket: JString) -> JString,
         fn = store::get_policy,
     },
-    ecs_native! { static fn store_delete_bucket(handle: jlong, bucket: JString), fn = store::delete_bucket },
+    ecs_native! { static fn store_delete_bucket(handle: jlong, domain_uuid: JString, bucket: JString), fn = store::delete_bucket },
     ecs_native! {
         static fn store_list_buckets(handle: jlong) -> io.ecscloudstack.ecs.BucketSummary[],
         fn = store::list_buckets,
@@ -63,12 +63,12 @@ const METHODS: &[NativeMethod<'static>] = &[
         fn = store::usage,
     },
     ecs_native! {
-        static fn store_rotate_account_key(handle: jlong, account_uuid: JString, grace_seconds: jlong)
+        static fn store_rotate_account_key(handle: jlong, domain_uuid: JString, account_uuid: JString, grace_seconds: jlong)
             -> io.ecscloudstack.ecs.AccountCredentials,
         fn = store::rotate_account_key,
     },
     ecs_native! {
-        static fn store_delete_account_user(handle: jlong, account_uuid: JString),
+        static fn store_delete_account_user(handle: jlong, domain_uuid: JString, account_uuid: JString),
         fn = store::delete_account_user,
     },
     ecs_native! {
@@ -107,38 +107,38 @@ const METHODS: &[NativeMethod<'static>] = &[
         fn = credentials::unsupported_reason,
     },
     ecs_native! {
-        static fn store_account_supports_bucket_credentials(handle: jlong, account_uuid: JString) -> jboolean,
+        static fn store_account_supports_bucket_credentials(handle: jlong, domain_uuid: JString, account_uuid: JString) -> jboolean,
         fn = credentials::account_supports,
     },
     ecs_native! {
-        static fn store_migrate_account_for_bucket_credentials(handle: jlong, account_uuid: JString),
+        static fn store_migrate_account_for_bucket_credentials(handle: jlong, domain_uuid: JString, account_uuid: JString),
         fn = credentials::migrate_account,
     },
     ecs_native! {
-        static fn store_is_account_key_rotation_pending(handle: jlong, account_uuid: JString) -> jboolean,
+        static fn store_is_account_key_rotation_pending(handle: jlong, domain_uuid: JString, account_uuid: JString) -> jboolean,
         fn = credentials::rotation_pending,
     },
     ecs_native! {
-        static fn store_rotate_migrated_account_key(handle: jlong, account_uuid: JString)
+        static fn store_rotate_migrated_account_key(handle: jlong, domain_uuid: JString, account_uuid: JString)
             -> io.ecscloudstack.ecs.AccountCredentials,
         fn = credentials::rotate_migrated_account_key,
     },
     ecs_native! {
-        static fn store_create_bucket_credential(handle: jlong, bucket: JString)
+        static fn store_create_bucket_credential(handle: jlong, domain_uuid: JString, bucket: JString)
             -> io.ecscloudstack.ecs.AccountCredentials,
         fn = credentials::create,
     },
     ecs_native! {
-        static fn store_create_bucket_credential_key(handle: jlong, bucket: JString)
+        static fn store_create_bucket_credential_key(handle: jlong, domain_uuid: JString, bucket: JString)
             -> io.ecscloudstack.ecs.AccountCredentials,
         fn = credentials::create_key,
     },
     ecs_native! {
-        static fn store_remove_bucket_credential_key(handle: jlong, bucket: JString, access_key: JString),
+        static fn store_remove_bucket_credential_key(handle: jlong, domain_uuid: JString, bucket: JString, access_key: JString),
         fn = credentials::remove_key,
     },
     ecs_native! {
-        static fn store_delete_bucket_credential(handle: jlong, bucket: JString),
+        static fn store_delete_bucket_credential(handle: jlong, domain_uuid: JString, bucket: JString),
         fn = credentials::delete,
     },
 ];

@@ -34,6 +34,20 @@ pub(crate) fn store(handle: jlong) -> BridgeResult<Arc<EcsObjectStore>> {
     handle::borrow::<EcsObjectStore>(handle, STORE)
 }
 
+/// The store behind the handle, acting for the account's domain when Java names one (`null`:
+/// none; the driver decides what the domain means under the store's tenancy).
+pub(crate) fn store_in(
+    env: &Env<'_>,
+    handle: jlong,
+    domain_uuid: &JString<'_>,
+) -> BridgeResult<EcsObjectStore> {
+    let store = store(handle)?;
+    match optional_string(env, domain_uuid)? {
+        Some(domain) => Ok(store.for_domain(&domain)?),
+        None => Ok(EcsObjectStore::clone(&store)),
+    }
+}
+
 /// Runs a driver future to completion on the shared runtime.
 pub(crate) fn block_on<F: Future>(future: F) -> BridgeResult<F::Output> {
     Ok(runtime::get()?.block_on(future))
@@ -117,11 +131,12 @@ pub(crate) fn ensure_account_user<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
     user_id: JString<'local>,
     secret_key: JString<'local>,
 ) -> BridgeResult<JObject<'local>> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     let stored = stored_credentials(env, &user_id, &secret_key)?;
     let credentials = block_on(store.ensure_account_user(&account_uuid, stored))??;
@@ -178,10 +193,11 @@ pub(crate) fn set_versioning<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
     enabled: bool,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     Ok(block_on(store.set_versioning(&bucket, enabled))??)
 }
@@ -190,10 +206,11 @@ pub(crate) fn set_encryption<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
     enabled: bool,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     Ok(block_on(store.set_encryption(&bucket, enabled))??)
 }
@@ -202,10 +219,11 @@ pub(crate) fn set_quota<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
     gib: jlong,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     let gib = u64::try_from(gib)
         .map_err(|_| ecs_common::Error::invalid_input("quota must not be negative"))?;
@@ -216,10 +234,11 @@ pub(crate) fn set_policy<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
     policy: JString<'local>,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     let policy = PolicySpec::parse(&string(env, &policy, "policy")?)?;
     Ok(block_on(store.set_policy(&bucket, &policy))??)
@@ -229,9 +248,10 @@ pub(crate) fn get_policy<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
 ) -> BridgeResult<JString<'local>> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     let policy = block_on(store.get_policy(&bucket))??;
     new_optional_string(env, policy.as_deref())
@@ -241,9 +261,10 @@ pub(crate) fn delete_bucket<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     bucket: JString<'local>,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let bucket = string(env, &bucket, "bucket")?;
     Ok(block_on(store.delete_bucket(&bucket))??)
 }
@@ -272,10 +293,11 @@ pub(crate) fn rotate_account_key<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
     grace_seconds: jlong,
 ) -> BridgeResult<JObject<'local>> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     let grace = u64::try_from(grace_seconds)
         .map(Duration::from_secs)
@@ -288,9 +310,10 @@ pub(crate) fn delete_account_user<'local>(
     env: &mut Env<'local>,
     _class: Class<'local>,
     handle: jlong,
+    domain_uuid: JString<'local>,
     account_uuid: JString<'local>,
 ) -> BridgeResult<()> {
-    let store = store(handle)?;
+    let store = store_in(env, handle, &domain_uuid)?;
     let account_uuid = string(env, &account_uuid, "accountUuid")?;
     Ok(block_on(store.delete_account_user(&account_uuid))??)
 }

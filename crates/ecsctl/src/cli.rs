@@ -59,6 +59,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: crate::namespace::NamespaceCommand,
     },
+    /// The store's namespaces and what each holds: one per CloudStack domain with
+    /// `tenancy=domain` (namespace, domain UUID, buckets, users, quota, use), else the store's.
+    Tenants {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// S3 secret keys of CloudStack accounts.
     Keys {
         #[command(subcommand)]
@@ -117,7 +123,11 @@ Store detail keys (CloudStack's details[n].key; --details FILE, flags or -D KEY=
   user_prefix     prefix of ECS object-user names (default: cs-)
   cors_origins    origins allowed to browse buckets, e.g. https://cloud.example.com
   s3_host         the upstream plug-in's private S3 URL (host[:port], https implied, or a URL);
-                  same meaning as s3_private_url";
+                  same meaning as s3_private_url
+  tenancy         shared (default: everyone in namespace) or domain (a namespace per CloudStack domain)
+  tenant_namespace_prefix     with tenancy=domain: namespace names <prefix><domain uuid> (default: cs-)
+  tenant_namespace_quota_gib  with tenancy=domain: hard quota of each new domain namespace, GB
+  tenant_namespace_soft_quota_gib  with tenancy=domain: its soft quota (a notification), GB";
 
 /// `ecsctl buckets ...`
 #[derive(Debug, Subcommand)]

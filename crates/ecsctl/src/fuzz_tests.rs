@@ -99,7 +99,8 @@ fn store_of(command: &Command) -> Option<&StoreArgs> {
     match command {
         Command::Doctor { store, .. }
         | Command::Demo { store, .. }
-        | Command::Drift { store, .. } => Some(store),
+        | Command::Drift { store, .. }
+        | Command::Tenants { store } => Some(store),
         Command::Buckets { command } => match command {
             BucketsCommand::List { store }
             | BucketsCommand::Usage { store }

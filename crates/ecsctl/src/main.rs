@@ -13,6 +13,7 @@ mod drift;
 mod fuzz_tests;
 mod namespace;
 mod output;
+mod tenants;
 
 use std::process::ExitCode;
 
@@ -84,6 +85,7 @@ async fn run(command: Command, json: bool) -> anyhow::Result<Output> {
             command: UsersCommand::List { store },
         } => admin::users_list(&store.details()?).await,
         Command::Namespace { command } => namespace::run(command).await,
+        Command::Tenants { store } => tenants::tenants(&store.details()?).await,
         Command::Keys {
             command:
                 KeysCommand::Rotate {

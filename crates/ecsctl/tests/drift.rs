@@ -129,8 +129,10 @@ async fn demo_beyond_shows_credentials_tags_and_a_clean_drift_report() {
         "the first, revoked, no longer does",
         "cloudstack:account=",
         "drift report against CloudStack's rows (clean)",
-        "[19/19] remove the account's ECS user",
-        "19 steps passed",
+        "a second domain in domain tenancy (its namespace created, its bucket invisible to the first domain's keys)",
+        "bucket not found in their namespace; refused (FORBIDDEN) in the second's",
+        "[20/20] remove the account's ECS user",
+        "20 steps passed",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in\n{out}");
     }

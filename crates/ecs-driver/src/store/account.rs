@@ -126,7 +126,7 @@ impl EcsObjectStore {
         let created = self
             .mgmt()
             .secret_keys()
-            .create(&uid, self.namespace(), SecretKeyCreate::default())
+            .create(&uid, self.namespace()?, SecretKeyCreate::default())
             .await;
         if let Err(err) = &created {
             // Two keys already (a race) or a lost answer: the keys read next decide.
@@ -188,7 +188,7 @@ impl EcsObjectStore {
         let key = self
             .mgmt()
             .secret_keys()
-            .create(&uid, self.namespace(), create)
+            .create(&uid, self.namespace()?, create)
             .await?;
         tracing::info!(%uid, grace_minutes = minutes, "rotated the account key");
         Ok(AccountCredentials {
@@ -207,7 +207,7 @@ impl EcsObjectStore {
         let owned: Vec<String> = self
             .mgmt()
             .buckets()
-            .list(self.namespace())
+            .list(self.namespace()?)
             .try_filter(|bucket| {
                 futures::future::ready(bucket.owner.as_deref() == Some(uid.as_str()))
             })
@@ -227,7 +227,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .object_users()
-            .delete(&uid, self.namespace())
+            .delete(&uid, self.namespace()?)
             .await
         {
             Ok(()) => Ok(()),
@@ -244,7 +244,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .secret_keys()
-            .get(uid, Some(self.namespace()))
+            .get(uid, Some(self.namespace()?))
             .await
         {
             Ok(keys) => Ok(Some(live_keys(&keys))),
@@ -258,11 +258,13 @@ impl EcsObjectStore {
     }
 
     /// Creates a user with tags (ECS allows tags on object users); an existing one is kept.
+    /// In `domain` tenancy the domain's namespace is made first when ECS has none.
     pub(super) async fn create_user_tagged(&self, uid: &str, tags: &[UserTag]) -> Result<()> {
+        self.ensure_tenant_namespace().await?;
         match self
             .mgmt()
             .object_users()
-            .create_with_tags(uid, self.namespace(), tags)
+            .create_with_tags(uid, self.namespace()?, tags)
             .await
         {
             Ok(()) => {
@@ -283,12 +285,13 @@ impl EcsObjectStore {
     ) -> Option<AccountCredentials> {
         let facts: Vec<KeyFacts> = keys.iter().map(|(_, facts)| facts.clone()).collect();
         let plan = plan_keys(&facts);
+        let namespace = self.namespace().ok()?;
         for index in plan.deactivate {
             let secret = &keys[index].0;
             match self
                 .mgmt()
                 .secret_keys()
-                .delete(uid, self.namespace(), secret)
+                .delete(uid, namespace, secret)
                 .await
             {
                 Ok(()) => {

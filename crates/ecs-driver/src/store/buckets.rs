@@ -27,6 +27,12 @@ impl EcsObjectStore {
 
     /// [`create_bucket`](Self::create_bucket) with CloudStack's ids of the owner, written as
     /// ECS bucket tags in the same creation request (see [`Ownership`]).
+    ///
+    /// In `domain` tenancy the bucket goes into the owner's domain namespace: the domain of
+    /// [`for_domain`](Self::for_domain), else `ownership.domain_uuid` (both given and
+    /// different: `InvalidInput`). The namespace is created when missing (and the owner's
+    /// user with it), and the namespace's hard quota must hold the bucket's quota (see
+    /// `check_namespace_room`).
     pub async fn create_owned_bucket(
         &self,
         spec: &BucketSpec,
@@ -35,14 +41,46 @@ impl EcsObjectStore {
         self.ensure_open()?;
         let (owner, quota) = self.check_spec(spec)?;
         check_ownership(ownership)?;
+        if let Some(domain) = &ownership.domain_uuid {
+            match self.domain_uuid() {
+                None if self.config().tenancy().domain().is_some() => {
+                    return Box::pin(
+                        self.for_domain(domain)?
+                            .create_owned_bucket(spec, ownership),
+                    )
+                    .await;
+                }
+                Some(scoped) if !scoped.eq_ignore_ascii_case(domain) => {
+                    return Err(Error::invalid_input(format!(
+                        "the bucket's owner is in domain {domain}, but the call was made for \
+                         domain {scoped}"
+                    )));
+                }
+                _ => {}
+            }
+        }
+        self.namespace()?;
         if spec.object_lock {
             self.check_object_lock_allowed().await?;
         }
-        let credentials = match &spec.credentials {
-            Some(credentials) => credentials.clone(),
-            None => self.ensure_account_user(&spec.account_uuid, None).await?,
+        self.check_tenancy_switch().await?;
+        let tenant = self.ensure_tenant_namespace().await?;
+        let stored = spec
+            .credentials
+            .clone()
+            .filter(|_| !tenant.as_ref().is_some_and(|tenant| tenant.created));
+        let credentials = match stored {
+            Some(credentials) => credentials,
+            None => {
+                self.ensure_account_user(&spec.account_uuid, spec.credentials.clone())
+                    .await?
+            }
         };
-        let mut create = BucketCreate::new(&spec.name, self.namespace());
+        if let Some(tenant) = &tenant {
+            self.check_namespace_room(&tenant.info, &spec.name, quota)
+                .await?;
+        }
+        let mut create = BucketCreate::new(&spec.name, self.namespace()?);
         create.owner = Some(owner);
         create.vpool = self.vpool().await?;
         create.head_type = Some("s3".to_owned());
@@ -81,7 +119,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .buckets()
-            .delete(bucket, self.namespace(), false)
+            .delete(bucket, self.namespace()?, false)
             .await
         {
             Ok(()) => Ok(()),
@@ -99,15 +137,22 @@ impl EcsObjectStore {
         }
     }
 
-    /// Every bucket of the namespace (all pages), seen with the service account.
+    /// Every bucket of the namespace (all pages), seen with the service account; in `domain`
+    /// tenancy without a domain, of every domain namespace.
     pub async fn list_buckets(&self) -> Result<Vec<BucketSummary>> {
         self.ensure_open()?;
-        self.mgmt()
-            .buckets()
-            .list(self.namespace())
-            .map_ok(summary)
-            .try_collect()
-            .await
+        let mut buckets = Vec::new();
+        for (namespace, _) in self.namespaces_in_view().await? {
+            let mut listed: Vec<BucketSummary> = self
+                .mgmt()
+                .buckets()
+                .list(&namespace)
+                .map_ok(summary)
+                .try_collect()
+                .await?;
+            buckets.append(&mut listed);
+        }
+        Ok(buckets)
     }
 
     /// Validates a spec without sending anything; returns the owner and the quota to set.
@@ -170,7 +215,7 @@ impl EcsObjectStore {
         };
         if let PolicyWrite::Put(document) = policy {
             buckets
-                .set_policy(&spec.name, self.namespace(), &document)
+                .set_policy(&spec.name, self.namespace()?, &document)
                 .await
                 .map_err(|err| step_error("set the bucket policy", err))?;
         }
@@ -201,12 +246,10 @@ impl EcsObjectStore {
 
     /// Deletes a bucket whose configuration failed; returns the error to report.
     async fn roll_back(&self, bucket: &str, cause: Error) -> Error {
-        match self
-            .mgmt()
-            .buckets()
-            .delete(bucket, self.namespace(), false)
-            .await
-        {
+        let Ok(namespace) = self.namespace() else {
+            return cause;
+        };
+        match self.mgmt().buckets().delete(bucket, namespace, false).await {
             Ok(()) => {
                 tracing::warn!(bucket, error = %cause, "bucket creation failed; the bucket was removed");
                 cause
@@ -254,12 +297,11 @@ impl EcsObjectStore {
 
     /// Builds the "not empty" error, with what billing reports remains.
     async fn not_empty_error(&self, bucket: &str, cause: Error) -> Error {
-        let remains = match self
-            .mgmt()
-            .billing()
-            .bucket_info(self.namespace(), bucket)
-            .await
-        {
+        let billing = match self.namespace() {
+            Ok(namespace) => self.mgmt().billing().bucket_info(namespace, bucket).await,
+            Err(err) => Err(err),
+        };
+        let remains = match billing {
             Ok(billing) => format!(
                 "ECS metering reports {} object(s), {} byte(s)",
                 billing.total_objects, billing.total_size_bytes

@@ -74,7 +74,10 @@ impl EcsObjectStore {
             ),
         ));
         checks.push(self.role_check(&me));
-        match look_up_namespace(client, self.namespace()).await {
+        if let Some(check) = self.tenancy_check(&me).await {
+            checks.push(check);
+        }
+        match look_up_namespace(client, self.config().namespace()).await {
             NamespaceLookup::Found(info) => {
                 checks.push(Check::pass(
                     "namespace",
@@ -89,7 +92,7 @@ impl EcsObjectStore {
                     }
                     _ => format!(
                         "namespace {} does not exist; create it or fix the namespace detail",
-                        self.namespace()
+                        self.config().namespace()
                     ),
                 };
                 checks.push(Check::fail("namespace", detail));
@@ -107,14 +110,48 @@ impl EcsObjectStore {
         checks.push(check);
     }
 
+    /// In `domain` tenancy: the service account must be a System Admin (it creates the
+    /// domains' namespaces), and the store's namespace must hold no buckets of its accounts
+    /// made in `shared` tenancy (a store that holds buckets cannot switch). `None` in `shared`
+    /// tenancy.
+    async fn tenancy_check(&self, me: &WhoAmI) -> Option<Check> {
+        let tenancy = self.config().tenancy().domain()?;
+        if !me.roles.contains(&ecs_mgmt::Role::SystemAdmin) {
+            return Some(Check::fail(
+                "tenancy",
+                format!(
+                    "tenancy=domain creates a namespace per CloudStack domain, which needs \
+                     SYSTEM_ADMIN; {} has roles [{}]",
+                    me.common_name,
+                    roles_text(me)
+                ),
+            ));
+        }
+        Some(match self.shared_buckets().await {
+            Ok(None) => Check::pass(
+                "tenancy",
+                format!(
+                    "each CloudStack domain gets its own namespace {}<domain uuid>, created on \
+                     first use",
+                    tenancy.prefix()
+                ),
+            ),
+            Ok(Some(refusal)) => Check::fail("tenancy", refusal.to_string()),
+            Err(err) => Check::fail(
+                "tenancy",
+                explain(&err, "mgmt_url", "sa_user and sa_password"),
+            ),
+        })
+    }
+
     fn role_check(&self, me: &WhoAmI) -> Check {
-        if RoleVerdict::of(me, self.namespace()).is_sufficient() {
+        if RoleVerdict::of(me, self.config().namespace()).is_sufficient() {
             Check::pass(
                 "role",
                 format!(
                     "{} may manage namespace {} ({})",
                     me.common_name,
-                    self.namespace(),
+                    self.config().namespace(),
                     roles_text(me)
                 ),
             )
@@ -125,7 +162,7 @@ impl EcsObjectStore {
                     "{} has roles [{}]; it needs SYSTEM_ADMIN or NAMESPACE_ADMIN of {}",
                     me.common_name,
                     roles_text(me),
-                    self.namespace()
+                    self.config().namespace()
                 ),
             )
         }
@@ -177,7 +214,7 @@ impl EcsObjectStore {
                 format!(
                     "replication group {} is inactive or not allowed in namespace {}",
                     group.name,
-                    self.namespace()
+                    self.config().namespace()
                 ),
             ),
         }

@@ -131,7 +131,10 @@ impl EcsObjectStore {
         }
         let uid = self.config().bucket_credential_user(bucket)?;
         // The bucket must exist: a credential for nothing is refused before anything is made.
-        self.mgmt().buckets().info(bucket, self.namespace()).await?;
+        self.mgmt()
+            .buckets()
+            .info(bucket, self.namespace()?)
+            .await?;
         let tags = [UserTag::new(
             self.config().features().tag(BUCKET_TAG),
             bucket,
@@ -139,7 +142,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .object_users()
-            .create_with_tags(&uid, self.namespace(), &tags)
+            .create_with_tags(&uid, self.namespace()?, &tags)
             .await
         {
             Ok(()) => tracing::info!(%uid, %bucket, "created the bucket's credential user"),
@@ -152,7 +155,7 @@ impl EcsObjectStore {
             None => {
                 self.mgmt()
                     .secret_keys()
-                    .create(&uid, self.namespace(), SecretKeyCreate::default())
+                    .create(&uid, self.namespace()?, SecretKeyCreate::default())
                     .await?
                     .secret
             }
@@ -191,7 +194,7 @@ impl EcsObjectStore {
         let key = self
             .mgmt()
             .secret_keys()
-            .create(&uid, self.namespace(), SecretKeyCreate::default())
+            .create(&uid, self.namespace()?, SecretKeyCreate::default())
             .await?;
         tracing::info!(%uid, %bucket, "added a key to the bucket's credential");
         Ok(AccountCredentials {
@@ -238,7 +241,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .object_users()
-            .delete(&uid, self.namespace())
+            .delete(&uid, self.namespace()?)
             .await
         {
             Ok(()) => {
@@ -255,7 +258,7 @@ impl EcsObjectStore {
     async fn write_credential_statement(&self, bucket: &str, uid: Option<&str>) -> Result<()> {
         validate::bucket_name(bucket)?;
         let buckets = self.mgmt().buckets();
-        let current = buckets.policy(bucket, self.namespace()).await?;
+        let current = buckets.policy(bucket, self.namespace()?).await?;
         let write = match uid {
             Some(uid) => plan_credential_grant(current.as_deref(), bucket, uid),
             None => plan_credential_revoke(current.as_deref()),
@@ -266,10 +269,10 @@ impl EcsObjectStore {
             PolicyWrite::Keep => Ok(()),
             PolicyWrite::Put(document) => {
                 buckets
-                    .set_policy(bucket, self.namespace(), &document)
+                    .set_policy(bucket, self.namespace()?, &document)
                     .await
             }
-            PolicyWrite::Delete => buckets.delete_policy(bucket, self.namespace()).await,
+            PolicyWrite::Delete => buckets.delete_policy(bucket, self.namespace()?).await,
         }
     }
 
@@ -283,7 +286,7 @@ impl EcsObjectStore {
         let tags = match self
             .mgmt()
             .object_users()
-            .tags(&uid, self.namespace())
+            .tags(&uid, self.namespace()?)
             .await
         {
             Ok(tags) => tags,
@@ -301,7 +304,7 @@ impl EcsObjectStore {
     pub(super) async fn tag_user(&self, uid: &str, tags: &[UserTag]) -> Result<()> {
         self.mgmt()
             .object_users()
-            .add_tags(uid, self.namespace(), tags)
+            .add_tags(uid, self.namespace()?, tags)
             .await
     }
 
@@ -309,7 +312,7 @@ impl EcsObjectStore {
         match self
             .mgmt()
             .secret_keys()
-            .delete(uid, self.namespace(), secret)
+            .delete(uid, self.namespace()?, secret)
             .await
         {
             Ok(()) => Ok(()),

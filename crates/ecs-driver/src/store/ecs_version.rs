@@ -110,7 +110,7 @@ impl EcsObjectStore {
             VersioningPath::Management => {
                 self.mgmt()
                     .buckets()
-                    .set_versioning(bucket, self.namespace(), status)
+                    .set_versioning(bucket, self.namespace()?, status)
                     .await
             }
             VersioningPath::S3 => {
@@ -134,7 +134,11 @@ impl EcsObjectStore {
     /// The bucket owner's user id and a live key: `GET /object/bucket/{b}/info`, then
     /// `GET /object/user-secret-keys/{owner}/{ns}`.
     async fn bucket_owner_credentials(&self, bucket: &str) -> Result<AccountCredentials> {
-        let info = self.mgmt().buckets().info(bucket, self.namespace()).await?;
+        let info = self
+            .mgmt()
+            .buckets()
+            .info(bucket, self.namespace()?)
+            .await?;
         let owner = info
             .owner
             .filter(|owner| !owner.is_empty())
@@ -149,7 +153,7 @@ impl EcsObjectStore {
         let keys = self
             .mgmt()
             .secret_keys()
-            .get(&owner, Some(self.namespace()))
+            .get(&owner, Some(self.namespace()?))
             .await?;
         let now = OffsetDateTime::now_utc();
         let secret = keys

@@ -100,7 +100,7 @@ impl EcsObjectStore {
         let info = self
             .mgmt()
             .buckets()
-            .info(bucket, self.namespace())
+            .info(bucket, self.namespace().ok()?)
             .await
             .ok()?;
         if !info.object_lock {
@@ -110,7 +110,7 @@ impl EcsObjectStore {
         let keys = self
             .mgmt()
             .secret_keys()
-            .get(&owner, Some(self.namespace()))
+            .get(&owner, Some(self.namespace().ok()?))
             .await
             .ok()?;
         let secret = keys

@@ -39,7 +39,11 @@ impl EcsObjectStore {
         {
             return Ok(());
         }
-        let info = self.mgmt().buckets().info(bucket, self.namespace()).await?;
+        let info = self
+            .mgmt()
+            .buckets()
+            .info(bucket, self.namespace()?)
+            .await?;
         if info.encryption == enabled {
             return Ok(());
         }
@@ -61,12 +65,17 @@ impl EcsObjectStore {
         if self.echoes().take_if_same(bucket, &Setting::Quota(gib)) {
             return Ok(());
         }
+        if self.config().tenancy().domain().is_some() {
+            let namespace = self.mgmt().namespaces().info(self.namespace()?).await?;
+            let quota = (gib > 0).then_some(gib);
+            self.check_namespace_room(&namespace, bucket, quota).await?;
+        }
         let buckets = self.mgmt().buckets();
         if gib == 0 {
-            buckets.delete_quota(bucket, self.namespace()).await
+            buckets.delete_quota(bucket, self.namespace()?).await
         } else {
             let quota = BucketQuota::new(Some(gib), Some(gib));
-            buckets.set_quota(bucket, self.namespace(), &quota).await
+            buckets.set_quota(bucket, self.namespace()?, &quota).await
         }
     }
 
@@ -90,18 +99,18 @@ impl EcsObjectStore {
         let write = match policy {
             PolicySpec::Custom(custom) => {
                 // Keep a bucket credential's grant (see `credentials`).
-                let current = buckets.policy(bucket, self.namespace()).await?;
+                let current = buckets.policy(bucket, self.namespace()?).await?;
                 PolicyWrite::Put(with_credential_statements(
                     current.as_deref(),
                     custom.as_str(),
                 ))
             }
             PolicySpec::Public => {
-                let current = buckets.policy(bucket, self.namespace()).await?;
+                let current = buckets.policy(bucket, self.namespace()?).await?;
                 plan_public(current.as_deref(), bucket)
             }
             PolicySpec::Private => {
-                let current = buckets.policy(bucket, self.namespace()).await?;
+                let current = buckets.policy(bucket, self.namespace()?).await?;
                 plan_private(current.as_deref())
             }
         };
@@ -109,10 +118,10 @@ impl EcsObjectStore {
             PolicyWrite::Keep => Ok(()),
             PolicyWrite::Put(document) => {
                 buckets
-                    .set_policy(bucket, self.namespace(), &document)
+                    .set_policy(bucket, self.namespace()?, &document)
                     .await
             }
-            PolicyWrite::Delete => buckets.delete_policy(bucket, self.namespace()).await,
+            PolicyWrite::Delete => buckets.delete_policy(bucket, self.namespace()?).await,
         }
     }
 
@@ -123,7 +132,7 @@ impl EcsObjectStore {
         let policy = self
             .mgmt()
             .buckets()
-            .policy(bucket, self.namespace())
+            .policy(bucket, self.namespace()?)
             .await?;
         Ok(policy.filter(|text| !text.trim().is_empty() && text.trim() != "{}"))
     }

@@ -40,24 +40,32 @@ impl EcsObjectStore {
     /// request. A batch that fails is retried bucket by bucket, and a bucket that still fails
     /// is logged and reported as `None`, so one bad bucket never fails the call. Only a
     /// failure to list the buckets at all is an error.
+    ///
+    /// In `domain` tenancy without a domain this covers every domain namespace (listed first).
     pub async fn metering(&self) -> Result<BTreeMap<String, Option<BucketMetering>>> {
         self.ensure_open()?;
+        let mut metering = BTreeMap::new();
+        for (namespace, _) in self.namespaces_in_view().await? {
+            self.namespace_metering(&namespace, &mut metering).await?;
+        }
+        Ok(metering)
+    }
+
+    async fn namespace_metering(
+        &self,
+        namespace: &str,
+        metering: &mut BTreeMap<String, Option<BucketMetering>>,
+    ) -> Result<()> {
         let names: Vec<String> = self
             .mgmt()
             .buckets()
-            .list(self.namespace())
+            .list(namespace)
             .map_ok(|bucket| bucket.name)
             .try_collect()
             .await?;
-        let mut metering: BTreeMap<String, Option<BucketMetering>> =
-            names.iter().map(|name| (name.clone(), None)).collect();
+        metering.extend(names.iter().map(|name| (name.clone(), None)));
         for batch in names.chunks(BILLING_BATCH) {
-            match self
-                .mgmt()
-                .billing()
-                .buckets_info(self.namespace(), batch)
-                .await
-            {
+            match self.mgmt().billing().buckets_info(namespace, batch).await {
                 Ok(billing) => metering.extend(billing.into_iter().map(|b| {
                     let entry = BucketMetering {
                         bytes: b.total_size_bytes,
@@ -67,25 +75,21 @@ impl EcsObjectStore {
                 })),
                 Err(err) => {
                     tracing::warn!(error = %err, buckets = batch.len(), "batch billing failed; asking bucket by bucket");
-                    self.metering_one_by_one(batch, &mut metering).await;
+                    self.metering_one_by_one(namespace, batch, metering).await;
                 }
             }
         }
-        Ok(metering)
+        Ok(())
     }
 
     async fn metering_one_by_one(
         &self,
+        namespace: &str,
         names: &[String],
         metering: &mut BTreeMap<String, Option<BucketMetering>>,
     ) {
         for name in names {
-            match self
-                .mgmt()
-                .billing()
-                .bucket_info(self.namespace(), name)
-                .await
-            {
+            match self.mgmt().billing().bucket_info(namespace, name).await {
                 Ok(billing) => {
                     let entry = BucketMetering {
                         bytes: billing.total_size_bytes,

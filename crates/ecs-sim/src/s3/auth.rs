@@ -200,6 +200,14 @@ pub(crate) fn authorize(
     if meta.locked {
         return Err(s3_error!(AccessDenied, "The bucket is locked"));
     }
+    // A user of another namespace is granted nothing by name: ECS's tenants are isolated
+    // ("an ECS user in one namespace has no access to buckets in another namespace", ECS
+    // Data Access Guide), so a policy or ACL naming such a user by mistake does not let them
+    // in; only what is open to everyone (`*`) is.
+    let foreign = uid
+        .and_then(|u| core.object_user(u))
+        .is_some_and(|user| user.namespace != ns);
+    let uid = if foreign { None } else { uid };
     let is_owner = uid.is_some_and(|u| u == meta.owner);
     let allowed = match need {
         Need::User => uid.is_some(),

@@ -11,7 +11,7 @@ use ecs_driver::{AccountCredentials, Body, EcsObjectStore};
 use super::runner::{Runner, Told};
 
 /// How many steps [`steps`] runs.
-pub(crate) const STEPS: usize = 5;
+pub(crate) const STEPS: usize = 6;
 
 /// Runs the steps; `buckets[0]` is public, `buckets[1]` private.
 pub(crate) async fn steps(
@@ -46,6 +46,12 @@ pub(crate) async fn steps(
         .step(
             "remove the bucket credential (its policy grant and user)",
             remove(store, private),
+        )
+        .await?;
+    runner
+        .step(
+            "a second domain in domain tenancy (its namespace created, its bucket invisible to the first domain's keys)",
+            super::tenancy::second_domain(store, account),
         )
         .await?;
     Ok(())

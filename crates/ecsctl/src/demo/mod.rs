@@ -10,6 +10,7 @@
 mod beyond;
 mod counter;
 mod runner;
+mod tenancy;
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use bytes::Bytes;

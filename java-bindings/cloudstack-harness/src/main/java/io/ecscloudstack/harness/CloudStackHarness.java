@@ -15,7 +15,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.cloud.agent.api.to.BucketTO;
+import com.cloud.domain.DomainVO;
 import com.cloud.exception.InvalidParameterValueException;
+import com.cloud.projects.ProjectVO;
 import com.cloud.storage.BucketVO;
 import com.cloud.storage.DataStoreRole;
 import com.cloud.user.Account;
@@ -23,6 +25,8 @@ import com.cloud.user.AccountVO;
 import com.cloud.utils.exception.CloudRuntimeException;
 import io.ecscloudstack.harness.dao.InMemoryAccountDao;
 import io.ecscloudstack.harness.dao.InMemoryAccountDetailsDao;
+import io.ecscloudstack.harness.dao.InMemoryDomainDao;
+import io.ecscloudstack.harness.dao.InMemoryProjectDao;
 import io.ecscloudstack.harness.dao.InMemoryBucketDao;
 import io.ecscloudstack.harness.dao.InMemoryDao;
 import io.ecscloudstack.harness.dao.InMemoryObjectStoreDao;
@@ -49,6 +53,8 @@ import org.apache.cloudstack.storage.object.ObjectStoreEntity;
  */
 public final class CloudStackHarness {
     private final InMemoryAccountDao accountDao = new InMemoryAccountDao();
+    private final InMemoryDomainDao domainDao = new InMemoryDomainDao();
+    private final InMemoryProjectDao projectDao = new InMemoryProjectDao();
     private final InMemoryAccountDetailsDao accountDetailsDao = new InMemoryAccountDetailsDao();
     private final InMemoryBucketDao bucketDao = new InMemoryBucketDao();
     private final InMemoryObjectStoreDao storeDao = new InMemoryObjectStoreDao();
@@ -59,6 +65,10 @@ public final class CloudStackHarness {
     private final BucketCredentialFlows bucketCredentials = new BucketCredentialFlows(this, bucketDao);
 
     private CloudStackHarness() {
+        // CloudStack's ROOT domain (id 1), where createAccount(name) puts accounts.
+        DomainVO root = new DomainVO("ROOT", 2L, null, null);
+        root.setPath("/");
+        domainDao.persist(root);
     }
 
     /**
@@ -114,7 +124,7 @@ public final class CloudStackHarness {
 
     private Injector injector() {
         Injector injector = new Injector();
-        for (Object c : List.of(accountDao, accountDetailsDao, bucketDao, storeDao, storeDetailsDao, providers)) {
+        for (Object c : List.of(accountDao, domainDao, projectDao, accountDetailsDao, bucketDao, storeDao, storeDetailsDao, providers)) {
             injector.register(c);
         }
         HarnessObjectStoreHelper helper = new HarnessObjectStoreHelper();
@@ -189,6 +199,55 @@ public final class CloudStackHarness {
     /** @return the account table */
     public InMemoryAccountDao accountDao() {
         return accountDao;
+    }
+
+    /** @return the domain table (ROOT, id 1, is there from the start) */
+    public InMemoryDomainDao domainDao() {
+        return domainDao;
+    }
+
+    /**
+     * Creates a domain below ROOT, as {@code createDomain} does.
+     *
+     * @param name the domain's name
+     * @return the persisted domain, with its id and a random UUID
+     */
+    public DomainVO createDomain(String name) {
+        DomainVO domain = new DomainVO(name, 2L, 1L, null);
+        domain.setPath("/" + name + "/");
+        domain.setLevel(1);
+        return domainDao.persist(domain);
+    }
+
+    /**
+     * Creates an enabled user account in a domain.
+     *
+     * @param name the account's name
+     * @param domainId the domain's id
+     * @return the persisted account, with its id and a random UUID
+     */
+    public AccountVO createAccount(String name, long domainId) {
+        AccountVO account = new AccountVO(name, domainId, null, Account.Type.NORMAL, UUID.randomUUID().toString());
+        return accountDao.persist(account);
+    }
+
+    /** @return the project table */
+    public InMemoryProjectDao projectDao() {
+        return projectDao;
+    }
+
+    /**
+     * Creates a project in a domain, as {@code createProject} does: its account (type
+     * {@code PROJECT}), which owns the project's buckets, and its row.
+     *
+     * @param name the project's name
+     * @param domainId the domain's id
+     * @return the persisted project; {@code getProjectAccountId()} is its account
+     */
+    public ProjectVO createProject(String name, long domainId) {
+        AccountVO account = accountDao.persist(new AccountVO("PrjAcct-" + name, domainId, null,
+                Account.Type.PROJECT, UUID.randomUUID().toString()));
+        return projectDao.persist(new ProjectVO(name, name, domainId, account.getId()));
     }
 
     /** @return the account-details table */

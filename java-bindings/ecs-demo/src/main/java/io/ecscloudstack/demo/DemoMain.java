@@ -35,7 +35,7 @@ import org.apache.cloudstack.storage.datastore.provider.EcsObjectStoreProviderIm
  * [--namespace NS]}; the request log is read from the management URL's {@code /_sim/log}.
  */
 public final class DemoMain {
-    private static final int STEPS = 13;
+    private static final int STEPS = 14;
     private static final String PATH = "Java plug-in -> JNI -> Rust driver -> ecs-sim";
 
     /** Objects uploaded to the private bucket: key and content. */
@@ -109,6 +109,8 @@ public final class DemoMain {
         steps.run("try object lock (refused)", this::objectLock);
         steps.run("try to turn encryption off (refused)", this::encryptionOff);
         steps.run("try to delete a non-empty bucket (refused)", this::deleteNonEmpty);
+        steps.run("a second domain in domain tenancy (its bucket invisible to the first domain's keys)",
+                () -> DomainTenancyStep.run(cs, details, direct, keys()));
         steps.run("empty the private bucket", this::empty);
         steps.run("delete the buckets", this::deleteBuckets);
         steps.run("remove the store and the account's ECS user", this::cleanUp);

@@ -77,10 +77,11 @@ class DemoMainTest {
             String output = captured.toString(StandardCharsets.UTF_8);
             stdout.print(output);
             assertEquals(0, code, output);
-            assertTrue(output.contains("[ 1/13] add the store (with its check report)"), output);
+            assertTrue(output.contains("[ 1/14] add the store (with its check report)"), output);
             assertTrue(output.contains("refused: ") && output.contains("[UNSUPPORTED]"), output);
             assertTrue(output.contains("[NOT_EMPTY]"), output);
-            assertTrue(output.contains("13 steps passed"), output);
+            assertTrue(output.contains("the first domain's keys: NOT_FOUND"), output);
+            assertTrue(output.contains("14 steps passed"), output);
             assertTrue(output.contains("ok: 3 ECS requests (0 mgmt, 3 S3)"), "one PUT per uploaded object: " + output);
         } finally {
             System.setOut(stdout);

@@ -27,7 +27,7 @@ final class EcsNative {
     static native CheckReport storeCheck(long handle);
 
     /** A {@code null} user id means no stored credentials. */
-    static native AccountCredentials storeEnsureAccountUser(long handle, String accountUuid, String userId,
+    static native AccountCredentials storeEnsureAccountUser(long handle, String domainUuid, String accountUuid, String userId,
             String secretKey);
 
     /** A {@code null} quotaGib means no quota; a {@code null} user id means no stored credentials. */
@@ -35,43 +35,43 @@ final class EcsNative {
             String secretKey, Long quotaGib, boolean encryption, boolean versioning, String policy,
             boolean objectLock, String storeUuid, String domainUuid, String projectUuid);
 
-    static native void storeSetVersioning(long handle, String bucket, boolean enabled);
+    static native void storeSetVersioning(long handle, String domainUuid, String bucket, boolean enabled);
 
-    static native void storeSetEncryption(long handle, String bucket, boolean enabled);
+    static native void storeSetEncryption(long handle, String domainUuid, String bucket, boolean enabled);
 
-    static native void storeSetQuota(long handle, String bucket, long gib);
+    static native void storeSetQuota(long handle, String domainUuid, String bucket, long gib);
 
-    static native void storeSetPolicy(long handle, String bucket, String policy);
+    static native void storeSetPolicy(long handle, String domainUuid, String bucket, String policy);
 
-    static native String storeGetPolicy(long handle, String bucket);
+    static native String storeGetPolicy(long handle, String domainUuid, String bucket);
 
-    static native void storeDeleteBucket(long handle, String bucket);
+    static native void storeDeleteBucket(long handle, String domainUuid, String bucket);
 
     static native BucketSummary[] storeListBuckets(long handle);
 
     static native BucketUsage[] storeUsage(long handle);
 
-    static native AccountCredentials storeRotateAccountKey(long handle, String accountUuid, long graceSeconds);
+    static native AccountCredentials storeRotateAccountKey(long handle, String domainUuid, String accountUuid, long graceSeconds);
 
-    static native void storeDeleteAccountUser(long handle, String accountUuid);
+    static native void storeDeleteAccountUser(long handle, String domainUuid, String accountUuid);
 
     static native String storeBucketCredentialsUnsupportedReason(long handle);
 
-    static native boolean storeAccountSupportsBucketCredentials(long handle, String accountUuid);
+    static native boolean storeAccountSupportsBucketCredentials(long handle, String domainUuid, String accountUuid);
 
-    static native void storeMigrateAccountForBucketCredentials(long handle, String accountUuid);
+    static native void storeMigrateAccountForBucketCredentials(long handle, String domainUuid, String accountUuid);
 
-    static native boolean storeIsAccountKeyRotationPending(long handle, String accountUuid);
+    static native boolean storeIsAccountKeyRotationPending(long handle, String domainUuid, String accountUuid);
 
-    static native AccountCredentials storeRotateMigratedAccountKey(long handle, String accountUuid);
+    static native AccountCredentials storeRotateMigratedAccountKey(long handle, String domainUuid, String accountUuid);
 
-    static native AccountCredentials storeCreateBucketCredential(long handle, String bucket);
+    static native AccountCredentials storeCreateBucketCredential(long handle, String domainUuid, String bucket);
 
-    static native AccountCredentials storeCreateBucketCredentialKey(long handle, String bucket);
+    static native AccountCredentials storeCreateBucketCredentialKey(long handle, String domainUuid, String bucket);
 
-    static native void storeRemoveBucketCredentialKey(long handle, String bucket, String accessKey);
+    static native void storeRemoveBucketCredentialKey(long handle, String domainUuid, String bucket, String accessKey);
 
-    static native void storeDeleteBucketCredential(long handle, String bucket);
+    static native void storeDeleteBucketCredential(long handle, String domainUuid, String bucket);
 
     static native ObjectEntry[] storeListObjects(long handle, String userId, String secretKey, String bucket,
             String prefix);

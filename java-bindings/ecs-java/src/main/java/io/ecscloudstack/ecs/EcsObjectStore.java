@@ -90,7 +90,7 @@ public final class EcsObjectStore implements AutoCloseable {
     public AccountCredentials ensureAccountUser(String accountUuid, AccountCredentials storedOrNull) {
         String userId = storedOrNull == null ? null : storedOrNull.userId();
         String secretKey = storedOrNull == null ? null : storedOrNull.secretKey();
-        return call(h -> EcsNative.storeEnsureAccountUser(h, accountUuid, userId, secretKey));
+        return call(h -> EcsNative.storeEnsureAccountUser(h, null, accountUuid, userId, secretKey));
     }
 
     /**
@@ -112,32 +112,32 @@ public final class EcsObjectStore implements AutoCloseable {
 
     /** @param bucket the bucket @param enabled versioning on (or suspended) */
     public void setVersioning(String bucket, boolean enabled) {
-        run(h -> EcsNative.storeSetVersioning(h, bucket, enabled));
+        run(h -> EcsNative.storeSetVersioning(h, null, bucket, enabled));
     }
 
     /** @param bucket the bucket @param enabled server-side encryption (fixed at creation on ECS) */
     public void setEncryption(String bucket, boolean enabled) {
-        run(h -> EcsNative.storeSetEncryption(h, bucket, enabled));
+        run(h -> EcsNative.storeSetEncryption(h, null, bucket, enabled));
     }
 
     /** @param bucket the bucket @param gib the hard quota in GiB; 0 removes it */
     public void setQuota(String bucket, long gib) {
-        run(h -> EcsNative.storeSetQuota(h, bucket, gib));
+        run(h -> EcsNative.storeSetQuota(h, null, bucket, gib));
     }
 
     /** @param bucket the bucket @param policy {@code public}, {@code private} or a JSON policy */
     public void setPolicy(String bucket, String policy) {
-        run(h -> EcsNative.storeSetPolicy(h, bucket, policy));
+        run(h -> EcsNative.storeSetPolicy(h, null, bucket, policy));
     }
 
     /** @param bucket the bucket @return the policy document, or {@code null} when none is set */
     public String getPolicy(String bucket) {
-        return call(h -> EcsNative.storeGetPolicy(h, bucket));
+        return call(h -> EcsNative.storeGetPolicy(h, null, bucket));
     }
 
     /** Deletes an empty bucket; a missing bucket is not an error. @param bucket the bucket */
     public void deleteBucket(String bucket) {
-        run(h -> EcsNative.storeDeleteBucket(h, bucket));
+        run(h -> EcsNative.storeDeleteBucket(h, null, bucket));
     }
 
     /** @return the buckets of the store's namespace */
@@ -160,12 +160,12 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the new credentials
      */
     public AccountCredentials rotateAccountKey(String accountUuid, long graceSeconds) {
-        return call(h -> EcsNative.storeRotateAccountKey(h, accountUuid, graceSeconds));
+        return call(h -> EcsNative.storeRotateAccountKey(h, null, accountUuid, graceSeconds));
     }
 
     /** Deletes the account's ECS object user. @param accountUuid the account */
     public void deleteAccountUser(String accountUuid) {
-        run(h -> EcsNative.storeDeleteAccountUser(h, accountUuid));
+        run(h -> EcsNative.storeDeleteAccountUser(h, null, accountUuid));
     }
 
     /** @return why buckets of this store cannot get their own credential, or {@code null} when they can */
@@ -175,17 +175,17 @@ public final class EcsObjectStore implements AutoCloseable {
 
     /** @param accountUuid the account @return whether its new buckets get their own credential */
     public boolean accountSupportsBucketCredentials(String accountUuid) {
-        return call(h -> EcsNative.storeAccountSupportsBucketCredentials(h, accountUuid));
+        return call(h -> EcsNative.storeAccountSupportsBucketCredentials(h, null, accountUuid));
     }
 
     /** Moves the account onto per-bucket credentials (idempotent). @param accountUuid the account */
     public void migrateAccountForBucketCredentials(String accountUuid) {
-        run(h -> EcsNative.storeMigrateAccountForBucketCredentials(h, accountUuid));
+        run(h -> EcsNative.storeMigrateAccountForBucketCredentials(h, null, accountUuid));
     }
 
     /** @param accountUuid the account @return whether its migrated key still waits for rotation */
     public boolean isAccountKeyRotationPending(String accountUuid) {
-        return call(h -> EcsNative.storeIsAccountKeyRotationPending(h, accountUuid));
+        return call(h -> EcsNative.storeIsAccountKeyRotationPending(h, null, accountUuid));
     }
 
     /**
@@ -195,7 +195,7 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the new credentials
      */
     public AccountCredentials rotateMigratedAccountKey(String accountUuid) {
-        return call(h -> EcsNative.storeRotateMigratedAccountKey(h, accountUuid));
+        return call(h -> EcsNative.storeRotateMigratedAccountKey(h, null, accountUuid));
     }
 
     /**
@@ -205,12 +205,12 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the credential: its user id is the credential's id and access key
      */
     public AccountCredentials createBucketCredential(String bucket) {
-        return call(h -> EcsNative.storeCreateBucketCredential(h, bucket));
+        return call(h -> EcsNative.storeCreateBucketCredential(h, null, bucket));
     }
 
     /** @param bucket the bucket @return the credential's new second key */
     public AccountCredentials createBucketCredentialKey(String bucket) {
-        return call(h -> EcsNative.storeCreateBucketCredentialKey(h, bucket));
+        return call(h -> EcsNative.storeCreateBucketCredentialKey(h, null, bucket));
     }
 
     /**
@@ -220,12 +220,12 @@ public final class EcsObjectStore implements AutoCloseable {
      * @param accessKey the access key CloudStack names
      */
     public void removeBucketCredentialKey(String bucket, String accessKey) {
-        run(h -> EcsNative.storeRemoveBucketCredentialKey(h, bucket, accessKey));
+        run(h -> EcsNative.storeRemoveBucketCredentialKey(h, null, bucket, accessKey));
     }
 
     /** Removes the bucket's credential: its policy grant and its user. @param bucket the bucket */
     public void deleteBucketCredential(String bucket) {
-        run(h -> EcsNative.storeDeleteBucketCredential(h, bucket));
+        run(h -> EcsNative.storeDeleteBucketCredential(h, null, bucket));
     }
 
     /**
@@ -275,6 +275,128 @@ public final class EcsObjectStore implements AutoCloseable {
         Checks.notNull(credentials, "credentials");
         return call(h -> EcsNative.storePresignGet(h, credentials.userId(), credentials.secretKey(), bucket, key,
                 seconds));
+    }
+
+    /**
+     * The store's operations about the accounts and buckets of one CloudStack domain: with the
+     * store detail {@code tenancy=domain} they act in that domain's own ECS namespace (made on
+     * first use); with {@code tenancy=shared} (the default) exactly as this store's. The view
+     * shares this store's session and needs no closing; after {@link #close()} it throws
+     * {@link ErrorCode#CLOSED} too.
+     *
+     * @param domainUuid the UUID of the account's domain ({@code DomainVO.getUuid()}), or
+     *                   {@code null} when it is unknown (then the view acts as this store, which
+     *                   in {@code tenancy=domain} refuses calls about an account or bucket)
+     * @return the view; the UUID is checked by the first call
+     */
+    public InDomain forDomain(String domainUuid) {
+        return new InDomain(domainUuid);
+    }
+
+    /** The operations of one CloudStack domain (see {@link #forDomain(String)}). */
+    public final class InDomain {
+        private final String domain;
+
+        private InDomain(String domain) {
+            this.domain = domain;
+        }
+
+        /** @return the domain's UUID as given, or {@code null} */
+        public String domainUuid() {
+            return domain;
+        }
+
+        /** @see EcsObjectStore#ensureAccountUser(String, AccountCredentials) */
+        public AccountCredentials ensureAccountUser(String accountUuid, AccountCredentials storedOrNull) {
+            String userId = storedOrNull == null ? null : storedOrNull.userId();
+            String secretKey = storedOrNull == null ? null : storedOrNull.secretKey();
+            return call(h -> EcsNative.storeEnsureAccountUser(h, domain, accountUuid, userId, secretKey));
+        }
+
+        /** @see EcsObjectStore#setVersioning(String, boolean) */
+        public void setVersioning(String bucket, boolean enabled) {
+            run(h -> EcsNative.storeSetVersioning(h, domain, bucket, enabled));
+        }
+
+        /** @see EcsObjectStore#setEncryption(String, boolean) */
+        public void setEncryption(String bucket, boolean enabled) {
+            run(h -> EcsNative.storeSetEncryption(h, domain, bucket, enabled));
+        }
+
+        /**
+         * Sets the bucket's quota; in {@code tenancy=domain} a raise the namespace's hard quota
+         * cannot hold fails with {@link ErrorCode#QUOTA_EXCEEDED}.
+         *
+         * @see EcsObjectStore#setQuota(String, long)
+         */
+        public void setQuota(String bucket, long gib) {
+            run(h -> EcsNative.storeSetQuota(h, domain, bucket, gib));
+        }
+
+        /** @see EcsObjectStore#setPolicy(String, String) */
+        public void setPolicy(String bucket, String policy) {
+            run(h -> EcsNative.storeSetPolicy(h, domain, bucket, policy));
+        }
+
+        /** @see EcsObjectStore#getPolicy(String) */
+        public String getPolicy(String bucket) {
+            return call(h -> EcsNative.storeGetPolicy(h, domain, bucket));
+        }
+
+        /** @see EcsObjectStore#deleteBucket(String) */
+        public void deleteBucket(String bucket) {
+            run(h -> EcsNative.storeDeleteBucket(h, domain, bucket));
+        }
+
+        /** @see EcsObjectStore#rotateAccountKey(String, long) */
+        public AccountCredentials rotateAccountKey(String accountUuid, long graceSeconds) {
+            return call(h -> EcsNative.storeRotateAccountKey(h, domain, accountUuid, graceSeconds));
+        }
+
+        /** @see EcsObjectStore#accountSupportsBucketCredentials(String) */
+        public boolean accountSupportsBucketCredentials(String accountUuid) {
+            return call(h -> EcsNative.storeAccountSupportsBucketCredentials(h, domain, accountUuid));
+        }
+
+        /** @see EcsObjectStore#migrateAccountForBucketCredentials(String) */
+        public void migrateAccountForBucketCredentials(String accountUuid) {
+            run(h -> EcsNative.storeMigrateAccountForBucketCredentials(h, domain, accountUuid));
+        }
+
+        /** @see EcsObjectStore#isAccountKeyRotationPending(String) */
+        public boolean isAccountKeyRotationPending(String accountUuid) {
+            return call(h -> EcsNative.storeIsAccountKeyRotationPending(h, domain, accountUuid));
+        }
+
+        /** @see EcsObjectStore#rotateMigratedAccountKey(String) */
+        public AccountCredentials rotateMigratedAccountKey(String accountUuid) {
+            return call(h -> EcsNative.storeRotateMigratedAccountKey(h, domain, accountUuid));
+        }
+
+        /** @see EcsObjectStore#createBucketCredential(String) */
+        public AccountCredentials createBucketCredential(String bucket) {
+            return call(h -> EcsNative.storeCreateBucketCredential(h, domain, bucket));
+        }
+
+        /** @see EcsObjectStore#createBucketCredentialKey(String) */
+        public AccountCredentials createBucketCredentialKey(String bucket) {
+            return call(h -> EcsNative.storeCreateBucketCredentialKey(h, domain, bucket));
+        }
+
+        /** @see EcsObjectStore#removeBucketCredentialKey(String, String) */
+        public void removeBucketCredentialKey(String bucket, String accessKey) {
+            run(h -> EcsNative.storeRemoveBucketCredentialKey(h, domain, bucket, accessKey));
+        }
+
+        /** @see EcsObjectStore#deleteBucketCredential(String) */
+        public void deleteBucketCredential(String bucket) {
+            run(h -> EcsNative.storeDeleteBucketCredential(h, domain, bucket));
+        }
+
+        /** @see EcsObjectStore#deleteAccountUser(String) */
+        public void deleteAccountUser(String accountUuid) {
+            run(h -> EcsNative.storeDeleteAccountUser(h, domain, accountUuid));
+        }
     }
 
     /** Logs out of ECS and releases the native object; later calls throw {@link ErrorCode#CLOSED}. */

@@ -72,18 +72,18 @@ class JniAbuseTest {
     private static List<Executable> everyNative(long handle, String s, byte[] data) {
         return List.of(
                 () -> EcsNative.storeCheck(handle),
-                () -> EcsNative.storeEnsureAccountUser(handle, s, s, s),
+                () -> EcsNative.storeEnsureAccountUser(handle, s, s, s, s),
                 () -> EcsNative.storeCreateBucket(handle, s, s, s, s, 1L, true, true, s, false, s, s, s),
-                () -> EcsNative.storeSetVersioning(handle, s, true),
-                () -> EcsNative.storeSetEncryption(handle, s, false),
-                () -> EcsNative.storeSetQuota(handle, s, 1),
-                () -> EcsNative.storeSetPolicy(handle, s, s),
-                () -> EcsNative.storeGetPolicy(handle, s),
-                () -> EcsNative.storeDeleteBucket(handle, s),
+                () -> EcsNative.storeSetVersioning(handle, s, s, true),
+                () -> EcsNative.storeSetEncryption(handle, s, s, false),
+                () -> EcsNative.storeSetQuota(handle, s, s, 1),
+                () -> EcsNative.storeSetPolicy(handle, s, s, s),
+                () -> EcsNative.storeGetPolicy(handle, s, s),
+                () -> EcsNative.storeDeleteBucket(handle, s, s),
                 () -> EcsNative.storeListBuckets(handle),
                 () -> EcsNative.storeUsage(handle),
-                () -> EcsNative.storeRotateAccountKey(handle, s, 1),
-                () -> EcsNative.storeDeleteAccountUser(handle, s),
+                () -> EcsNative.storeRotateAccountKey(handle, s, s, 1),
+                () -> EcsNative.storeDeleteAccountUser(handle, s, s),
                 () -> EcsNative.storeListObjects(handle, s, s, s, s),
                 () -> EcsNative.storeListVersions(handle, s, s, s, s),
                 () -> EcsNative.storePutObject(handle, s, s, s, s, data),
@@ -91,14 +91,14 @@ class JniAbuseTest {
                 () -> EcsNative.storeDeleteObject(handle, s, s, s, s),
                 () -> EcsNative.storePresignGet(handle, s, s, s, s, 60),
                 () -> EcsNative.storeBucketCredentialsUnsupportedReason(handle),
-                () -> EcsNative.storeAccountSupportsBucketCredentials(handle, s),
-                () -> EcsNative.storeMigrateAccountForBucketCredentials(handle, s),
-                () -> EcsNative.storeIsAccountKeyRotationPending(handle, s),
-                () -> EcsNative.storeRotateMigratedAccountKey(handle, s),
-                () -> EcsNative.storeCreateBucketCredential(handle, s),
-                () -> EcsNative.storeCreateBucketCredentialKey(handle, s),
-                () -> EcsNative.storeRemoveBucketCredentialKey(handle, s, s),
-                () -> EcsNative.storeDeleteBucketCredential(handle, s));
+                () -> EcsNative.storeAccountSupportsBucketCredentials(handle, s, s),
+                () -> EcsNative.storeMigrateAccountForBucketCredentials(handle, s, s),
+                () -> EcsNative.storeIsAccountKeyRotationPending(handle, s, s),
+                () -> EcsNative.storeRotateMigratedAccountKey(handle, s, s),
+                () -> EcsNative.storeCreateBucketCredential(handle, s, s),
+                () -> EcsNative.storeCreateBucketCredentialKey(handle, s, s),
+                () -> EcsNative.storeRemoveBucketCredentialKey(handle, s, s, s),
+                () -> EcsNative.storeDeleteBucketCredential(handle, s, s));
     }
 
     /** Runs {@code call}: returns normally, or the code of the {@link EcsException} it threw. */
@@ -140,10 +140,10 @@ class JniAbuseTest {
                 for (int round = 0; round < 200; round++) {
                     boolean afterClose = closed.get();
                     List<Executable> natives = new ArrayList<>(everyNative(handle, bucket, new byte[] {1}));
-                    natives.set(1, () -> EcsNative.storeEnsureAccountUser(handle, ACCOUNT, null, null));
+                    natives.set(1, () -> EcsNative.storeEnsureAccountUser(handle, null, ACCOUNT, null, null));
                     natives.set(2, () -> EcsNative.storeCreateBucket(handle, bucket, ACCOUNT, null, null, null,
                             false, false, null, false, null, null, null));
-                    natives.set(11, () -> EcsNative.storeRotateAccountKey(handle, ACCOUNT, 0));
+                    natives.set(11, () -> EcsNative.storeRotateAccountKey(handle, null, ACCOUNT, 0));
                     for (Executable call : natives) {
                         ErrorCode code = outcome(call);
                         calls.incrementAndGet();
@@ -254,14 +254,14 @@ class JniAbuseTest {
             String bucket = "good-bucket";
             assertEquals(ErrorCode.INVALID_INPUT,
                     outcome(() -> EcsNative.storePutObject(handle, "u", "s", bucket, "k", null)));
-            assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storeSetQuota(handle, bucket, -1)));
+            assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storeSetQuota(handle, null, bucket, -1)));
             assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storeCreateBucket(handle, bucket,
                     ACCOUNT, null, null, -5L, false, false, null, false, null, null, null)));
             assertEquals(ErrorCode.INVALID_INPUT, outcome(() -> EcsNative.storePutObject(handle, "u", "s",
                     "Bad_Bucket", "k", new byte[10 * 1024 * 1024])));
             for (long seconds : new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE}) {
                 outcome(() -> EcsNative.storePresignGet(handle, "u", "s", bucket, "k", seconds));
-                outcome(() -> EcsNative.storeRotateAccountKey(handle, "not-a-uuid", seconds));
+                outcome(() -> EcsNative.storeRotateAccountKey(handle, null, "not-a-uuid", seconds));
             }
             System.out.println("jni abuse: " + checked + " calls with null, empty, 10 MB and malformed strings");
         } finally {

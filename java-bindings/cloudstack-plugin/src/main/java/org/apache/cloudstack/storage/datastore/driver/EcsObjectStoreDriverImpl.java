@@ -13,6 +13,10 @@ import com.cloud.agent.api.to.BucketCredentialTO;
 import com.cloud.agent.api.to.BucketKeyTO;
 import com.cloud.agent.api.to.BucketTO;
 import com.cloud.agent.api.to.DataStoreTO;
+import com.cloud.domain.DomainVO;
+import com.cloud.domain.dao.DomainDao;
+import com.cloud.projects.ProjectVO;
+import com.cloud.projects.dao.ProjectDao;
 import com.cloud.storage.BucketVO;
 import com.cloud.storage.dao.BucketDao;
 import com.cloud.user.AccountDetailsDao;
@@ -40,6 +44,8 @@ import org.apache.cloudstack.storage.object.BucketObject;
  *   <li>one {@link EcsObjectStore} per store id, rebuilt when the store's details change;</li>
  *   <li>each account's ECS credentials live in its account details under store-scoped keys
  *       ({@link AccountKeys}), merged, never replacing the account's other details;</li>
+ *   <li>each call about an account or a bucket names the account's domain (bucket row → account
+ *       → domain), which the driver maps to an ECS namespace in {@code tenancy=domain};</li>
  *   <li>{@code createBucket} writes the URL and keys into the bucket row and returns the
  *       refreshed row, so CloudStack's follow-up calls carry the keys;</li>
  *   <li>every ECS failure becomes a {@link CloudRuntimeException} saying what failed and why.</li>
@@ -50,6 +56,10 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     AccountDao _accountDao;
     @Inject
     AccountDetailsDao _accountDetailsDao;
+    @Inject
+    DomainDao _domainDao;
+    @Inject
+    ProjectDao _projectDao;
     @Inject
     ObjectStoreDao _storeDao;
     @Inject
@@ -101,6 +111,43 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
         return account;
     }
 
+    /** @return the UUID of the account's domain */
+    private String domainUuid(AccountVO account) {
+        DomainVO domain = _domainDao.findById(account.getDomainId());
+        if (domain == null) {
+            throw new CloudRuntimeException("ECS: domain " + account.getDomainId() + " of account "
+                    + account.getUuid() + " not found");
+        }
+        return domain.getUuid();
+    }
+
+    /** @return the UUID of the project whose account this is, or null (not a project's account) */
+    private String projectUuid(AccountVO account) {
+        ProjectVO project = _projectDao.findByProjectAccountId(account.getId());
+        return project == null ? null : project.getUuid();
+    }
+
+    /** @return the store's operations for the account's domain */
+    private EcsObjectStore.InDomain store(long storeId, AccountVO account) {
+        return store(storeId).forDomain(domainUuid(account));
+    }
+
+    /**
+     * @return the store's operations for the domain of the bucket's account, found through the
+     *     bucket's row (without one: no domain, which only {@code tenancy=shared} accepts)
+     */
+    private EcsObjectStore.InDomain store(long storeId, BucketTO bucket) {
+        for (Bucket row : _bucketDao.listByObjectStoreId(storeId)) {
+            if (row.getName().equals(bucket.getName())) {
+                AccountVO owner = _accountDao.findById(row.getAccountId());
+                if (owner != null) {
+                    return store(storeId, owner);
+                }
+            }
+        }
+        return store(storeId).forDomain(null);
+    }
+
     private AccountKeys keys() {
         return new AccountKeys(_accountDetailsDao);
     }
@@ -116,7 +163,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
         AccountKeys keys = keys();
         AccountCredentials stored = keys.stored(accountId, storeId);
         AccountCredentials ensured = EcsCalls.call("provision the ECS user of account " + account.getUuid(),
-                () -> store(storeId).ensureAccountUser(account.getUuid(), stored));
+                () -> store(storeId, account).ensureAccountUser(account.getUuid(), stored));
         keys.save(accountId, storeId, ensured);
         return true;
     }
@@ -133,7 +180,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
                 .versioning(bucket.isVersioning())
                 .policy(bucket.getPolicy())
                 .objectLock(objectLock)
-                .ownership(storeUuid(storeId), null, null)
+                .ownership(storeUuid(storeId), domainUuid(account), projectUuid(account))
                 .build();
         CreatedBucket created = EcsCalls.call("create bucket '" + bucket.getName() + "'",
                 () -> store(storeId).createBucket(spec));
@@ -143,7 +190,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
         if (row == null) {
             // CloudStack cleans up only after createBucket returns: remove what we made ourselves.
             EcsCalls.run("remove bucket '" + bucket.getName() + "' whose row vanished",
-                    () -> store(storeId).deleteBucket(bucket.getName()));
+                    () -> store(storeId, account).deleteBucket(bucket.getName()));
             throw new CloudRuntimeException("ECS: bucket '" + bucket.getName() + "' was created but its row "
                     + bucket.getId() + " is gone; the bucket was removed again");
         }
@@ -170,7 +217,8 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
 
     @Override
     public boolean deleteBucket(BucketTO bucket, long storeId) {
-        EcsCalls.run("delete bucket '" + bucket.getName() + "'", () -> store(storeId).deleteBucket(bucket.getName()));
+        EcsCalls.run("delete bucket '" + bucket.getName() + "'",
+                () -> store(storeId, bucket).deleteBucket(bucket.getName()));
         return true;
     }
 
@@ -189,13 +237,13 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     @Override
     public void setBucketPolicy(BucketTO bucket, String policyType, long storeId) {
         EcsCalls.run("set the policy of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).setPolicy(bucket.getName(), policyType));
+                () -> store(storeId, bucket).setPolicy(bucket.getName(), policyType));
     }
 
     @Override
     public BucketPolicy getBucketPolicy(BucketTO bucket, long storeId) {
         String text = EcsCalls.call("read the policy of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).getPolicy(bucket.getName()));
+                () -> store(storeId, bucket).getPolicy(bucket.getName()));
         BucketPolicy policy = new BucketPolicy();
         policy.setPolicyText(text);
         return policy;
@@ -208,41 +256,41 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     @Override
     public void deleteBucketPolicy(BucketTO bucket, long storeId) {
         EcsCalls.run("remove the policy of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).setPolicy(bucket.getName(), "private"));
+                () -> store(storeId, bucket).setPolicy(bucket.getName(), "private"));
     }
 
     @Override
     public boolean setBucketEncryption(BucketTO bucket, long storeId) {
         EcsCalls.run("enable encryption of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).setEncryption(bucket.getName(), true));
+                () -> store(storeId, bucket).setEncryption(bucket.getName(), true));
         return true;
     }
 
     @Override
     public boolean deleteBucketEncryption(BucketTO bucket, long storeId) {
         EcsCalls.run("disable encryption of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).setEncryption(bucket.getName(), false));
+                () -> store(storeId, bucket).setEncryption(bucket.getName(), false));
         return true;
     }
 
     @Override
     public boolean setBucketVersioning(BucketTO bucket, long storeId) {
         EcsCalls.run("enable versioning of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).setVersioning(bucket.getName(), true));
+                () -> store(storeId, bucket).setVersioning(bucket.getName(), true));
         return true;
     }
 
     @Override
     public boolean deleteBucketVersioning(BucketTO bucket, long storeId) {
         EcsCalls.run("suspend versioning of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).setVersioning(bucket.getName(), false));
+                () -> store(storeId, bucket).setVersioning(bucket.getName(), false));
         return true;
     }
 
     @Override
     public void setBucketQuota(BucketTO bucket, long storeId, long size) {
         EcsCalls.run("set the quota of bucket '" + bucket.getName() + "' to " + size + " GiB",
-                () -> store(storeId).setQuota(bucket.getName(), size));
+                () -> store(storeId, bucket).setQuota(bucket.getName(), size));
     }
 
     @Override
@@ -268,42 +316,42 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     public boolean accountSupportsBucketCredentials(long accountId, long storeId) {
         AccountVO account = account(accountId);
         return EcsCalls.call("read the per-bucket credential state of account " + account.getUuid(),
-                () -> store(storeId).accountSupportsBucketCredentials(account.getUuid()));
+                () -> store(storeId, account).accountSupportsBucketCredentials(account.getUuid()));
     }
 
     @Override
     public boolean migrateAccountForBucketCredentials(long accountId, long storeId) {
         AccountVO account = account(accountId);
         EcsCalls.run("move account " + account.getUuid() + " onto per-bucket credentials",
-                () -> store(storeId).migrateAccountForBucketCredentials(account.getUuid()));
+                () -> store(storeId, account).migrateAccountForBucketCredentials(account.getUuid()));
         return true;
     }
 
     @Override
     public BucketCredentialTO createBucketCredential(BucketTO bucket, long storeId) {
         AccountCredentials key = EcsCalls.call("create the credential of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).createBucketCredential(bucket.getName()));
+                () -> store(storeId, bucket).createBucketCredential(bucket.getName()));
         return new BucketCredentialTO(key.userId(), List.of(new BucketKeyTO(key.userId(), key.secretKey())));
     }
 
     @Override
     public BucketKeyTO createBucketCredentialKey(BucketTO bucket, long storeId, Set<String> knownAccessKeys) {
         AccountCredentials key = EcsCalls.call("add a key to the credential of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).createBucketCredentialKey(bucket.getName()));
+                () -> store(storeId, bucket).createBucketCredentialKey(bucket.getName()));
         return new BucketKeyTO(key.userId(), key.secretKey());
     }
 
     @Override
     public boolean removeBucketCredentialKey(BucketTO bucket, long storeId, String accessKey) {
         EcsCalls.run("remove a key of the credential of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).removeBucketCredentialKey(bucket.getName(), accessKey));
+                () -> store(storeId, bucket).removeBucketCredentialKey(bucket.getName(), accessKey));
         return true;
     }
 
     @Override
     public boolean deleteBucketCredential(BucketTO bucket, long storeId) {
         EcsCalls.run("remove the credential of bucket '" + bucket.getName() + "'",
-                () -> store(storeId).deleteBucketCredential(bucket.getName()));
+                () -> store(storeId, bucket).deleteBucketCredential(bucket.getName()));
         return true;
     }
 
@@ -311,7 +359,7 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     public BucketKeyTO rotateAccountKey(long accountId, long storeId) {
         AccountVO account = account(accountId);
         AccountCredentials rotated = EcsCalls.call("rotate the key of account " + account.getUuid(),
-                () -> store(storeId).rotateMigratedAccountKey(account.getUuid()));
+                () -> store(storeId, account).rotateMigratedAccountKey(account.getUuid()));
         keys().save(accountId, storeId, rotated);
         return new BucketKeyTO(rotated.userId(), rotated.secretKey());
     }
@@ -320,6 +368,6 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
     public boolean isAccountKeyRotationPending(long accountId, long storeId) {
         AccountVO account = account(accountId);
         return EcsCalls.call("read whether account " + account.getUuid() + " waits for a key rotation",
-                () -> store(storeId).isAccountKeyRotationPending(account.getUuid()));
+                () -> store(storeId, account).isAccountKeyRotationPending(account.getUuid()));
     }
 }

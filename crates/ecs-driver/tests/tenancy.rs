@@ -1,0 +1,495 @@
+//! `domain` tenancy: each CloudStack domain gets its own ECS namespace, created on first use,
+//! holding its accounts' users and buckets; other domains' keys cannot reach them; the
+//! namespace's hard quota is respected; two stores racing on a new domain both succeed; and
+//! `shared` tenancy is unchanged.
+
+mod common;
+
+use common::{ACCOUNT, OTHER_ACCOUNT, admin, store_with, user_id};
+use ecs_driver::{BucketSpec, CustomPolicy, ErrorKind, Ownership, PolicySpec};
+use ecs_sim::{Api, FaultRule, Sim};
+
+const DOMAIN_A: &str = "aaaaaaaa-1111-4222-8333-444444444444";
+const DOMAIN_B: &str = "bbbbbbbb-1111-4222-8333-444444444444";
+const NS_A: &str = "cs-aaaaaaaa-1111-4222-8333-444444444444";
+const NS_B: &str = "cs-bbbbbbbb-1111-4222-8333-444444444444";
+
+fn in_domain(domain: &str) -> Ownership {
+    Ownership {
+        domain_uuid: Some(domain.to_owned()),
+        ..Ownership::default()
+    }
+}
+
+async fn sim() -> Sim {
+    Sim::builder().start().await.expect("emulator starts")
+}
+
+fn requests(sim: &Sim) -> Vec<String> {
+    sim.control()
+        .request_log()
+        .into_iter()
+        .filter(|record| record.api == Api::Mgmt)
+        .map(|record| format!("{} {}", record.method, record.path))
+        .collect()
+}
+
+#[tokio::test]
+async fn two_domains_get_two_namespaces_holding_their_users_and_buckets() {
+    let sim = sim().await;
+    let store = store_with(&sim, &[("tenancy", "domain")]);
+    let a = store
+        .create_owned_bucket(&BucketSpec::new("bucket-a", ACCOUNT), &in_domain(DOMAIN_A))
+        .await
+        .expect("bucket of domain A");
+    let b = store
+        .for_domain(DOMAIN_B)
+        .expect("domain B")
+        .create_bucket(&BucketSpec::new("bucket-b", OTHER_ACCOUNT))
+        .await
+        .expect("bucket of domain B");
+    assert_eq!(a.url, "https://s3.example.com/bucket-a");
+
+    let admin = admin(&sim);
+    for (namespace, bucket, account) in [
+        (NS_A, "bucket-a", ACCOUNT),
+        (NS_B, "bucket-b", OTHER_ACCOUNT),
+    ] {
+        let info = admin.namespaces().info(namespace).await.expect("namespace");
+        assert_eq!(info.name, namespace);
+        let bucket = admin
+            .buckets()
+            .info(bucket, namespace)
+            .await
+            .expect("bucket in its domain's namespace");
+        assert_eq!(bucket.owner.as_deref(), Some(user_id(account).as_str()));
+        let keys = admin
+            .secret_keys()
+            .get(&user_id(account), Some(namespace))
+            .await
+            .expect("user in its domain's namespace");
+        assert_eq!(keys.keys().count(), 1);
+    }
+    let shared = admin.buckets().list_page("ns1", None).await.expect("ns1");
+    assert!(shared.items.is_empty(), "nothing in the shared namespace");
+
+    // Store-wide views cover every domain namespace; a domain's view only its own.
+    let mut names: Vec<String> = store
+        .list_buckets()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|bucket| bucket.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["bucket-a", "bucket-b"]);
+    let usage = store.usage().await.expect("usage");
+    assert_eq!(usage.keys().collect::<Vec<_>>(), ["bucket-a", "bucket-b"]);
+    let only_b = store
+        .for_domain(DOMAIN_B)
+        .unwrap()
+        .list_buckets()
+        .await
+        .unwrap();
+    assert_eq!(only_b.len(), 1);
+    let tenants = store.tenants().await.expect("tenants");
+    let summary: Vec<(&str, Option<&str>, usize, usize)> = tenants
+        .iter()
+        .map(|t| {
+            (
+                t.namespace.as_str(),
+                t.domain_uuid.as_deref(),
+                t.buckets,
+                t.users,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [(NS_A, Some(DOMAIN_A), 1, 1), (NS_B, Some(DOMAIN_B), 1, 1)]
+    );
+
+    // Settings and deletion reach the bucket through its domain.
+    let scoped = store.for_domain(DOMAIN_A).unwrap();
+    scoped
+        .set_versioning("bucket-a", true)
+        .await
+        .expect("versioning");
+    scoped.set_quota("bucket-a", 3).await.expect("quota");
+    assert_eq!(
+        admin
+            .buckets()
+            .info("bucket-a", NS_A)
+            .await
+            .unwrap()
+            .block_size_gb,
+        Some(3)
+    );
+    drop(b);
+    scoped.delete_bucket("bucket-a").await.expect("delete");
+    assert_eq!(
+        admin
+            .buckets()
+            .info("bucket-a", NS_A)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+    store.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_call_that_names_no_domain_is_refused_before_anything_is_sent() {
+    let sim = sim().await;
+    let store = store_with(&sim, &[("tenancy", "domain")]);
+    sim.control().clear_request_log();
+    let unscoped = [
+        store.ensure_account_user(ACCOUNT, None).await.map(|_| ()),
+        store
+            .create_bucket(&BucketSpec::new("nowhere", ACCOUNT))
+            .await
+            .map(|_| ()),
+        store.set_quota("nowhere", 1).await,
+        store.delete_bucket("nowhere").await,
+        store.get_policy("nowhere").await.map(|_| ()),
+    ];
+    for outcome in unscoped {
+        let err = outcome.expect_err("refused");
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(
+            err.to_string().contains("must name the account's domain"),
+            "{err}"
+        );
+    }
+    let err = store.for_domain("not-a-domain").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let err = store
+        .for_domain(DOMAIN_A)
+        .unwrap()
+        .create_owned_bucket(&BucketSpec::new("mixed", ACCOUNT), &in_domain(DOMAIN_B))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("made for domain"), "{err}");
+    assert!(requests(&sim).is_empty(), "{:?}", requests(&sim));
+    store.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn another_domains_keys_cannot_list_or_read_its_bucket_even_when_a_policy_names_them() {
+    let sim = sim().await;
+    let store = store_with(&sim, &[("tenancy", "domain")]);
+    let (a, b) = (
+        store.for_domain(DOMAIN_A).unwrap(),
+        store.for_domain(DOMAIN_B).unwrap(),
+    );
+    let keys_a = a.ensure_account_user(ACCOUNT, None).await.expect("user A");
+    let created = b
+        .create_bucket(&BucketSpec::new("secret-b", OTHER_ACCOUNT))
+        .await
+        .expect("bucket B");
+    let owner = b.browser(&created.credentials).unwrap();
+    owner
+        .upload(
+            "secret-b",
+            "plan.txt",
+            ecs_driver::Body::from(b"B's plan".to_vec()),
+        )
+        .await
+        .expect("B writes");
+    // The mistake: B's bucket policy grants A's user everything.
+    let mistake = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["{}"]}},"Action":["s3:*"],"Resource":["arn:aws:s3:::secret-b","arn:aws:s3:::secret-b/*"]}}]}}"#,
+        keys_a.user_id
+    );
+    b.set_policy(
+        "secret-b",
+        &PolicySpec::Custom(CustomPolicy::parse(&mistake).expect("policy")),
+    )
+    .await
+    .expect("policy set");
+
+    // A's keys in A's namespace do not even see the bucket.
+    let from_a = a.browser(&keys_a).unwrap();
+    let err = from_a.list("secret-b", None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    // Sent into B's namespace (`x-emc-namespace`), ECS's tenant isolation refuses them.
+    let into_b = b.browser(&keys_a).unwrap();
+    let err = into_b.list("secret-b", None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
+    let err = into_b
+        .download("secret-b", "plan.txt", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
+    // The owner still reads it, also without naming a namespace (ECS takes the user's).
+    let listed = owner.list("secret-b", None).await.expect("B lists");
+    assert_eq!(listed.len(), 1);
+    let unnamed = store.browser(&created.credentials).unwrap();
+    assert_eq!(
+        unnamed.list("secret-b", None).await.expect("B lists").len(),
+        1
+    );
+    store.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_namespace_hard_quota_refuses_what_would_exceed_it() {
+    let sim = sim().await;
+    let store = store_with(
+        &sim,
+        &[
+            ("tenancy", "domain"),
+            ("tenant_namespace_quota_gib", "10"),
+            ("tenant_namespace_soft_quota_gib", "8"),
+        ],
+    );
+    let scoped = store.for_domain(DOMAIN_A).unwrap();
+    let first = BucketSpec {
+        quota_gib: Some(6),
+        ..BucketSpec::new("first", ACCOUNT)
+    };
+    scoped.create_bucket(&first).await.expect("6 of 10 GB");
+    let quota = admin(&sim).namespaces().quota(NS_A).await.expect("quota");
+    assert_eq!(
+        (quota.block_size_gb, quota.notification_size_gb),
+        (Some(10), Some(8))
+    );
+
+    let second = BucketSpec {
+        quota_gib: Some(5),
+        ..BucketSpec::new("second", ACCOUNT)
+    };
+    let err = scoped.create_bucket(&second).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
+    let message = err.to_string();
+    for part in [
+        NS_A,
+        DOMAIN_A,
+        "hard quota of 10 GB",
+        "quotas take 6 GB",
+        "0 bytes",
+        "5 GB",
+        "4 GB",
+    ] {
+        assert!(message.contains(part), "{part} in {message}");
+    }
+    assert_eq!(
+        admin(&sim)
+            .buckets()
+            .info("second", NS_A)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound,
+        "nothing was created"
+    );
+    let fits = BucketSpec {
+        quota_gib: Some(4),
+        ..BucketSpec::new("second", ACCOUNT)
+    };
+    scoped.create_bucket(&fits).await.expect("4 more fit");
+
+    let err = scoped.set_quota("first", 7).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
+    assert!(err.to_string().contains("quotas take 4 GB"), "{err}");
+    scoped
+        .set_quota("first", 2)
+        .await
+        .expect("lowering is always allowed");
+    scoped
+        .set_quota("second", 8)
+        .await
+        .expect("8 + 2 fit in 10");
+
+    // A namespace that is full takes no bucket without a quota either.
+    sim.control().set_bucket_usage(NS_A, "first", 10 << 30, 1);
+    let err = scoped
+        .create_bucket(&BucketSpec::new("third", ACCOUNT))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
+    assert!(err.to_string().contains("is full"), "{err}");
+    store.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_stores_racing_on_a_new_domain_both_succeed_with_one_namespace() {
+    let sim = sim().await;
+    let one = store_with(&sim, &[("tenancy", "domain")]);
+    let two = store_with(&sim, &[("tenancy", "domain")]);
+    let (spec_one, spec_two) = (
+        BucketSpec::new("race-one", ACCOUNT),
+        BucketSpec::new("race-two", ACCOUNT),
+    );
+    let domain = in_domain(DOMAIN_A);
+    let (first, second) = tokio::join!(
+        one.create_owned_bucket(&spec_one, &domain),
+        two.create_owned_bucket(&spec_two, &domain),
+    );
+    let (first, second) = (first.expect("first"), second.expect("second"));
+    assert!(
+        first.credentials.same_as(&second.credentials),
+        "one user, one key"
+    );
+    let creates = requests(&sim)
+        .iter()
+        .filter(|request| *request == "POST /object/namespaces/namespace")
+        .count();
+    assert!((1..=2).contains(&creates), "{creates}");
+    let tenants = one.tenants().await.expect("tenants");
+    assert_eq!(tenants.len(), 1);
+    assert_eq!((tenants[0].buckets, tenants[0].users), (2, 1));
+    one.close().await;
+    two.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_the_namespace_creation_is_read_back() {
+    let sim = sim().await;
+    let store = store_with(&sim, &[("tenancy", "domain")]);
+    let mut lost = FaultRule::new(Api::Mgmt, "/object/namespaces/namespace");
+    lost.method = Some("POST".to_owned());
+    lost.drop_answer = 1.0;
+    lost.times = Some(1);
+    sim.control().add_fault(lost);
+    store
+        .create_owned_bucket(
+            &BucketSpec::new("after-loss", ACCOUNT),
+            &in_domain(DOMAIN_A),
+        )
+        .await
+        .expect("created despite the lost answer");
+    let creates = requests(&sim)
+        .iter()
+        .filter(|request| *request == "POST /object/namespaces/namespace")
+        .count();
+    assert_eq!(creates, 1, "read back, not sent again");
+    store.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_namespace_deleted_behind_cloudstacks_back_is_made_again() {
+    let sim = sim().await;
+    let store = store_with(&sim, &[("tenancy", "domain")]);
+    let scoped = store.for_domain(DOMAIN_A).unwrap();
+    let created = scoped
+        .create_bucket(&BucketSpec::new("before", ACCOUNT))
+        .await
+        .expect("bucket");
+    let admin = admin(&sim);
+    admin
+        .buckets()
+        .delete("before", NS_A, false)
+        .await
+        .expect("bucket gone");
+    admin
+        .object_users()
+        .delete(&user_id(ACCOUNT), NS_A)
+        .await
+        .expect("user gone");
+    admin
+        .namespaces()
+        .delete(NS_A)
+        .await
+        .expect("namespace gone");
+
+    // CloudStack still has the account's old key on its rows.
+    let spec = BucketSpec {
+        credentials: Some(created.credentials.clone()),
+        ..BucketSpec::new("after", ACCOUNT)
+    };
+    let again = scoped
+        .create_bucket(&spec)
+        .await
+        .expect("namespace made again");
+    assert!(
+        !again.credentials.same_as(&created.credentials),
+        "a new key"
+    );
+    admin.namespaces().info(NS_A).await.expect("namespace back");
+    admin
+        .buckets()
+        .info("after", NS_A)
+        .await
+        .expect("bucket in it");
+    store.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_store_holding_shared_buckets_cannot_switch_to_domain_tenancy() {
+    let sim = sim().await;
+    let shared = store_with(&sim, &[]);
+    shared
+        .create_bucket(&BucketSpec::new("old-shared", ACCOUNT))
+        .await
+        .expect("shared bucket");
+    let switched = store_with(&sim, &[("tenancy", "domain")]);
+    let err = switched
+        .create_owned_bucket(
+            &BucketSpec::new("new-domain", ACCOUNT),
+            &in_domain(DOMAIN_A),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(err.to_string().contains("old-shared"), "{err}");
+    assert!(err.to_string().contains("no migration command"), "{err}");
+    let report = switched.check().await;
+    let tenancy = report
+        .checks
+        .iter()
+        .find(|check| check.name == "tenancy")
+        .expect("a tenancy check");
+    assert!(!tenancy.ok, "{tenancy:?}");
+    shared.close().await;
+    switched.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn shared_tenancy_ignores_the_domain_and_never_touches_namespaces() {
+    let sim = sim().await;
+    let store = store_with(&sim, &[]);
+    let scoped = store.for_domain(DOMAIN_A).unwrap();
+    let created = scoped
+        .create_owned_bucket(&BucketSpec::new("plain", ACCOUNT), &in_domain(DOMAIN_A))
+        .await
+        .expect("bucket");
+    scoped.set_quota("plain", 5).await.expect("quota");
+    store
+        .set_versioning("plain", true)
+        .await
+        .expect("unscoped works too");
+    admin(&sim)
+        .buckets()
+        .info("plain", "ns1")
+        .await
+        .expect("in ns1");
+    assert!(
+        requests(&sim)
+            .iter()
+            .all(|request| !request.contains("/object/namespaces")),
+        "{:?}",
+        requests(&sim)
+    );
+    assert_eq!(created.url, "https://s3.example.com/plain");
+    let tenants = store.tenants().await.expect("tenants");
+    assert_eq!(tenants.len(), 1);
+    assert_eq!(
+        (
+            tenants[0].namespace.as_str(),
+            tenants[0].domain_uuid.as_deref()
+        ),
+        ("ns1", None)
+    );
+    store.close().await;
+    sim.shutdown().await;
+}

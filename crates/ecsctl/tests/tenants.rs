@@ -1,0 +1,139 @@
+//! `ecsctl tenants` against a live `ecs-sim`: with `tenancy=domain` one namespace per CloudStack
+//! domain (made by the driver), each with its domain UUID, buckets, users, quota and use; with
+//! `tenancy=shared` the store's namespace alone.
+
+// A test file: its helpers panic to report a failure, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use ecs_driver::{Body, BucketSpec, EcsObjectStore, StoreConfig};
+use ecs_sim::Sim;
+use serde_json::Value;
+
+const ACCOUNT_A: &str = "0e9c6e8a-1f0b-4c39-9c1b-2d5f3e4a5b6c";
+const ACCOUNT_B: &str = "11111111-2222-4333-8444-555555555555";
+const DOMAIN_A: &str = "aaaaaaaa-1111-4222-8333-444444444444";
+const DOMAIN_B: &str = "bbbbbbbb-1111-4222-8333-444444444444";
+
+async fn ecsctl(args: Vec<String>) -> (i32, String) {
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(env!("CARGO_BIN_EXE_ecsctl"))
+            .args(&args)
+            .env_remove("ECSCTL_SA_PASSWORD")
+            .env_remove("ECSCTL_DETAILS")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("ecsctl runs");
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+fn details(dir: &Path, sim: &Sim, extra: &str) -> (String, StoreConfig) {
+    let text = format!(
+        "mgmt_url={}\nsa_user=root\nsa_password=ChangeMe\nnamespace=ns1\ns3_public_url={}\n{extra}",
+        sim.mgmt_url(),
+        sim.s3_url()
+    );
+    let path = dir.join("store.properties");
+    std::fs::write(&path, &text).unwrap();
+    let map = text
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    (
+        path.to_str().unwrap().to_owned(),
+        StoreConfig::from_details(&map).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn tenants_shows_each_domains_namespace_and_its_use() {
+    let sim = Sim::builder().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (file, config) = details(
+        dir.path(),
+        &sim,
+        "tenancy=domain\ntenant_namespace_quota_gib=20\n",
+    );
+    let store = EcsObjectStore::new(config).unwrap();
+    let a = store.for_domain(DOMAIN_A).unwrap();
+    let created = a
+        .create_bucket(&BucketSpec::new("alpha", ACCOUNT_A))
+        .await
+        .unwrap();
+    a.create_bucket(&BucketSpec::new("alpha-2", ACCOUNT_A))
+        .await
+        .unwrap();
+    a.browser(&created.credentials)
+        .unwrap()
+        .upload("alpha", "k", Body::from(vec![7_u8; 1000]))
+        .await
+        .unwrap();
+    let b = store.for_domain(DOMAIN_B).unwrap();
+    b.create_bucket(&BucketSpec::new("beta", ACCOUNT_B))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let (code, stdout) = ecsctl(vec!["tenants".into(), "--details".into(), file.clone()]).await;
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("tenancy=domain: 2 namespace(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("cs-{DOMAIN_A}")), "{stdout}");
+    assert!(stdout.contains("20 GB"), "{stdout}");
+
+    let (code, stdout) = ecsctl(vec![
+        "tenants".into(),
+        "--details".into(),
+        file,
+        "--json".into(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{stdout}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["tenancy"], "domain");
+    let tenants = json["tenants"].as_array().unwrap();
+    assert_eq!(tenants.len(), 2, "{json:#}");
+    let first = &tenants[0];
+    assert_eq!(first["namespace"], format!("cs-{DOMAIN_A}"));
+    assert_eq!(first["domain_uuid"], DOMAIN_A);
+    assert_eq!(first["buckets"], 2);
+    assert_eq!(first["users"], 1);
+    assert_eq!(first["hard_quota_gb"], 20);
+    assert_eq!(first["used_bytes"], 1000);
+    assert_eq!(tenants[1]["domain_uuid"], DOMAIN_B);
+    assert_eq!(tenants[1]["buckets"], 1);
+    assert_eq!(tenants[1]["used_bytes"], 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn tenants_of_a_shared_store_is_its_namespace() {
+    let sim = Sim::builder().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = details(dir.path(), &sim, "");
+    let (code, stdout) = ecsctl(vec![
+        "tenants".into(),
+        "--details".into(),
+        file,
+        "--json".into(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{stdout}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["tenancy"], "shared");
+    assert_eq!(json["tenants"][0]["namespace"], "ns1");
+    assert_eq!(json["tenants"][0]["domain_uuid"], Value::Null);
+    sim.shutdown().await;
+}
