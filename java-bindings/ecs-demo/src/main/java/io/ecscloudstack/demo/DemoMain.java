@@ -269,6 +269,10 @@ public final class DemoMain {
         BucketRequest request = BucketRequest.of(storeId, account.getId(), "demo-locked-" + suffix()).withQuota(1)
                 .withObjectLocking(true);
         StepReport<BucketVO> created = cs.createBucket(request);
+        if (!created.succeeded() && created.message().contains("[UNSUPPORTED]")) {
+            // An ECS before 3.6.2 has no object lock: the lock steps say so and skip.
+            return List.of("refused: " + created.message(), NO_LOCK);
+        }
         lockedBucket = ok(created);
         if (!lockedBucket.isVersioning() || !lockedBucket.isObjectLock()) {
             throw new IllegalStateException("the row of " + lockedBucket.getName() + " does not show object lock"
@@ -282,7 +286,19 @@ public final class DemoMain {
                 "driver calls " + created.driverMethods());
     }
 
+    /** What the lock steps say on an ECS without object lock. */
+    private static final String NO_LOCK = "skipped: this ECS has no S3 Object Lock (3.6.2 and later)";
+
+    /** @return the demo's buckets that exist: the locked one only where ECS has object lock */
+    private List<BucketVO> buckets() {
+        return lockedBucket == null ? List.of(publicBucket, privateBucket)
+                : List.of(publicBucket, privateBucket, lockedBucket);
+    }
+
     private List<String> deleteLocked() {
+        if (lockedBucket == null) {
+            return List.of(NO_LOCK);
+        }
         StepReport<Boolean> report = cs.deleteBucket(lockedBucket.getId());
         List<String> lines = refused(report);
         java.util.regex.Matcher date = java.util.regex.Pattern.compile("retention until (\\S+);")
@@ -323,7 +339,7 @@ public final class DemoMain {
         List<String> lines = new ArrayList<>();
         EcsTags ecs = EcsTags.login(details.get("mgmt_url"), details.get("sa_user"), details.get("sa_password"));
         String store = cs.objectStoreDao().findById(storeId).getUuid();
-        for (BucketVO bucket : List.of(publicBucket, privateBucket, lockedBucket)) {
+        for (BucketVO bucket : buckets()) {
             Map<String, String> tags = ecs.bucketTags(bucket.getName(), details.get("namespace"));
             if (!account.getUuid().equals(tags.get("cloudstack:account")) || !store.equals(tags.get("cloudstack:store"))) {
                 throw new IllegalStateException(bucket.getName() + " does not name its account and store: " + tags);
@@ -372,7 +388,9 @@ public final class DemoMain {
         BucketCredentialFlows flows = cs.bucketCredentials();
         AccountCredentials old = keysOf(publicBucket);
         publicBucket = flows.migrateBucketCredential(publicBucket.getId());
-        lockedBucket = flows.migrateBucketCredential(lockedBucket.getId());
+        if (lockedBucket != null) {
+            lockedBucket = flows.migrateBucketCredential(lockedBucket.getId());
+        }
         flows.rotateObjectStoreAccountKey(account.getId(), storeId);
         AccountCredentials rotated = new AccountKeys(cs.accountDetailsDao()).load(account.getId(), storeId);
         if (rotated == null || rotated.secretKey().equals(old.secretKey())) {
@@ -421,6 +439,9 @@ public final class DemoMain {
     }
 
     private List<String> emptyLocked() throws Exception {
+        if (lockedBucket == null) {
+            return List.of(NO_LOCK);
+        }
         AccountCredentials keys = keysOf(row(lockedBucket));
         sim.advanceClock(Duration.ofDays(1).plusMinutes(1));
         List<ObjectVersionEntry> versions = direct.listVersions(keys, lockedBucket.getName(), null);
@@ -436,9 +457,8 @@ public final class DemoMain {
     }
 
     private List<String> deleteBuckets() {
-        List<BucketVO> all = List.of(publicBucket, privateBucket, lockedBucket);
         List<String> names = new ArrayList<>();
-        for (BucketVO bucket : all) {
+        for (BucketVO bucket : buckets()) {
             ok(cs.deleteBucket(bucket.getId()));
             names.add(bucket.getName());
         }
