@@ -212,7 +212,7 @@ fn run_rust(sh: &Shell, target: &Path, sim: &Sim) -> Result<()> {
     let _password = sh.push_env("ECSCTL_SA_PASSWORD", SIM_PASSWORD);
     cmd!(
         sh,
-        "{ecsctl} demo --mgmt-url {mgmt} --sa-user root --namespace ns1 --s3-public-url {s3} --sim-control {mgmt}"
+        "{ecsctl} demo --mgmt-url {mgmt} --sa-user root --namespace ns1 --s3-public-url {s3} --sim-control {mgmt} --beyond"
     )
     .run()
     .context("the demo failed (the failing step is named above)")?;

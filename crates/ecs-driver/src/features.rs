@@ -20,9 +20,9 @@ pub mod feature_keys {
     pub const ACCOUNT_KEY_GRACE_MINUTES: &str = "account_key_grace_minutes";
     /// Prefix of the tag names the driver puts on buckets and users; default `cloudstack:`.
     pub const TAG_PREFIX: &str = "tag_prefix";
-    /// `allow` (buckets get S3 Object Lock when CloudStack asks and ECS has it, 3.6.2 and
-    /// later) or `refuse` (CloudStack's object-lock flag is refused with `UNSUPPORTED`). The
-    /// default is `refuse` for now, so stores keep today's behaviour until an operator opts in.
+    /// `allow` (the default: buckets get S3 Object Lock when CloudStack asks and ECS has it,
+    /// 3.6.2 and later) or `refuse` (CloudStack's object-lock flag is refused with
+    /// `UNSUPPORTED`, as it is on older releases).
     pub const OBJECT_LOCK: &str = "object_lock";
     /// `governance` or `compliance`: the default retention mode of object-lock buckets (with
     /// `object_lock_days`; none unless both are set).
@@ -62,7 +62,7 @@ impl Default for Features {
             bucket_credentials: true,
             account_key_grace_minutes: 0,
             tag_prefix: DEFAULT_TAG_PREFIX.to_owned(),
-            object_lock_refused: true,
+            object_lock_refused: false,
             lock_default: None,
         }
     }
@@ -215,6 +215,11 @@ mod tests {
         assert!(features.bucket_credentials());
         assert_eq!(features.account_key_grace_minutes(), 0);
         assert_eq!(features.tag("account"), "cloudstack:account");
+        assert!(
+            !features.object_lock_refused(),
+            "object lock is allowed by default"
+        );
+        assert_eq!(features.lock_default(), None);
     }
 
     #[test]
@@ -235,7 +240,9 @@ mod tests {
         ]))
         .unwrap();
         assert!(!locked.object_lock_refused());
-        assert!(Features::default().object_lock_refused());
+        assert!(!Features::default().object_lock_refused());
+        let refusing = Features::from_details(&details(&[("object_lock", "Refuse")])).unwrap();
+        assert!(refusing.object_lock_refused());
         assert_eq!(
             locked.lock_default(),
             Some(LockDefault {

@@ -354,7 +354,30 @@ async fn delete_removes_and_a_missing_bucket_counts_as_deleted() {
 
 #[tokio::test]
 async fn a_non_empty_bucket_is_refused_saying_what_remains() {
-    let env = common::start().await;
+    // A store that refuses object lock made no lock bucket: the refusal reads metering only.
+    refused_saying_what_remains(
+        &[("object_lock", "refuse")],
+        &[
+            "POST /object/bucket/full-bucket/deactivate?namespace=ns1",
+            "GET /object/billing/buckets/ns1/full-bucket/info?sizeunit=BYTE",
+        ],
+    )
+    .await;
+    // By default (object lock allowed) the driver first asks whether the bucket has object
+    // lock, to name the date a retained bucket can go: one request more.
+    refused_saying_what_remains(
+        &[],
+        &[
+            "POST /object/bucket/full-bucket/deactivate?namespace=ns1",
+            "GET /object/bucket/full-bucket/info?namespace=ns1",
+            "GET /object/billing/buckets/ns1/full-bucket/info?sizeunit=BYTE",
+        ],
+    )
+    .await;
+}
+
+async fn refused_saying_what_remains(extra: &[(&str, &str)], expected: &[&str]) {
+    let env = common::start_with(extra).await;
     let credentials = env.provisioned().await;
     let mut spec = BucketSpec::new("full-bucket", ACCOUNT);
     spec.credentials = Some(credentials.clone());
@@ -377,13 +400,7 @@ async fn a_non_empty_bucket_is_refused_saying_what_remains() {
         message.contains("full-bucket") && message.contains("object"),
         "{message}"
     );
-    assert_eq!(
-        env.mgmt_requests(),
-        [
-            "POST /object/bucket/full-bucket/deactivate?namespace=ns1",
-            "GET /object/billing/buckets/ns1/full-bucket/info?sizeunit=BYTE"
-        ]
-    );
+    assert_eq!(env.mgmt_requests(), expected);
     assert!(
         common::admin(&env.sim)
             .buckets()
@@ -402,8 +419,8 @@ async fn a_non_empty_bucket_is_refused_saying_what_remains() {
 }
 
 #[tokio::test]
-async fn object_lock_is_refused_before_any_request() {
-    let env = common::start().await;
+async fn object_lock_is_refused_before_any_request_where_the_store_refuses_it() {
+    let env = common::start_with(&[("object_lock", "refuse")]).await;
     let mut spec = BucketSpec::new("locked", ACCOUNT);
     spec.object_lock = true;
     let err = env.store.create_bucket(&spec).await.unwrap_err();

@@ -74,8 +74,72 @@ async fn a_locked_bucket_keeps_its_versions_until_the_retention_ends() {
 }
 
 #[tokio::test]
-async fn refused_by_default_by_the_store_and_before_3_6_2() {
+async fn a_default_store_creates_lock_buckets_without_retention() {
     let env = start(EcsVersion::V4_1, &[]).await;
+    let report = env.store.check().await;
+    let version = report
+        .checks
+        .iter()
+        .find(|check| check.name == "ecs_version")
+        .expect("ecs_version line");
+    assert!(
+        version.detail.contains("S3 Object Lock supported")
+            && version.detail.contains("no default retention"),
+        "{version:?}"
+    );
+    let created = env
+        .store
+        .create_bucket(&locked("default-lock"))
+        .await
+        .expect("a default store allows object lock");
+    assert!(created.versioning, "object lock turns versioning on");
+    let info = admin(&env.sim)
+        .buckets()
+        .info("default-lock", "ns1")
+        .await
+        .expect("info");
+    assert!(info.object_lock);
+
+    // Without a default retention nothing is retained: the bucket empties and goes.
+    let browser = env.store.browser(&created.credentials).expect("browser");
+    browser
+        .upload("default-lock", "free.txt", Body::from(b"free".as_slice()))
+        .await
+        .expect("upload");
+    let refused = env.store.delete_bucket("default-lock").await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::NotEmpty);
+    assert!(
+        !refused.to_string().contains("retention until"),
+        "{refused}"
+    );
+    for version in browser
+        .versions("default-lock", None)
+        .await
+        .expect("versions")
+    {
+        browser
+            .delete("default-lock", &version.key, Some(&version.version_id))
+            .await
+            .expect("an unretained version can be deleted");
+    }
+    env.store
+        .delete_bucket("default-lock")
+        .await
+        .expect("an empty lock bucket is deleted");
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn refused_by_a_refusing_store_and_before_3_6_2() {
+    let env = start(EcsVersion::V4_1, &[("object_lock", "refuse")]).await;
+    let report = env.store.check().await;
+    let version = report
+        .checks
+        .iter()
+        .find(|check| check.name == "ecs_version")
+        .expect("ecs_version line");
+    assert!(version.detail.contains("object_lock=refuse"), "{version:?}");
+    env.clear_log();
     let err = env
         .store
         .create_bucket(&locked("no-lock"))
@@ -86,7 +150,8 @@ async fn refused_by_default_by_the_store_and_before_3_6_2() {
     assert_eq!(env.all_requests(), 0, "refused before any request");
     env.stop().await;
 
-    let old = start(EcsVersion::V3_6, &[("object_lock", "allow")]).await;
+    // The default store on a release without object lock.
+    let old = start(EcsVersion::V3_6, &[]).await;
     let err = old
         .store
         .create_bucket(&locked("old-lock"))

@@ -45,6 +45,10 @@ pub(crate) struct JavaClasses {
     pub(crate) object_version_entry: Global<JClass<'static>>,
     /// `BucketUsage(String bucket, long bytes)`.
     pub(crate) bucket_usage: Global<JClass<'static>>,
+    /// `DriftReport(boolean, int, int, int, Finding[])`.
+    pub(crate) drift_report: Global<JClass<'static>>,
+    /// `DriftReport.Finding(String kind, String subject, String detail)`.
+    pub(crate) drift_finding: Global<JClass<'static>>,
     /// `java.lang.Long`, for nullable numbers.
     pub(crate) long: Global<JClass<'static>>,
     /// `NativeLog`, the logging sink of Rust `tracing` events.
@@ -77,6 +81,8 @@ pub(crate) fn init(env: &mut Env<'_>) -> jni::errors::Result<&'static JavaClasse
         object_entry: global_class(env, java_class!("ObjectEntry"))?,
         object_version_entry: global_class(env, java_class!("ObjectVersionEntry"))?,
         bucket_usage: global_class(env, java_class!("BucketUsage"))?,
+        drift_report: global_class(env, java_class!("DriftReport"))?,
+        drift_finding: global_class(env, java_class!("DriftReport$Finding"))?,
         long: global_class(env, jni_str!("java/lang/Long"))?,
         native_log,
         native_log_log,

@@ -6,6 +6,7 @@
 mod classes;
 mod convert;
 mod credentials;
+mod drift;
 mod error;
 mod handle;
 mod logging;

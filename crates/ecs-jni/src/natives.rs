@@ -8,7 +8,7 @@ use jni::objects::{Global, JClass, JString};
 use jni::{Env, NativeMethod};
 
 use crate::error::{BridgeResult, ThrowEcsException};
-use crate::{credentials, logging, store};
+use crate::{credentials, drift, logging, store};
 
 /// A `native_method!` with the crate's error policy.
 macro_rules! ecs_native {
@@ -97,6 +97,11 @@ const METHODS: &[NativeMethod<'static>] = &[
         fn = store::delete_object,
     },
     ecs_native! {
+        static fn store_delete_object_version(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
+            key: JString, version_id: JString),
+        fn = store::delete_object_version,
+    },
+    ecs_native! {
         static fn store_presign_get(handle: jlong, user_id: JString, secret_key: JString, bucket: JString,
             key: JString, seconds: jlong) -> JString,
         fn = store::presign_get,
@@ -140,6 +145,11 @@ const METHODS: &[NativeMethod<'static>] = &[
     ecs_native! {
         static fn store_delete_bucket_credential(handle: jlong, domain_uuid: JString, bucket: JString),
         fn = credentials::delete,
+    },
+    // The drift report against CloudStack's rows (read-only).
+    ecs_native! {
+        static fn store_drift(handle: jlong, rows_json: JString) -> io.ecscloudstack.ecs.DriftReport,
+        fn = drift::drift,
     },
 ];
 

@@ -409,6 +409,23 @@ pub(crate) fn delete_object<'local>(
     Ok(block_on(browser.delete(&bucket, &key, None))??)
 }
 
+#[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, version: as Java passes them.
+pub(crate) fn delete_object_version<'local>(
+    env: &mut Env<'local>,
+    _class: Class<'local>,
+    handle: jlong,
+    user_id: JString<'local>,
+    secret_key: JString<'local>,
+    bucket: JString<'local>,
+    key: JString<'local>,
+    version_id: JString<'local>,
+) -> BridgeResult<()> {
+    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
+    let key = string(env, &key, "key")?;
+    let version_id = string(env, &version_id, "versionId")?;
+    Ok(block_on(browser.delete(&bucket, &key, Some(&version_id)))??)
+}
+
 #[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, expiry: as Java passes them.
 pub(crate) fn presign_get<'local>(
     env: &mut Env<'local>,

@@ -536,11 +536,17 @@ async fn demo_runs_the_cloudstack_flow_and_counts_requests() {
     let sim = start_sim(false).await;
     let dir = tempfile::tempdir().unwrap();
     let file = details_file(dir.path(), &details(&sim, &[]));
+    // A store that refuses object lock shows the refusal.
+    let refusing_dir = tempfile::tempdir().unwrap();
+    let refusing = details_file(
+        refusing_dir.path(),
+        &details(&sim, &[("object_lock", "refuse")]),
+    );
 
     let run = ecsctl(args(&[
         "demo",
         "--details",
-        &file,
+        &refusing,
         "--sim-control",
         &sim.mgmt_url(),
     ]))
@@ -586,6 +592,14 @@ async fn demo_runs_the_cloudstack_flow_and_counts_requests() {
         .find(|step| step["name"].as_str().unwrap().starts_with("upload"))
         .unwrap();
     assert_eq!(upload["s3_requests"], 5, "one PUT per object: {upload:#}");
+    // The default store (object lock allowed) creates a lock bucket instead of refusing.
+    assert!(
+        steps.iter().any(|step| step["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("create bucket: object lock")),
+        "{json:#}"
+    );
     assert_eq!(
         json["requests"].as_u64(),
         Some(steps.iter().map(|s| s["requests"].as_u64().unwrap()).sum())

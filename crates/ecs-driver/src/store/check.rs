@@ -102,7 +102,7 @@ impl EcsObjectStore {
                 ));
             }
         }
-        let (check, release) = ecs_version::version_check(client).await;
+        let (check, release) = ecs_version::version_check(client, self.config().features()).await;
         if let Some(release) = release {
             // Registration learns the release once; the store's calls then need not ask.
             let _ = self.inner.ecs_release.set(release);

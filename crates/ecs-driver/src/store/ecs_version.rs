@@ -13,7 +13,7 @@ use ecs_s3::{EcsS3Client, Versioning};
 use time::OffsetDateTime;
 
 use super::EcsObjectStore;
-use crate::{AccountCredentials, Check};
+use crate::{AccountCredentials, Check, Features};
 
 /// The first release with the management versioning endpoint.
 const MGMT_VERSIONING_SINCE: u16 = 4;
@@ -47,11 +47,14 @@ impl VersioningPath {
 
 /// The `ecs_version` line of the check report. It never fails the check: a release the nodes
 /// do not report only means versioning takes the S3 path, which every release has.
-pub(super) async fn version_check(client: &EcsMgmtClient) -> (Check, Option<Option<EcsRelease>>) {
+pub(super) async fn version_check(
+    client: &EcsMgmtClient,
+    features: &Features,
+) -> (Check, Option<Option<EcsRelease>>) {
     match client.nodes().release().await {
         Ok(release) => {
             let path = VersioningPath::for_release(release).describe();
-            let lock = super::lock::describe(release);
+            let lock = super::lock::describe(release, features);
             let detail = match release {
                 Some(release) => format!("ECS {release}: {path}; {lock}"),
                 None => format!("the nodes report no readable version: {path}; {lock}"),

@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use time::OffsetDateTime;
 
 use super::EcsObjectStore;
-use crate::AccountCredentials;
+use crate::{AccountCredentials, Features};
 
 /// The first ECS release with S3 Object Lock.
 pub(super) const OBJECT_LOCK_SINCE: EcsRelease = EcsRelease {
@@ -32,19 +32,45 @@ pub(super) fn has_object_lock(release: Option<EcsRelease>) -> bool {
     })
 }
 
-/// The words the check report adds about object lock for a release.
-pub(super) fn describe(release: Option<EcsRelease>) -> &'static str {
-    if has_object_lock(release) {
-        "S3 Object Lock supported (3.6.2 and later)"
-    } else {
-        "no S3 Object Lock (it needs ECS 3.6.2 or later)"
+/// The words the check report adds about object lock: whether the release has it, and what
+/// the store does with CloudStack's object-lock flag (its `object_lock` detail and default
+/// retention).
+pub(super) fn describe(release: Option<EcsRelease>, features: &Features) -> String {
+    if !has_object_lock(release) {
+        return "no S3 Object Lock (it needs ECS 3.6.2 or later): CloudStack's object-lock flag \
+                is refused"
+            .to_owned();
     }
+    if features.object_lock_refused() {
+        return "S3 Object Lock supported (3.6.2 and later), but this store refuses it \
+                (store detail object_lock=refuse)"
+            .to_owned();
+    }
+    let retention = features.lock_default().map_or_else(
+        || "no default retention".to_owned(),
+        |default| {
+            format!(
+                "default retention {} {} day(s)",
+                if default.compliance {
+                    "compliance"
+                } else {
+                    "governance"
+                },
+                default.days
+            )
+        },
+    );
+    format!(
+        "S3 Object Lock supported (3.6.2 and later): buckets CloudStack asks it for get it, \
+         {retention}"
+    )
 }
 
 impl EcsObjectStore {
-    /// Fails with [`ErrorKind::Unsupported`] unless a bucket may be created with object lock:
-    /// the store allows it and ECS is 3.6.2 or later.
-    pub(super) async fn check_object_lock_allowed(&self) -> Result<()> {
+    /// Fails with [`ErrorKind::Unsupported`](ecs_common::ErrorKind) unless a bucket may be
+    /// created with object lock: the store allows it (`object_lock`, allowed by default) and ECS
+    /// is 3.6.2 or later. Asks ECS its release once per store (none when the store refuses).
+    pub async fn check_object_lock_allowed(&self) -> Result<()> {
         if self.config().features().object_lock_refused() {
             return Err(Error::unsupported(
                 "object lock is turned off for this store (store detail object_lock=refuse); \
@@ -174,5 +200,43 @@ mod tests {
         assert!(has_object_lock(at(3, 8, 0)));
         assert!(has_object_lock(at(4, 1, 0)));
         assert!(!has_object_lock(None));
+    }
+
+    #[test]
+    fn the_check_report_says_what_the_store_does_with_the_flag() {
+        let new = Some(EcsRelease {
+            major: 4,
+            minor: 1,
+            patch: 0,
+        });
+        let details = |pairs: &[(&str, &str)]| {
+            let map = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Features::from_details(&map).unwrap()
+        };
+        let allowed = describe(new, &details(&[]));
+        assert!(allowed.contains("S3 Object Lock supported"), "{allowed}");
+        assert!(allowed.contains("no default retention"), "{allowed}");
+        let retained = describe(
+            new,
+            &details(&[
+                ("object_lock_mode", "governance"),
+                ("object_lock_days", "3"),
+            ]),
+        );
+        assert!(retained.contains("governance 3 day(s)"), "{retained}");
+        let refused = describe(new, &details(&[("object_lock", "refuse")]));
+        assert!(refused.contains("object_lock=refuse"), "{refused}");
+        let old = describe(
+            Some(EcsRelease {
+                major: 3,
+                minor: 6,
+                patch: 0,
+            }),
+            &details(&[]),
+        );
+        assert!(old.contains("no S3 Object Lock"), "{old}");
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Adds the store (with its check report), provisions an account, creates an encrypted,
 //! versioned, public bucket and a private one with a quota, uploads and lists objects as the
-//! UI's browser does, shows usage in bytes, tries object lock and an encryption change (both
-//! refused), tries to delete a non-empty bucket (refused), then empties and deletes
+//! UI's browser does, shows usage in bytes, creates a bucket with object lock and deletes it
+//! again (or shows the refusal where the store refuses object lock), tries an encryption
+//! change (refused) and to delete a non-empty bucket (refused), then empties and deletes
 //! everything it created. `cargo xtask demo` runs it against `ecs-sim`.
 
 mod beyond;
@@ -166,12 +167,25 @@ async fn flow(
         object_lock: true,
         ..BucketSpec::new(format!("{}-lock", buckets[0]), account)
     };
-    runner
-        .step(
-            "try object lock (refused)",
-            refused(store.create_bucket(&locked), ErrorKind::Unsupported),
-        )
-        .await?;
+    match store.check_object_lock_allowed().await {
+        Ok(()) => {
+            runner
+                .step(
+                    "create bucket: object lock (versioning on), then delete it",
+                    lock_bucket(store, &locked),
+                )
+                .await?;
+        }
+        Err(err) if err.kind() == ErrorKind::Unsupported => {
+            runner
+                .step(
+                    "try object lock (refused)",
+                    refused(store.create_bucket(&locked), ErrorKind::Unsupported),
+                )
+                .await?;
+        }
+        Err(err) => return Err(err).context("cannot tell whether the store allows object lock"),
+    }
     runner
         .step(
             "try to turn encryption off (refused)",
@@ -276,6 +290,48 @@ async fn create_bucket(store: &EcsObjectStore, spec: BucketSpec) -> Result<Told<
         ),
     ];
     Ok(Told::new((), lines))
+}
+
+/// Where the store allows object lock: a bucket with it (versioning on for good), read back
+/// from ECS, and deleted again while it holds nothing (no version can be retained).
+async fn lock_bucket(store: &EcsObjectStore, spec: &BucketSpec) -> Result<Told<()>> {
+    let created = store.create_bucket(spec).await?;
+    ensure!(created.versioning, "object lock did not turn versioning on");
+    let info = store
+        .mgmt()
+        .buckets()
+        .info(&created.name, store.config().namespace())
+        .await?;
+    ensure!(
+        info.object_lock,
+        "ECS reports no object lock on {}",
+        created.name
+    );
+    let retention = store.config().features().lock_default().map_or_else(
+        || "no default retention (store details object_lock_mode, object_lock_days)".to_owned(),
+        |default| {
+            format!(
+                "default retention {} {} day(s)",
+                if default.compliance {
+                    "compliance"
+                } else {
+                    "governance"
+                },
+                default.days
+            )
+        },
+    );
+    store.delete_bucket(&created.name).await?;
+    Ok(Told::new(
+        (),
+        vec![
+            format!(
+                "bucket {} created with S3 Object Lock: versioning on, {retention}",
+                created.name
+            ),
+            "deleted again: it held no object, so nothing was retained".to_owned(),
+        ],
+    ))
 }
 
 async fn upload(browser: &BucketBrowser, buckets: &[String; 2]) -> Result<Told<()>> {

@@ -11,16 +11,32 @@ import java.util.regex.Pattern;
 
 /**
  * The emulator's request log ({@code /_sim/log} on its management port): cleared before a step,
- * read after it, so each step can say how many ECS requests it took.
+ * read after it, so each step can say how many ECS requests it took; and its clock
+ * ({@code /_sim/clock/advance}), moved forward past a key's grace or a retention.
  */
 final class SimLog {
     private static final Pattern API = Pattern.compile("\"api\"\\s*:\\s*\"(mgmt|s3)\"");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI log;
+    private final URI clock;
 
     SimLog(String mgmtUrl) {
-        this.log = URI.create(mgmtUrl.replaceAll("/+$", "") + "/_sim/log");
+        String base = mgmtUrl.replaceAll("/+$", "");
+        this.log = URI.create(base + "/_sim/log");
+        this.clock = URI.create(base + "/_sim/clock/advance");
+    }
+
+    /** Moves the emulator's clock forward (key expiry, object-lock retention, token lifetimes). */
+    void advanceClock(java.time.Duration by) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(clock)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"secs\": " + by.toSeconds() + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("cannot advance the emulator's clock: HTTP " + response.statusCode() + " "
+                    + response.body());
+        }
     }
 
     /** Requests of one step, by API. */

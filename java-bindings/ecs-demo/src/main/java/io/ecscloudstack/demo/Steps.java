@@ -69,7 +69,7 @@ final class Steps {
         for (int i = 0; i < done.size(); i++) {
             Done d = done.get(i);
             requests += d.counts().total();
-            System.out.printf("  %2d. %-52s %4d requests %5d ms%n", i + 1, d.name(), d.counts().total(), d.millis());
+            System.out.printf("  %2d. %-62s %4d requests %5d ms%n", i + 1, d.name(), d.counts().total(), d.millis());
         }
         long totalMillis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("  %d steps passed, %d ECS requests, %d ms in total%n", done.size(), requests, totalMillis);

@@ -57,6 +57,12 @@ final class EcsNative {
 
     static native String storeBucketCredentialsUnsupportedReason(long handle);
 
+    /** A {@code null} rowsJson compares nothing with CloudStack (ECS-side findings only). */
+    static native DriftReport storeDrift(long handle, String rowsJson);
+
+    static native void storeDeleteObjectVersion(long handle, String userId, String secretKey, String bucket,
+            String key, String versionId);
+
     static native boolean storeAccountSupportsBucketCredentials(long handle, String domainUuid, String accountUuid);
 
     static native void storeMigrateAccountForBucketCredentials(long handle, String domainUuid, String accountUuid);

@@ -270,6 +270,25 @@ public final class EcsObjectStore implements AutoCloseable {
         run(h -> EcsNative.storeDeleteObject(h, credentials.userId(), credentials.secretKey(), bucket, key));
     }
 
+    /** Deletes one version of an object (one under object-lock retention is refused until it ends). */
+    public void deleteObjectVersion(AccountCredentials credentials, String bucket, String key, String versionId) {
+        Checks.notNull(credentials, "credentials");
+        run(h -> EcsNative.storeDeleteObjectVersion(h, credentials.userId(), credentials.secretKey(), bucket, key,
+                versionId));
+    }
+
+    /**
+     * The drift report ({@code ecsctl drift} without {@code --fix}): reads what the driver made on
+     * ECS and compares it with CloudStack's rows. Read-only.
+     *
+     * @param rowsJson CloudStack's account and bucket rows in the shape the Rust driver's
+     *                 {@code drift} module documents (the harness writes it), or {@code null}
+     * @return the report
+     */
+    public DriftReport drift(String rowsJson) {
+        return call(h -> EcsNative.storeDrift(h, rowsJson));
+    }
+
     /** @return a presigned GET URL valid for {@code seconds} */
     public String presignGet(AccountCredentials credentials, String bucket, String key, long seconds) {
         Checks.notNull(credentials, "credentials");

@@ -187,9 +187,13 @@ class EcsObjectStoreLiveTest {
     @Test
     void failuresArriveAsEcsExceptionsWithTheirCodes() {
         String account = account();
-        EcsException lock = assertThrows(EcsException.class,
-                () -> store.createBucket(BucketSpec.builder(bucketName("lock"), account).objectLock(true).build()));
-        assertEquals(ErrorCode.UNSUPPORTED, lock.code(), lock::toString);
+        Map<String, String> refusing = sim.details();
+        refusing.put("object_lock", "refuse");
+        try (EcsObjectStore noLock = EcsObjectStore.open(refusing)) {
+            EcsException lock = assertThrows(EcsException.class, () -> noLock.createBucket(
+                    BucketSpec.builder(bucketName("lock"), account).objectLock(true).build()));
+            assertEquals(ErrorCode.UNSUPPORTED, lock.code(), lock::toString);
+        }
         EcsException badName = assertThrows(EcsException.class,
                 () -> store.createBucket(BucketSpec.builder("Not_A_Bucket", account).build()));
         assertEquals(ErrorCode.INVALID_INPUT, badName.code(), badName::toString);
@@ -201,6 +205,45 @@ class EcsObjectStoreLiveTest {
         EcsException nullCredentials = assertThrows(EcsException.class,
                 () -> store.listObjects(null, "b1", null));
         assertEquals(ErrorCode.INVALID_INPUT, nullCredentials.code());
+    }
+
+    @Test
+    void aDefaultStoreCreatesLockBucketsWithVersioningOn() {
+        String name = bucketName("lock");
+        CreatedBucket created = store.createBucket(BucketSpec.builder(name, account()).objectLock(true).build());
+        assertTrue(created.versioning(), "object lock turns versioning on");
+        assertTrue(store.listBuckets().stream().anyMatch(b -> b.name().equals(name) && b.versioning()));
+        store.deleteBucket(name);
+    }
+
+    @Test
+    void versionsAreDeletedOneByOneAndDriftComparesWithCloudStackRows() {
+        String account = account();
+        String name = bucketName("ver");
+        AccountCredentials keys = store.createBucket(BucketSpec.builder(name, account).versioning(true).build())
+                .credentials();
+        store.putObject(keys, name, "a.txt", new byte[] {1});
+        store.putObject(keys, name, "a.txt", new byte[] {2});
+        List<ObjectVersionEntry> versions = store.listVersions(keys, name, null);
+        assertEquals(2, versions.size());
+        for (ObjectVersionEntry version : versions) {
+            store.deleteObjectVersion(keys, name, version.key(), version.versionId());
+        }
+        assertEquals(List.of(), store.listVersions(keys, name, null));
+
+        String rows = "{\"accounts\":[{\"uuid\":\"" + account + "\",\"removed\":false}],\"buckets\":["
+                + "{\"name\":\"" + name + "\",\"account_uuid\":\"" + account + "\"},"
+                + "{\"name\":\"gone-" + name + "\",\"account_uuid\":\"" + account + "\"}]}";
+        DriftReport report = store.drift(rows);
+        assertTrue(report.comparedWithRows());
+        assertTrue(report.buckets() >= 1 && report.accountUsers() >= 1, report::toString);
+        assertTrue(report.findings().stream().anyMatch(f -> f.kind().equals("row_without_bucket")
+                && f.subject().equals("gone-" + name)), report::toString);
+        assertFalse(report.findings().stream().anyMatch(f -> f.subject().equals(name)), report::toString);
+        assertFalse(store.drift(null).comparedWithRows());
+        EcsException bad = assertThrows(EcsException.class, () -> store.drift("not json"));
+        assertEquals(ErrorCode.INVALID_INPUT, bad.code(), bad::toString);
+        store.deleteBucket(name);
     }
 
     @Test

@@ -89,6 +89,7 @@ class JniAbuseTest {
                 () -> EcsNative.storePutObject(handle, s, s, s, s, data),
                 () -> EcsNative.storeGetObject(handle, s, s, s, s),
                 () -> EcsNative.storeDeleteObject(handle, s, s, s, s),
+                () -> EcsNative.storeDeleteObjectVersion(handle, s, s, s, s, s),
                 () -> EcsNative.storePresignGet(handle, s, s, s, s, 60),
                 () -> EcsNative.storeBucketCredentialsUnsupportedReason(handle),
                 () -> EcsNative.storeAccountSupportsBucketCredentials(handle, s, s),
@@ -98,7 +99,8 @@ class JniAbuseTest {
                 () -> EcsNative.storeCreateBucketCredential(handle, s, s),
                 () -> EcsNative.storeCreateBucketCredentialKey(handle, s, s),
                 () -> EcsNative.storeRemoveBucketCredentialKey(handle, s, s, s),
-                () -> EcsNative.storeDeleteBucketCredential(handle, s, s));
+                () -> EcsNative.storeDeleteBucketCredential(handle, s, s),
+                () -> EcsNative.storeDrift(handle, s));
     }
 
     /** Runs {@code call}: returns normally, or the code of the {@link EcsException} it threw. */

@@ -46,8 +46,9 @@ import org.apache.cloudstack.storage.object.BucketObject;
  *       ({@link AccountKeys}), merged, never replacing the account's other details;</li>
  *   <li>each call about an account or a bucket names the account's domain (bucket row → account
  *       → domain), which the driver maps to an ECS namespace in {@code tenancy=domain};</li>
- *   <li>{@code createBucket} writes the URL and keys into the bucket row and returns the
- *       refreshed row, so CloudStack's follow-up calls carry the keys;</li>
+ *   <li>{@code createBucket} writes the URL, the keys and the versioning the driver reports
+ *       (on when object lock turned it on) into the bucket row and returns the refreshed row,
+ *       so CloudStack's follow-up calls carry the keys and CloudStack shows versioning;</li>
  *   <li>every ECS failure becomes a {@link CloudRuntimeException} saying what failed and why.</li>
  * </ul>
  */
@@ -197,6 +198,8 @@ public class EcsObjectStoreDriverImpl extends BaseObjectStoreDriverImpl implemen
         row.setBucketURL(created.url());
         row.setAccessKey(created.credentials().userId());
         row.setSecretKey(created.credentials().secretKey());
+        // Object lock turns versioning on for good: the row says what the driver answered.
+        row.setVersioning(created.versioning());
         _bucketDao.update(row.getId(), row);
         logger.info("ECS: created bucket '{}' for account {} on store {}", bucket.getName(), account.getUuid(),
                 storeId);

@@ -83,10 +83,29 @@ class EcsPluginLiveTest {
         return prefix + "-" + Long.toHexString(System.nanoTime());
     }
 
-    /** Every option ECS supports; object lock is refused (see {@link #objectLockIsRefusedAndLeavesNothing}). */
+    /** Every option but object lock (see {@link #aLockBucketShowsVersioningOnInItsRow}). */
     private BucketRequest everyOption(long accountId, String name) {
-        return BucketRequest.of(storeId, accountId, name).withQuota(2).withVersioning(true).withEncryption(true)
+        return everyOption(storeId, accountId, name);
+    }
+
+    private static BucketRequest everyOption(long store, long accountId, String name) {
+        return BucketRequest.of(store, accountId, name).withQuota(2).withVersioning(true).withEncryption(true)
                 .withPolicy("public");
+    }
+
+    /**
+     * A second store on the same emulator with extra details (its public URL made unique, the
+     * driver reaching S3 through the private one).
+     */
+    private long storeWith(Map<String, String> extra) {
+        Map<String, String> details = new LinkedHashMap<>(sim.details());
+        details.putAll(extra);
+        details.put("s3_private_url", sim.s3Url());
+        details.put("s3_public_url", "https://store-" + System.nanoTime() + ".example.com");
+        StepReport<ObjectStoreVO> added = cs.addObjectStore("ECS", "ecs-" + System.nanoTime(),
+                details.get("s3_public_url"), details);
+        assertTrue(added.succeeded(), added.summary());
+        return added.value().getId();
     }
 
     private void printDurations(String step) {
@@ -139,8 +158,9 @@ class EcsPluginLiveTest {
 
     @Test
     void objectLockIsRefusedAndLeavesNothing() {
+        long refusing = storeWith(Map.of("object_lock", "refuse"));
         String name = unique("locked");
-        StepReport<BucketVO> r = cs.createBucket(everyOption(owner.getId(), name).withObjectLocking(true));
+        StepReport<BucketVO> r = cs.createBucket(everyOption(refusing, owner.getId(), name).withObjectLocking(true));
         assertFalse(r.succeeded());
         assertTrue(r.message().startsWith("Failed to create bucket with name: " + name + ". ECS: failed to create"
                 + " bucket '" + name + "': "), r.message());
@@ -149,6 +169,41 @@ class EcsPluginLiveTest {
         assertEquals(List.of("createBucket"), r.driverMethods());
         assertTrue(r.after().bucket(name).isEmpty());
         assertFalse(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
+    }
+
+    @Test
+    void aLockBucketShowsVersioningOnInItsRow() {
+        String name = unique("lock");
+        StepReport<BucketVO> r = cs.createBucket(BucketRequest.of(storeId, owner.getId(), name).withQuota(1)
+                .withObjectLocking(true));
+        assertTrue(r.succeeded(), r.summary());
+        assertEquals(List.of("createBucket", "setBucketQuota"), r.driverMethods(),
+                "versioning was not asked for: CloudStack sends no versioning call");
+        BucketVO row = r.value();
+        assertTrue(row.isObjectLock());
+        assertTrue(row.isVersioning(), "object lock turned versioning on, and the row says so");
+        assertTrue(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name) && b.versioning()));
+        assertTrue(cs.deleteBucket(row.getId()).succeeded());
+    }
+
+    @Test
+    void deletingABucketWithRetainedObjectsNamesTheDateItCanGo() {
+        long retaining = storeWith(Map.of("object_lock_mode", "governance", "object_lock_days", "2"));
+        String name = unique("vault");
+        BucketVO row = cs.createBucket(BucketRequest.of(retaining, owner.getId(), name).withQuota(1)
+                .withObjectLocking(true)).orThrow();
+        java.time.LocalDate before = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2);
+        direct.putObject(keysOf(row), name, "record.txt", "kept".getBytes(StandardCharsets.UTF_8));
+        java.time.LocalDate after = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2);
+
+        StepReport<Boolean> refused = cs.deleteBucket(row.getId());
+        assertFalse(refused.succeeded());
+        String message = refused.message();
+        assertTrue(message.contains("retention until " + before) || message.contains("retention until " + after),
+                message);
+        assertTrue(message.contains("[NOT_EMPTY"), message);
+        assertTrue(refused.after().bucket(name).isPresent(), "the row stays");
+        assertTrue(direct.listBuckets().stream().anyMatch(b -> b.name().equals(name)));
     }
 
     @Test
