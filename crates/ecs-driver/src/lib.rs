@@ -24,7 +24,7 @@ pub mod requests {}
 pub mod mgmt {
     pub use ecs_mgmt::{
         EcsMgmtClient, NamespaceInfo, NamespaceQuota, ObjectUser, ReplicationGroup, RetentionClass,
-        RetentionPeriod, Role, UserSecretKeys, WhoAmI,
+        RetentionPeriod, Role, SecretKeyCreate, UserSecretKeys, WhoAmI,
     };
 }
 

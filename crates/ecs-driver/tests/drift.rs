@@ -13,7 +13,7 @@ fn rows(accounts: &[&str], buckets: &[(&str, &str)]) -> CloudStackRows {
             .iter()
             .map(|uuid| AccountRow {
                 uuid: (*uuid).to_owned(),
-                removed: false,
+                ..AccountRow::default()
             })
             .collect(),
         buckets: buckets
@@ -177,4 +177,192 @@ fn the_rows_shape_is_the_documented_one() {
     assert_eq!(parsed.buckets[0].name, "b1");
     let bad = CloudStackRows::from_json(r#"{"buckets":[{"name":1}]}"#).unwrap_err();
     assert_eq!(bad.kind(), ecs_driver::ErrorKind::InvalidInput);
+}
+
+const DOMAIN_A: &str = "aaaaaaaa-1111-4222-8333-444444444444";
+const DOMAIN_B: &str = "bbbbbbbb-1111-4222-8333-444444444444";
+const NS_A: &str = "cs-aaaaaaaa-1111-4222-8333-444444444444";
+const NS_B: &str = "cs-bbbbbbbb-1111-4222-8333-444444444444";
+
+/// Rows whose accounts carry their domain: `(account, domain)`, `(bucket, account)`.
+fn domain_rows(accounts: &[(&str, &str)], buckets: &[(&str, &str)]) -> CloudStackRows {
+    let mut rows = rows(&[], buckets);
+    rows.accounts = accounts
+        .iter()
+        .map(|(uuid, domain)| AccountRow {
+            uuid: (*uuid).to_owned(),
+            domain_uuid: Some((*domain).to_owned()),
+            ..AccountRow::default()
+        })
+        .collect();
+    rows
+}
+
+fn kinds_in(report: &ecs_driver::drift::DriftReport) -> Vec<(String, String, String)> {
+    let mut kinds: Vec<(String, String, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind.clone(), f.namespace.clone(), f.subject.clone()))
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[tokio::test]
+async fn domain_tenancy_drift_reads_every_domain_namespace_and_judges_rows_per_namespace() {
+    let env = common::start_with(&[("tenancy", "domain")]).await;
+    let (a, b) = (
+        env.store.for_domain(DOMAIN_A).expect("domain A"),
+        env.store.for_domain(DOMAIN_B).expect("domain B"),
+    );
+    a.create_bucket(&BucketSpec::new("bucket-a", ACCOUNT))
+        .await
+        .expect("bucket A");
+    b.create_bucket(&BucketSpec::new("bucket-b", OTHER_ACCOUNT))
+        .await
+        .expect("bucket B");
+    let accounts = [(ACCOUNT, DOMAIN_A), (OTHER_ACCOUNT, DOMAIN_B)];
+    let clean = domain_rows(
+        &accounts,
+        &[("bucket-a", ACCOUNT), ("bucket-b", OTHER_ACCOUNT)],
+    );
+    let report = env
+        .store
+        .drift(Some(&clean), FixOptions::default())
+        .await
+        .expect("drift");
+    assert!(!report.drifted(), "{report:?}");
+    let namespaces: Vec<&str> = report
+        .inventory
+        .namespaces
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(namespaces, [NS_A, NS_B, "ns1"]);
+    assert_eq!(
+        report.inventory.buckets.keys().collect::<Vec<_>>(),
+        [&format!("{NS_A}/bucket-a"), &format!("{NS_B}/bucket-b")]
+    );
+    assert_eq!(report.inventory.account_users.len(), 2);
+
+    // Drift planted behind CloudStack's back: a bucket of A's user no row names, in A's
+    // namespace, and a second permanent key of B's user, in B's.
+    let admin = admin(&env.sim);
+    let mut planted = ecs_mgmt::BucketCreate::new("planted", NS_A);
+    planted.owner = Some(user_id(ACCOUNT));
+    admin.buckets().create(&planted).await.expect("planted");
+    admin
+        .secret_keys()
+        .create(&user_id(OTHER_ACCOUNT), NS_B, SecretKeyCreate::default())
+        .await
+        .expect("twin key");
+    let report = env
+        .store
+        .drift(Some(&clean), FixOptions::default())
+        .await
+        .expect("drift");
+    assert_eq!(
+        kinds_in(&report),
+        [
+            (
+                "bucket_without_row".to_owned(),
+                NS_A.to_owned(),
+                "planted".to_owned()
+            ),
+            (
+                "twin_key".to_owned(),
+                NS_B.to_owned(),
+                user_id(OTHER_ACCOUNT)
+            ),
+        ]
+    );
+
+    // A row is judged in its account's namespace: naming `planted` for B's account (domain
+    // B) does not cover the bucket in A's namespace.
+    let misplaced = domain_rows(
+        &accounts,
+        &[
+            ("bucket-a", ACCOUNT),
+            ("bucket-b", OTHER_ACCOUNT),
+            ("planted", OTHER_ACCOUNT),
+        ],
+    );
+    let report = env
+        .store
+        .drift(Some(&misplaced), FixOptions::default())
+        .await
+        .expect("drift");
+    let found = kinds_in(&report);
+    assert!(
+        found.contains(&(
+            "row_without_bucket".to_owned(),
+            NS_B.to_owned(),
+            "planted".to_owned()
+        )) && found.contains(&(
+            "bucket_without_row".to_owned(),
+            NS_A.to_owned(),
+            "planted".to_owned()
+        )),
+        "{found:?}"
+    );
+    let row = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "row_without_bucket")
+        .expect("row finding");
+    assert!(row.detail.contains(&format!("is in {NS_A}")), "{row:?}");
+
+    // --fix removes the twin key in B's namespace; the planted bucket stays (never deleted).
+    let fixed = env
+        .store
+        .drift(
+            Some(&clean),
+            FixOptions {
+                fix: true,
+                yes: true,
+            },
+        )
+        .await
+        .expect("fix");
+    let repaired: Vec<(&str, &str)> = fixed
+        .findings
+        .iter()
+        .filter(|f| f.fixed.is_some())
+        .map(|f| (f.kind.as_str(), f.namespace.as_str()))
+        .collect();
+    assert_eq!(repaired, [("twin_key", NS_B)]);
+    let keys = admin
+        .secret_keys()
+        .get(&user_id(OTHER_ACCOUNT), Some(NS_B))
+        .await
+        .expect("keys");
+    assert_eq!(keys.keys().count(), 1);
+    admin
+        .buckets()
+        .info("planted", NS_A)
+        .await
+        .expect("buckets are never deleted");
+
+    // Once CloudStack's rows name the planted bucket for A's account, the report is clean.
+    let adopted = domain_rows(
+        &accounts,
+        &[
+            ("bucket-a", ACCOUNT),
+            ("bucket-b", OTHER_ACCOUNT),
+            ("planted", ACCOUNT),
+        ],
+    );
+    let after = env
+        .store
+        .drift(Some(&adopted), FixOptions::default())
+        .await
+        .expect("after");
+    assert!(!after.drifted(), "{after:?}");
+    // A store scoped to one domain reads only that domain's namespace.
+    let only_b = b.drift(None, FixOptions::default()).await.expect("B only");
+    assert_eq!(
+        only_b.inventory.namespaces.keys().collect::<Vec<_>>(),
+        [NS_B]
+    );
+    env.stop().await;
 }

@@ -75,12 +75,14 @@ pub(crate) enum Command {
     /// Lists from ECS alone (user prefix, owners, ownership tags) every CloudStack-made user,
     /// bucket credential and bucket; with `--cloudstack` (the rows JSON documented in
     /// `ecs_driver::drift`) also buckets without a row, rows without a bucket, users of deleted
-    /// accounts and owners that differ. `--fix` removes twin keys; deleting users needs `--yes`
-    /// too; buckets and data are never deleted.
+    /// accounts and owners that differ. In `tenancy=domain` it reads the store's namespace and
+    /// every domain namespace (`<tenant_namespace_prefix><uuid>`) and names each finding's.
+    /// `--fix` removes twin keys; deleting users needs `--yes` too; buckets and data are never
+    /// deleted.
     Drift {
         #[command(flatten)]
         store: StoreArgs,
-        /// CloudStack's bucket and account rows: {"accounts":[{"uuid","removed"}],"buckets":[{"name","account_uuid"}]}.
+        /// CloudStack's bucket and account rows: {"accounts":[{"uuid","removed","domain_uuid"}],"buckets":[{"name","account_uuid"}]}.
         #[arg(long, value_name = "ROWS_JSON")]
         cloudstack: Option<PathBuf>,
         /// Apply the safe repairs (remove an account user's second, newer key).

@@ -37,10 +37,18 @@ pub(crate) async fn drift(
 fn human(report: &DriftReport) -> String {
     let inventory = &report.inventory;
     let mut out = format!(
-        "On ECS for CloudStack: {} account user(s), {} bucket credential(s), {} bucket(s)\n",
+        "On ECS for CloudStack: {} account user(s), {} bucket credential(s), {} bucket(s) in \
+         {} namespace(s) ({})\n",
         inventory.account_users.len(),
         inventory.credential_users.len(),
-        inventory.buckets.len()
+        inventory.buckets.len(),
+        inventory.namespaces.len(),
+        inventory
+            .namespaces
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if !report.compared_with_rows {
         out.push_str("(no CloudStack rows given: only what ECS alone shows was checked)\n");
@@ -55,13 +63,17 @@ fn human(report: &DriftReport) -> String {
         .map(|finding| {
             vec![
                 finding.kind.clone(),
+                finding.namespace.clone(),
                 finding.subject.clone(),
                 finding.detail.clone(),
                 finding.fixed.clone().unwrap_or_else(|| "-".to_owned()),
             ]
         })
         .collect();
-    out.push_str(&table(&["KIND", "SUBJECT", "DETAIL", "FIXED"], &rows));
+    out.push_str(&table(
+        &["KIND", "NAMESPACE", "SUBJECT", "DETAIL", "FIXED"],
+        &rows,
+    ));
     out.push_str(&format!("{} finding(s): drift.\n", report.findings.len()));
     out
 }

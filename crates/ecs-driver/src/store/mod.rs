@@ -153,7 +153,7 @@ impl EcsObjectStore {
         self.inner.mgmt.request_count()
     }
 
-    fn ensure_open(&self) -> Result<()> {
+    pub(crate) fn ensure_open(&self) -> Result<()> {
         if self.inner.closed.load(Ordering::SeqCst) {
             return Err(Error::new(ErrorKind::Closed, "the object store was closed"));
         }

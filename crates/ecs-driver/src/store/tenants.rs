@@ -231,7 +231,7 @@ impl EcsObjectStore {
     /// `<prefix><uuid>` (listed, so one made by another server is included).
     ///
     /// [`for_domain`]: Self::for_domain
-    pub(super) async fn namespaces_in_view(&self) -> Result<Vec<(String, Option<String>)>> {
+    pub(crate) async fn namespaces_in_view(&self) -> Result<Vec<(String, Option<String>)>> {
         match (self.domain_tenancy(), self.domain_uuid()) {
             (Some(_), Some(domain)) | (None, Some(domain)) => Ok(vec![(
                 self.namespace()?.to_owned(),

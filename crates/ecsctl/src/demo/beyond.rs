@@ -125,7 +125,7 @@ async fn drift(store: &EcsObjectStore, account: &str, buckets: &[String; 2]) -> 
     let rows = CloudStackRows {
         accounts: vec![AccountRow {
             uuid: account.to_owned(),
-            removed: false,
+            ..AccountRow::default()
         }],
         buckets: buckets
             .iter()
