@@ -188,6 +188,100 @@ fn detail_error(key: &str, problem: &str) -> Error {
     Error::invalid_input(format!("store detail {key} {problem}"))
 }
 
+/// Buckets of a store's accounts in a namespace where the store's tenancy does not look.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrandedBuckets {
+    /// The namespace.
+    pub namespace: String,
+    /// The CloudStack domain its name carries (`<prefix><uuid>`), `None` for the store's own.
+    pub domain_uuid: Option<String>,
+    /// The buckets there owned by the store's accounts' users (`<user_prefix>…`), by name.
+    pub buckets: Vec<String>,
+}
+
+/// The buckets of the store's accounts (owned by a `<user_prefix>` user) that its tenancy
+/// cannot reach, after a switch the driver cannot undo by itself:
+///
+/// - in `tenancy=domain`, those in the store's own `namespace` (made in `shared` tenancy;
+///   one bucket listing);
+/// - in `tenancy=shared`, those in a domain namespace, any namespace named `<prefix><uuid>`
+///   other than the store's (made in `domain` tenancy, whatever `tenant_namespace_prefix` was,
+///   since `shared` tenancy takes none): one namespace listing (System Admin or System Monitor),
+///   then one bucket listing per such namespace.
+///
+/// Empty when nothing is stranded. A namespace that vanished meanwhile counts as empty.
+pub async fn stranded_buckets(
+    client: &EcsMgmtClient,
+    config: &crate::StoreConfig,
+) -> Result<Vec<StrandedBuckets>> {
+    use futures::TryStreamExt;
+    let owned = |namespace: String| async move {
+        let prefix = config.user_prefix();
+        let buckets: Vec<String> = client
+            .buckets()
+            .list(&namespace)
+            .try_filter(|bucket| {
+                futures::future::ready(
+                    bucket
+                        .owner
+                        .as_deref()
+                        .is_some_and(|owner| owner.starts_with(prefix)),
+                )
+            })
+            .map_ok(|bucket| bucket.name)
+            .try_collect()
+            .await
+            .or_else(|err: Error| {
+                if err.kind() == ErrorKind::NotFound {
+                    Ok(Vec::new())
+                } else {
+                    Err(err)
+                }
+            })?;
+        Ok::<_, Error>((namespace, buckets))
+    };
+    let mut candidates: Vec<(String, Option<String>)> = Vec::new();
+    match config.tenancy() {
+        Tenancy::Domain(_) => candidates.push((config.namespace().to_owned(), None)),
+        Tenancy::Shared => {
+            let entries: Vec<NamespaceEntry> = client.namespaces().list().try_collect().await?;
+            for entry in entries {
+                if entry.name == config.namespace() {
+                    continue;
+                }
+                if let Some(domain) = tenant_domain(&entry.name) {
+                    candidates.push((entry.name, Some(domain)));
+                }
+            }
+            candidates.sort();
+        }
+    }
+    let mut stranded = Vec::new();
+    for (namespace, domain_uuid) in candidates {
+        let (namespace, buckets) = owned(namespace).await?;
+        if !buckets.is_empty() {
+            stranded.push(StrandedBuckets {
+                namespace,
+                domain_uuid,
+                buckets,
+            });
+        }
+    }
+    Ok(stranded)
+}
+
+/// The domain UUID of a namespace named as `domain` tenancy names them, `<prefix><uuid>`
+/// with any valid prefix; `None` for any other name.
+fn tenant_domain(namespace: &str) -> Option<String> {
+    let split = namespace.len().checked_sub(36)?;
+    let (prefix, uuid) = (namespace.get(..split)?, namespace.get(split..)?);
+    namespace_prefix(prefix).ok()?;
+    match validate::account_uuid(uuid) {
+        Ok(lower) if lower == uuid => Some(lower),
+        _ => None,
+    }
+}
+
 pub use ecs_mgmt::{NamespaceEntry, NamespaceUpdate, RetentionClass, UserMapping};
 
 /// What `ecsctl namespace create` asks for.
@@ -376,6 +470,26 @@ mod tests {
             err.to_string().contains("only with tenancy=domain"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_tenant_namespace_is_known_by_its_shape_whatever_its_prefix() {
+        let uuid = "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
+        for prefix in ["cs-", "cloud_", ""] {
+            assert_eq!(
+                tenant_domain(&format!("{prefix}{uuid}")).as_deref(),
+                Some(uuid)
+            );
+        }
+        for other in [
+            "ns1",
+            "cs-7A8B9C0D-1E2F-4A3B-9C4D-5E6F7A8B9C0D",
+            &format!("Big.{uuid}"),
+            &format!("{}{uuid}", "a".repeat(33)),
+            "cs-7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0",
+        ] {
+            assert_eq!(tenant_domain(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -455,6 +455,76 @@ async fn a_store_holding_shared_buckets_cannot_switch_to_domain_tenancy() {
 }
 
 #[tokio::test]
+async fn buckets_stranded_by_a_switch_back_to_shared_tenancy_are_found() {
+    use ecs_driver::tenancy::{StrandedBuckets, stranded_buckets};
+    let sim = sim().await;
+    let domain = store_with(&sim, &[("tenancy", "domain")]);
+    let shared = store_with(&sim, &[]);
+    assert_eq!(
+        stranded_buckets(shared.mgmt(), shared.config())
+            .await
+            .expect("none"),
+        []
+    );
+    domain
+        .create_owned_bucket(&BucketSpec::new("kept-a", ACCOUNT), &in_domain(DOMAIN_A))
+        .await
+        .expect("bucket A");
+    // A namespace shaped like a domain's but holding no bucket of the store's users, and one
+    // of another store's users (another user prefix), are not the store's.
+    admin(&sim)
+        .namespaces()
+        .create(&ecs_mgmt::NamespaceCreate::new(
+            NS_B.to_owned(),
+            admin(&sim)
+                .replication_groups()
+                .list()
+                .await
+                .expect("groups")[0]
+                .id
+                .clone(),
+        ))
+        .await
+        .expect("empty look-alike");
+    let foreign = ecs_mgmt::BucketCreate::new("foreign", NS_B);
+    admin(&sim)
+        .buckets()
+        .create(&foreign)
+        .await
+        .expect("foreign");
+    let stranded = stranded_buckets(shared.mgmt(), shared.config())
+        .await
+        .expect("stranded");
+    assert_eq!(
+        stranded,
+        [StrandedBuckets {
+            namespace: NS_A.to_owned(),
+            domain_uuid: Some(DOMAIN_A.to_owned()),
+            buckets: vec!["kept-a".to_owned()],
+        }]
+    );
+    // The domain store sees nothing stranded in its own namespace.
+    assert_eq!(
+        stranded_buckets(domain.mgmt(), domain.config())
+            .await
+            .expect("none"),
+        []
+    );
+    // check() in shared tenancy is unchanged: no tenancy line, no namespace listing.
+    sim.control().clear_request_log();
+    let report = shared.check().await;
+    assert!(report.checks.iter().all(|check| check.name != "tenancy"));
+    assert!(
+        !requests(&sim).contains(&"GET /object/namespaces".to_owned()),
+        "{:?}",
+        requests(&sim)
+    );
+    domain.close().await;
+    shared.close().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn shared_tenancy_ignores_the_domain_and_never_touches_namespaces() {
     let sim = sim().await;
     let store = store_with(&sim, &[]);

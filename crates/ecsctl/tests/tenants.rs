@@ -137,3 +137,94 @@ async fn tenants_of_a_shared_store_is_its_namespace() {
     assert_eq!(json["tenants"][0]["domain_uuid"], Value::Null);
     sim.shutdown().await;
 }
+
+/// `ecsctl doctor --json`'s `tenancy` finding, and the exit status.
+async fn doctor_tenancy(file: &str) -> (i32, Value) {
+    let (code, stdout) = ecsctl(vec![
+        "doctor".into(),
+        "--details".into(),
+        file.to_owned(),
+        "--json".into(),
+    ])
+    .await;
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let finding = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["name"] == "tenancy")
+        .cloned()
+        .unwrap_or_else(|| panic!("no tenancy check in {report:#}"));
+    (code, finding)
+}
+
+#[tokio::test]
+async fn doctor_fails_a_switch_between_tenancies_once_buckets_exist() {
+    let sim = Sim::builder().start().await.unwrap();
+    let (domain_dir, shared_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (domain_file, config) = details(domain_dir.path(), &sim, "tenancy=domain\n");
+    let (shared_file, shared_config) = details(shared_dir.path(), &sim, "");
+
+    // Nothing anywhere: both tenancies pass.
+    let (_, finding) = doctor_tenancy(&shared_file).await;
+    assert_eq!(finding["verdict"], "pass", "{finding:#}");
+    let (_, finding) = doctor_tenancy(&domain_file).await;
+    assert_eq!(finding["verdict"], "pass", "{finding:#}");
+
+    let store = EcsObjectStore::new(config).unwrap();
+    for (domain, bucket, account) in [
+        (DOMAIN_A, "alpha", ACCOUNT_A),
+        (DOMAIN_B, "beta", ACCOUNT_B),
+    ] {
+        store
+            .for_domain(domain)
+            .unwrap()
+            .create_bucket(&BucketSpec::new(bucket, account))
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let (_, finding) = doctor_tenancy(&domain_file).await;
+    assert_eq!(finding["verdict"], "pass", "{finding:#}");
+
+    // The store switched back to shared: its buckets are in the domains' namespaces.
+    let (code, finding) = doctor_tenancy(&shared_file).await;
+    assert_eq!(code, 1);
+    assert_eq!(finding["verdict"], "fail", "{finding:#}");
+    let detail = finding["detail"].as_str().unwrap();
+    for part in [
+        "tenancy=shared",
+        &format!("cs-{DOMAIN_A} (domain {DOMAIN_A}): alpha"),
+        &format!("cs-{DOMAIN_B} (domain {DOMAIN_B}): beta"),
+        "where a shared store does not look",
+    ] {
+        assert!(detail.contains(part), "{part} in {detail}");
+    }
+    assert!(
+        finding["fix"]
+            .as_str()
+            .unwrap()
+            .contains("set tenancy=domain again"),
+        "{finding:#}"
+    );
+
+    // And the other way: a bucket of the shared store makes domain tenancy fail (another
+    // account: ECS's user ids are unique across namespaces).
+    let shared = EcsObjectStore::new(shared_config).unwrap();
+    shared
+        .create_bucket(&BucketSpec::new(
+            "gamma",
+            "22222222-3333-4444-8555-666666666666",
+        ))
+        .await
+        .unwrap();
+    shared.close().await;
+    let (code, finding) = doctor_tenancy(&domain_file).await;
+    assert_eq!(code, 1);
+    assert_eq!(finding["verdict"], "fail", "{finding:#}");
+    assert!(
+        finding["detail"].as_str().unwrap().contains("ns1: gamma"),
+        "{finding:#}"
+    );
+    sim.shutdown().await;
+}

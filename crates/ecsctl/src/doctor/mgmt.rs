@@ -1,5 +1,5 @@
-//! Checks through the Management API: login, roles, namespace, replication group and the
-//! namespace quota.
+//! Checks through the Management API: login, roles, namespace, replication group, the
+//! namespace quota and the tenancy.
 
 use ecs_driver::diagnose::{
     self, GroupVerdict, NamespaceLookup, Patience, RoleVerdict, WantedGroup, group_names,
@@ -30,12 +30,13 @@ impl Session {
 }
 
 /// Names of the checks this module runs, in order.
-const CHECKS: [&str; 5] = [
+const CHECKS: [&str; 6] = [
     "login",
     "roles",
     "namespace",
     "replication-group",
     super::quota::CHECK,
+    super::tenancy::CHECK,
 ];
 
 /// Runs login, roles, namespace and replication-group checks, appending findings; returns
@@ -103,6 +104,7 @@ pub(crate) async fn check(
     } else {
         Finding::skip(super::quota::CHECK, "the namespace was not found")
     });
+    findings.push(super::tenancy::check(&client, config).await);
     Some(Session { client })
 }
 

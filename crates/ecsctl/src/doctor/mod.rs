@@ -11,6 +11,7 @@ mod mgmt;
 mod net;
 mod quota;
 mod report;
+mod tenancy;
 
 use std::collections::HashMap;
 
