@@ -317,6 +317,121 @@ async fn the_namespace_hard_quota_refuses_what_would_exceed_it() {
     sim.shutdown().await;
 }
 
+/// The quotas standing in a namespace, GB.
+async fn quotas_taken(sim: &Sim, namespace: &str) -> u64 {
+    admin(sim)
+        .buckets()
+        .list_page(namespace, None)
+        .await
+        .expect("buckets")
+        .items
+        .iter()
+        .map(|bucket| bucket.block_size_gb.unwrap_or(0))
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_racing_for_the_last_room_never_leave_the_namespace_quota_exceeded() {
+    let sim = sim().await;
+    let details = [("tenancy", "domain"), ("tenant_namespace_quota_gib", "10")];
+    let (one, two) = (
+        store_with(&sim, &details).for_domain(DOMAIN_A).unwrap(),
+        store_with(&sim, &details).for_domain(DOMAIN_A).unwrap(),
+    );
+    one.ensure_account_user(ACCOUNT, None).await.expect("user");
+    // Both creations wait in ECS until both have passed the check before creating.
+    let mut slow = FaultRule::new(Api::Mgmt, "/object/bucket");
+    slow.method = Some("POST".to_owned());
+    slow.latency = Some(std::time::Duration::from_millis(300));
+    slow.times = Some(2);
+    sim.control().add_fault(slow);
+    sim.control().clear_request_log();
+    let spec = |name: &str| BucketSpec {
+        quota_gib: Some(6),
+        ..BucketSpec::new(name, ACCOUNT)
+    };
+    let (first, second) = (spec("race-6a"), spec("race-6b"));
+    let tasks = (
+        tokio::spawn({
+            let one = one.clone();
+            async move { one.create_bucket(&first).await }
+        }),
+        tokio::spawn({
+            let two = two.clone();
+            async move { two.create_bucket(&second).await }
+        }),
+    );
+    let outcomes = [
+        tasks.0.await.expect("task one"),
+        tasks.1.await.expect("task two"),
+    ];
+    let creates = requests(&sim)
+        .iter()
+        .filter(|request| *request == "POST /object/bucket")
+        .count();
+    assert_eq!(creates, 2, "both passed the check: the race was real");
+    for outcome in &outcomes {
+        if let Err(err) = outcome {
+            assert_eq!(err.kind(), ErrorKind::QuotaExceeded, "{err}");
+            assert!(
+                err.to_string().contains("at the same time") && err.to_string().contains(NS_A),
+                "{err}"
+            );
+        }
+    }
+    let standing = quotas_taken(&sim, NS_A).await;
+    assert!(
+        standing <= 10,
+        "{standing} GB of quotas stand in a 10 GB namespace"
+    );
+    let won = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    assert_eq!(u64::try_from(won).unwrap() * 6, standing, "{outcomes:?}");
+
+    // Quota raises race the same way: each is put back when together they exceed it.
+    for name in ["raise-a", "raise-b"] {
+        let small = BucketSpec {
+            quota_gib: Some(1),
+            ..BucketSpec::new(name, ACCOUNT)
+        };
+        one.create_bucket(&small).await.expect("small bucket");
+    }
+    let before = quotas_taken(&sim, NS_A).await;
+    let mut slow = FaultRule::new(Api::Mgmt, "/object/bucket/raise-");
+    slow.method = Some("PUT".to_owned());
+    slow.latency = Some(std::time::Duration::from_millis(300));
+    slow.times = Some(2);
+    sim.control().add_fault(slow);
+    let raise = 10 - before + 1;
+    let (a, b) = tokio::join!(
+        one.set_quota("raise-a", raise),
+        two.set_quota("raise-b", raise),
+    );
+    assert!(a.is_err() || b.is_err(), "both cannot fit: {a:?} {b:?}");
+    let standing = quotas_taken(&sim, NS_A).await;
+    assert!(
+        standing <= 10,
+        "{standing} GB of quotas stand in a 10 GB namespace"
+    );
+    for (name, outcome) in [("raise-a", &a), ("raise-b", &b)] {
+        let quota = admin(&sim)
+            .buckets()
+            .info(name, NS_A)
+            .await
+            .expect("bucket")
+            .block_size_gb;
+        match outcome {
+            Ok(()) => assert_eq!(quota, Some(raise)),
+            Err(err) => {
+                assert_eq!(err.kind(), ErrorKind::QuotaExceeded, "{err}");
+                assert_eq!(quota, Some(1), "{name} put back");
+            }
+        }
+    }
+    one.close().await;
+    two.close().await;
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn two_stores_racing_on_a_new_domain_both_succeed_with_one_namespace() {
     let sim = sim().await;

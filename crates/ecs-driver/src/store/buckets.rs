@@ -32,7 +32,8 @@ impl EcsObjectStore {
     /// [`for_domain`](Self::for_domain), else `ownership.domain_uuid` (both given and
     /// different: `InvalidInput`). The namespace is created when missing (and the owner's
     /// user with it), and the namespace's hard quota must hold the bucket's quota (see
-    /// `check_namespace_room`).
+    /// `check_namespace_room`), also after the creation: a bucket whose quota a racing
+    /// creation left no room for is deleted again (`recheck_namespace_room`).
     pub async fn create_owned_bucket(
         &self,
         spec: &BucketSpec,
@@ -97,6 +98,13 @@ impl EcsObjectStore {
             .map_err(|err| creation_error(&spec.name, err))?;
         tracing::info!(bucket = %spec.name, "created bucket");
 
+        if let (Some(tenant), Some(gib)) = (&tenant, quota)
+            && let Err(err) = self
+                .recheck_namespace_room(&tenant.info, &spec.name, gib)
+                .await
+        {
+            return Err(self.roll_back(&spec.name, err).await);
+        }
         if let Err(err) = self.configure_new_bucket(spec, &credentials).await {
             return Err(self.roll_back(&spec.name, err).await);
         }

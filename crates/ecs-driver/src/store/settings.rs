@@ -65,11 +65,31 @@ impl EcsObjectStore {
         if self.echoes().take_if_same(bucket, &Setting::Quota(gib)) {
             return Ok(());
         }
-        if self.config().tenancy().domain().is_some() {
-            let namespace = self.mgmt().namespaces().info(self.namespace()?).await?;
-            let quota = (gib > 0).then_some(gib);
-            self.check_namespace_room(&namespace, bucket, quota).await?;
+        if self.config().tenancy().domain().is_none() {
+            return self.write_quota(bucket, gib).await;
         }
+        let namespace = self.mgmt().namespaces().info(self.namespace()?).await?;
+        let quota = (gib > 0).then_some(gib);
+        let before = self.check_namespace_room(&namespace, bucket, quota).await?;
+        self.write_quota(bucket, gib).await?;
+        let raised = gib > 0 && before.is_none_or(|before| gib > before);
+        if raised && let Err(err) = self.recheck_namespace_room(&namespace, bucket, gib).await {
+            // A racing creation or raise took the room: put the quota back as it was.
+            return Err(match self.write_quota(bucket, before.unwrap_or(0)).await {
+                Ok(()) => err,
+                Err(undo) => err
+                    .with_context(
+                        "undo",
+                        format!("putting the quota of {bucket} back failed too ({undo})"),
+                    )
+                    .with_retryable(false),
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes a bucket's hard (and notification) quota; 0 removes it.
+    async fn write_quota(&self, bucket: &str, gib: u64) -> Result<()> {
         let buckets = self.mgmt().buckets();
         if gib == 0 {
             buckets.delete_quota(bucket, self.namespace()?).await

@@ -109,15 +109,15 @@ impl EcsObjectStore {
     /// it, and a bucket without a quota cannot be made in a namespace that is full. Sends
     /// nothing when the namespace has no hard quota; otherwise lists its buckets and reads its
     /// metering. Fails with [`ErrorKind::QuotaExceeded`] naming the namespace, its quota and
-    /// its use.
+    /// its use. Answers the bucket's quota as it found it (`None` also without a hard quota).
     pub(super) async fn check_namespace_room(
         &self,
         namespace: &NamespaceInfo,
         bucket: &str,
         quota: Option<u64>,
-    ) -> Result<()> {
+    ) -> Result<Option<u64>> {
         let Some(hard) = namespace.quota_block_size_gb else {
-            return Ok(());
+            return Ok(None);
         };
         let mut current: Option<u64> = None;
         let mut others: u64 = 0;
@@ -160,8 +160,55 @@ impl EcsObjectStore {
             None if used >= hard.saturating_mul(GIB) => refusal(format!(
                 "the namespace is full, so bucket {bucket} without a quota would exceed it"
             )),
-            _ => Ok(()),
+            _ => Ok(current),
         }
+    }
+
+    /// After a bucket quota of `gib` GB was written to `bucket` (a creation or a raise that
+    /// [`check_namespace_room`](Self::check_namespace_room) let through): lists the
+    /// namespace's buckets again and fails with [`ErrorKind::QuotaExceeded`] when their quotas
+    /// together now exceed its hard quota, because another creation or raise took the room
+    /// meanwhile; the caller then undoes its write. Sends nothing when the namespace has no
+    /// hard quota.
+    ///
+    /// Of writes racing for the same room each re-reads after its own write, so the one that
+    /// re-reads last sees every write still standing: the quotas left standing never exceed
+    /// the hard quota (on one VDC, where ECS's listing is consistent), though both racers may
+    /// be refused and the quota may be exceeded for the moment between a write and its undo.
+    pub(super) async fn recheck_namespace_room(
+        &self,
+        namespace: &NamespaceInfo,
+        bucket: &str,
+        gib: u64,
+    ) -> Result<()> {
+        let Some(hard) = namespace.quota_block_size_gb else {
+            return Ok(());
+        };
+        let taken = self
+            .mgmt()
+            .buckets()
+            .list(&namespace.name)
+            .try_fold(0_u64, |sum, info| async move {
+                Ok(sum.saturating_add(info.block_size_gb.unwrap_or(0)))
+            })
+            .await?;
+        if taken <= hard {
+            return Ok(());
+        }
+        let whose = match self.domain_uuid() {
+            Some(domain) => format!("namespace {} (domain {domain})", namespace.name),
+            None => format!("namespace {}", namespace.name),
+        };
+        Err(Error::new(
+            ErrorKind::QuotaExceeded,
+            format!(
+                "{whose} has a hard quota of {hard} GB, but with a bucket quota of {gib} GB for \
+                 {bucket} its buckets' quotas take {taken} GB: another bucket creation or quota \
+                 raise took the room at the same time, so this one was undone (try again, or \
+                 ask for less)"
+            ),
+        )
+        .with_retryable(false))
     }
 
     /// In `domain` tenancy, once per store: refuses to work when the store's own namespace
