@@ -338,11 +338,17 @@ async fn two_stores_racing_for_the_last_room_never_leave_the_namespace_quota_exc
         store_with(&sim, &details).for_domain(DOMAIN_A).unwrap(),
         store_with(&sim, &details).for_domain(DOMAIN_A).unwrap(),
     );
-    one.ensure_account_user(ACCOUNT, None).await.expect("user");
-    // Both creations wait in ECS until both have passed the check before creating.
+    // Both stores logged in and the user made, so each creation's check takes a few requests;
+    // both creations then wait in ECS long enough for the other's check to pass first.
+    for store in [&one, &two] {
+        store
+            .ensure_account_user(ACCOUNT, None)
+            .await
+            .expect("user");
+    }
     let mut slow = FaultRule::new(Api::Mgmt, "/object/bucket");
     slow.method = Some("POST".to_owned());
-    slow.latency = Some(std::time::Duration::from_millis(300));
+    slow.latency = Some(std::time::Duration::from_millis(1000));
     slow.times = Some(2);
     sim.control().add_fault(slow);
     sim.control().clear_request_log();
@@ -398,7 +404,7 @@ async fn two_stores_racing_for_the_last_room_never_leave_the_namespace_quota_exc
     let before = quotas_taken(&sim, NS_A).await;
     let mut slow = FaultRule::new(Api::Mgmt, "/object/bucket/raise-");
     slow.method = Some("PUT".to_owned());
-    slow.latency = Some(std::time::Duration::from_millis(300));
+    slow.latency = Some(std::time::Duration::from_millis(1000));
     slow.times = Some(2);
     sim.control().add_fault(slow);
     let raise = 10 - before + 1;
