@@ -83,16 +83,8 @@ public final class SoakMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("mgmt_url", options.get("mgmt-url"));
-        details.put("sa_user", options.getOrDefault("sa-user", "root"));
-        details.put("sa_password", options.getOrDefault("sa-password", "ChangeMe"));
-        details.put("namespace", options.getOrDefault("namespace", "ns1"));
-        details.put("s3_public_url", options.get("s3-url"));
+        Map<String, String> options = Options.parse(args);
+        Map<String, String> details = Options.storeDetails(options);
         int ops = Integer.parseInt(options.getOrDefault("ops", "1000"));
         long seed = Long.parseLong(options.getOrDefault("seed", "1"));
         SoakMain soak = new SoakMain(details, seed);

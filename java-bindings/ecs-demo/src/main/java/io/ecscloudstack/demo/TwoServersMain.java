@@ -62,16 +62,8 @@ public final class TwoServersMain {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("mgmt_url", options.get("mgmt-url"));
-        details.put("sa_user", options.getOrDefault("sa-user", "root"));
-        details.put("sa_password", options.getOrDefault("sa-password", "ChangeMe"));
-        details.put("namespace", options.getOrDefault("namespace", "ns1"));
-        details.put("s3_public_url", options.get("s3-url"));
+        Map<String, String> options = Options.parse(args);
+        Map<String, String> details = Options.storeDetails(options);
         TwoServersMain server = new TwoServersMain(details, Path.of(options.get("database")));
         System.err.println("server " + options.get("name") + ": started");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
