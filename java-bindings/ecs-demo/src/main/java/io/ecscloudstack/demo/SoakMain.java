@@ -25,7 +25,6 @@ import io.ecscloudstack.harness.BucketRequest;
 import io.ecscloudstack.harness.BucketUpdate;
 import io.ecscloudstack.harness.CloudStackHarness;
 import io.ecscloudstack.harness.StepReport;
-import org.apache.cloudstack.storage.datastore.driver.AccountKeys;
 import org.apache.cloudstack.storage.datastore.provider.EcsObjectStoreProviderImpl;
 
 /**
@@ -311,33 +310,18 @@ public final class SoakMain {
                 .append(listingMismatches).append(",\"accounts\":[");
         String sep = "";
         for (AccountVO account : accounts) {
-            Map<String, String> stored = cs.accountDetailsDao().findDetails(account.getId());
-            json.append(sep).append("{\"uuid\":").append(quote(account.getUuid())).append(",\"access_key\":")
-                    .append(quote(stored.get(AccountKeys.accessKeyName(storeId)))).append(",\"secret_key\":")
-                    .append(quote(stored.get(AccountKeys.secretKeyName(storeId)))).append('}');
+            RowsJson.account(json.append(sep), cs, account, storeId);
             sep = ",";
         }
         json.append("],\"buckets\":[");
         sep = "";
         for (BucketVO row : cs.bucketDao().listByObjectStoreId(storeId)) {
             Model model = buckets.get(row.getId());
-            AccountVO owner = cs.accountDao().findById(row.getAccountId());
-            json.append(sep).append("{\"name\":").append(quote(row.getName())).append(",\"account\":")
-                    .append(quote(owner.getUuid())).append(",\"quota\":").append(row.getQuota())
-                    .append(",\"versioning\":").append(row.isVersioning()).append(",\"encryption\":")
-                    .append(row.isEncryption()).append(",\"policy\":").append(quote(row.getPolicy()))
-                    .append(",\"access_key\":").append(quote(row.getAccessKey())).append(",\"objects\":")
+            RowsJson.bucketFields(json.append(sep), cs, row).append(",\"objects\":")
                     .append(model == null ? -1 : model.objects.size()).append('}');
             sep = ",";
         }
         return json.append("]}\n").toString();
-    }
-
-    private static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private void post(String path, String body) throws IOException, InterruptedException {
