@@ -25,7 +25,7 @@ use crate::{handle, runtime, values};
 /// Declares one store native: the JNI signature `(env, class, handle, ...)` and its argument
 /// conversion, so that each native reads as its dispatch. Three receivers:
 ///
-/// - `store`: the store behind the handle (`fn check(env, store) -> ..`);
+/// - `store`: the store behind the handle (`fn check(env, store: store) -> ..`);
 /// - `domain`: the store acting for the Java `domainUuid` (see [`store_in`]), followed by the
 ///   required string arguments with the Java names their errors give (`bucket: "bucket"`);
 /// - `browser`: the bucket browser of the owner's credentials `(userId, secretKey)` and the
