@@ -7,6 +7,7 @@
 //! [`StoreConfig::features`]: crate::StoreConfig::features
 
 use std::collections::HashMap;
+use std::fmt;
 
 use ecs_common::{Error, Result};
 
@@ -38,6 +39,18 @@ pub struct LockDefault {
     pub compliance: bool,
     /// Days from each version's creation.
     pub days: u32,
+}
+
+/// `compliance 30 day(s)` or `governance 1 day(s)`: how the check report and the demo name it.
+impl fmt::Display for LockDefault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mode = if self.compliance {
+            "compliance"
+        } else {
+            "governance"
+        };
+        write!(f, "{mode} {} day(s)", self.days)
+    }
 }
 
 /// The default prefix of the driver's tag names.
@@ -207,6 +220,20 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_lock_default_names_its_mode_and_days() {
+        let compliance = LockDefault {
+            compliance: true,
+            days: 30,
+        };
+        let governance = LockDefault {
+            compliance: false,
+            days: 1,
+        };
+        assert_eq!(compliance.to_string(), "compliance 30 day(s)");
+        assert_eq!(governance.to_string(), "governance 1 day(s)");
     }
 
     #[test]

@@ -271,14 +271,20 @@ pub fn plan_private(current: Option<&str>) -> PolicyWrite {
     let Some(current) = current.filter(|text| !text.trim().is_empty()) else {
         return PolicyWrite::Keep;
     };
-    let Some(mut document) = parse_object(current) else {
+    let Some(document) = parse_object(current) else {
         // Unreadable: the only safe "private" is no policy at all.
         return PolicyWrite::Delete;
     };
+    plan_removal(document, grants_anonymous)
+}
+
+/// Plans removing the statements `remove` picks from `document`: writes nothing when there is
+/// none, deletes the policy when nothing remains, else puts the rest.
+fn plan_removal(mut document: Value, remove: impl Fn(&Value) -> bool) -> PolicyWrite {
     let statements = statement_list(&document);
     let kept: Vec<Value> = statements
         .iter()
-        .filter(|statement| !grants_anonymous(statement))
+        .filter(|statement| !remove(statement))
         .cloned()
         .collect();
     if kept.len() == statements.len() {
@@ -328,23 +334,10 @@ pub fn plan_credential_grant(current: Option<&str>, bucket: &str, uid: &str) -> 
 /// Plans removing the credential grant: keeps every other statement, deletes the policy when
 /// nothing remains, writes nothing when there is no grant.
 pub fn plan_credential_revoke(current: Option<&str>) -> PolicyWrite {
-    let Some(mut document) = current.and_then(parse_object) else {
+    let Some(document) = current.and_then(parse_object) else {
         return PolicyWrite::Keep;
     };
-    let statements = statement_list(&document);
-    let kept: Vec<Value> = statements
-        .iter()
-        .filter(|statement| !is_credential_statement(statement))
-        .cloned()
-        .collect();
-    if kept.len() == statements.len() {
-        PolicyWrite::Keep
-    } else if kept.is_empty() {
-        PolicyWrite::Delete
-    } else {
-        document["Statement"] = Value::Array(kept);
-        PolicyWrite::Put(document.to_string())
-    }
+    plan_removal(document, is_credential_statement)
 }
 
 /// A custom policy with the current policy's credential grant carried over, so replacing the

@@ -4,40 +4,10 @@
 
 mod common;
 
-use common::{ACCOUNT, OTHER_ACCOUNT, user_id};
+use common::{ACCOUNT, OTHER_ACCOUNT, cloudstack_create_follow_ups, full_spec, user_id};
 use ecs_driver::{BucketSpec, ErrorKind, PolicySpec};
 use ecs_mgmt::VersioningStatus;
 use serde_json::Value;
-
-fn full_spec(name: &str, credentials: ecs_driver::AccountCredentials) -> BucketSpec {
-    BucketSpec {
-        name: name.to_owned(),
-        account_uuid: ACCOUNT.to_owned(),
-        credentials: Some(credentials),
-        quota_gib: Some(5),
-        encryption: true,
-        versioning: true,
-        policy: Some(PolicySpec::Public),
-        object_lock: false,
-    }
-}
-
-/// Phase 2 of `createBucket` after the driver's `createBucket`: the setters CloudStack calls
-/// with the values the bucket was created with.
-async fn cloudstack_create_follow_ups(store: &ecs_driver::EcsObjectStore, spec: &BucketSpec) {
-    if spec.versioning {
-        store.set_versioning(&spec.name, true).await.unwrap();
-    }
-    if spec.encryption {
-        store.set_encryption(&spec.name, true).await.unwrap();
-    }
-    if let Some(quota) = spec.quota_gib {
-        store.set_quota(&spec.name, quota).await.unwrap();
-    }
-    if let Some(policy) = &spec.policy {
-        store.set_policy(&spec.name, policy).await.unwrap();
-    }
-}
 
 #[tokio::test]
 async fn create_with_every_option_takes_five_requests_in_steady_state() {

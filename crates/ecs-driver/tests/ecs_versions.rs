@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{ACCOUNT, Env, user_id};
+use common::{ACCOUNT, Env, full_spec, user_id};
 use ecs_driver::{AccountCredentials, BucketSpec, PolicySpec};
 use ecs_sim::{EcsVersion, Sim};
 
@@ -21,19 +21,6 @@ async fn start(version: EcsVersion, extra: &[(&str, &str)]) -> Env {
         .expect("emulator starts");
     let store = common::store_with(&sim, extra);
     Env { sim, store }
-}
-
-fn full_spec(name: &str, credentials: AccountCredentials) -> BucketSpec {
-    BucketSpec {
-        name: name.to_owned(),
-        account_uuid: ACCOUNT.to_owned(),
-        credentials: Some(credentials),
-        quota_gib: Some(5),
-        encryption: true,
-        versioning: true,
-        policy: Some(PolicySpec::Public),
-        object_lock: false,
-    }
 }
 
 /// The bucket's versioning as the management API's bucket info reports it (every release), as

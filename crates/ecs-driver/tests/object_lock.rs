@@ -5,7 +5,7 @@
 mod common;
 
 use common::{ACCOUNT, Env, admin, store_with};
-use ecs_driver::{Body, BucketSpec, ErrorKind};
+use ecs_driver::{Body, BucketSpec, CreatedBucket, ErrorKind};
 use ecs_sim::{EcsVersion, Sim};
 
 async fn start(version: EcsVersion, extra: &[(&str, &str)]) -> Env {
@@ -24,6 +24,34 @@ fn locked(name: &str) -> BucketSpec {
     spec
 }
 
+/// The check report's `ecs_version` line, where the store says what it does with object lock.
+async fn ecs_version_detail(env: &Env) -> String {
+    let report = env.store.check().await;
+    report
+        .checks
+        .into_iter()
+        .find(|check| check.name == "ecs_version")
+        .expect("ecs_version line")
+        .detail
+}
+
+/// Creates a lock bucket and checks it: versioning on, and object lock as ECS reports it.
+async fn create_locked(env: &Env, name: &str) -> CreatedBucket {
+    let created = env
+        .store
+        .create_bucket(&locked(name))
+        .await
+        .expect("lock bucket");
+    assert!(created.versioning, "object lock turns versioning on");
+    let info = admin(&env.sim)
+        .buckets()
+        .info(name, "ns1")
+        .await
+        .expect("info");
+    assert!(info.object_lock);
+    created
+}
+
 #[tokio::test]
 async fn a_locked_bucket_keeps_its_versions_until_the_retention_ends() {
     let env = start(
@@ -35,29 +63,10 @@ async fn a_locked_bucket_keeps_its_versions_until_the_retention_ends() {
         ],
     )
     .await;
-    let report = env.store.check().await;
-    let version = report
-        .checks
-        .iter()
-        .find(|check| check.name == "ecs_version")
-        .expect("ecs_version line");
-    assert!(
-        version.detail.contains("S3 Object Lock supported"),
-        "{version:?}"
-    );
+    let version = ecs_version_detail(&env).await;
+    assert!(version.contains("S3 Object Lock supported"), "{version}");
 
-    let created = env
-        .store
-        .create_bucket(&locked("vault"))
-        .await
-        .expect("lock bucket");
-    assert!(created.versioning, "object lock turns versioning on");
-    let info = admin(&env.sim)
-        .buckets()
-        .info("vault", "ns1")
-        .await
-        .expect("info");
-    assert!(info.object_lock);
+    let created = create_locked(&env, "vault").await;
 
     let browser = env.store.browser(&created.credentials).expect("browser");
     browser
@@ -76,29 +85,13 @@ async fn a_locked_bucket_keeps_its_versions_until_the_retention_ends() {
 #[tokio::test]
 async fn a_default_store_creates_lock_buckets_without_retention() {
     let env = start(EcsVersion::V4_1, &[]).await;
-    let report = env.store.check().await;
-    let version = report
-        .checks
-        .iter()
-        .find(|check| check.name == "ecs_version")
-        .expect("ecs_version line");
+    let version = ecs_version_detail(&env).await;
     assert!(
-        version.detail.contains("S3 Object Lock supported")
-            && version.detail.contains("no default retention"),
-        "{version:?}"
+        version.contains("S3 Object Lock supported") && version.contains("no default retention"),
+        "{version}"
     );
-    let created = env
-        .store
-        .create_bucket(&locked("default-lock"))
-        .await
-        .expect("a default store allows object lock");
-    assert!(created.versioning, "object lock turns versioning on");
-    let info = admin(&env.sim)
-        .buckets()
-        .info("default-lock", "ns1")
-        .await
-        .expect("info");
-    assert!(info.object_lock);
+    // A default store allows object lock.
+    let created = create_locked(&env, "default-lock").await;
 
     // Without a default retention nothing is retained: the bucket empties and goes.
     let browser = env.store.browser(&created.credentials).expect("browser");
@@ -132,13 +125,8 @@ async fn a_default_store_creates_lock_buckets_without_retention() {
 #[tokio::test]
 async fn refused_by_a_refusing_store_and_before_3_6_2() {
     let env = start(EcsVersion::V4_1, &[("object_lock", "refuse")]).await;
-    let report = env.store.check().await;
-    let version = report
-        .checks
-        .iter()
-        .find(|check| check.name == "ecs_version")
-        .expect("ecs_version line");
-    assert!(version.detail.contains("object_lock=refuse"), "{version:?}");
+    let version = ecs_version_detail(&env).await;
+    assert!(version.contains("object_lock=refuse"), "{version}");
     env.clear_log();
     let err = env
         .store

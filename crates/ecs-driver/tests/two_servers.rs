@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ACCOUNT, user_id};
+use common::{ACCOUNT, cloudstack_create_follow_ups, user_id};
 use ecs_driver::{BucketSpec, EcsObjectStore, ErrorKind, PolicySpec};
 use ecs_mgmt::VersioningStatus;
 
@@ -27,18 +27,7 @@ fn spec(
 /// when given).
 async fn create_job(store: &EcsObjectStore, spec: &BucketSpec) {
     store.create_bucket(spec).await.unwrap();
-    if spec.versioning {
-        store.set_versioning(&spec.name, true).await.unwrap();
-    }
-    if spec.encryption {
-        store.set_encryption(&spec.name, true).await.unwrap();
-    }
-    if let Some(quota) = spec.quota_gib {
-        store.set_quota(&spec.name, quota).await.unwrap();
-    }
-    if let Some(policy) = &spec.policy {
-        store.set_policy(&spec.name, policy).await.unwrap();
-    }
+    cloudstack_create_follow_ups(store, spec).await;
 }
 
 struct Seen {

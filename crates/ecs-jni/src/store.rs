@@ -22,6 +22,81 @@ use crate::convert::{
 use crate::error::BridgeResult;
 use crate::{handle, runtime, values};
 
+/// Declares one store native: the JNI signature `(env, class, handle, ...)` and its argument
+/// conversion, so that each native reads as its dispatch. Three receivers:
+///
+/// - `store`: the store behind the handle (`fn check(env, store: store) -> ..`);
+/// - `domain`: the store acting for the Java `domainUuid` (see [`store_in`]), followed by the
+///   required string arguments with the Java names their errors give (`bucket: "bucket"`);
+/// - `browser`: the bucket browser of the owner's credentials `(userId, secretKey)` and the
+///   bucket name (see [`browse`]), followed by required strings as for `domain`.
+///
+/// After `;` come arguments passed through as JNI gives them. The store is borrowed before any
+/// argument is converted, so a closed store answers `CLOSED` whatever the other arguments; the
+/// strings are converted in the order written. Panics and errors are `native_method!`'s.
+macro_rules! store_native {
+    (
+        $(#[$meta:meta])*
+        fn $name:ident($env:ident, store: $store:ident) -> $ret:ty $body:block
+    ) => {
+        $(#[$meta])*
+        pub(crate) fn $name<'local>(
+            $env: &mut Env<'local>,
+            _class: JClass<'local>,
+            handle: jlong,
+        ) -> BridgeResult<$ret> {
+            let $store = $crate::store::store(handle)?;
+            $body
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        fn $name:ident(
+            $env:ident, domain: $store:ident
+            $(, $arg:ident: $java:literal)* $(; $($extra:ident: $extra_ty:ty),+)?
+        ) -> $ret:ty $body:block
+    ) => {
+        $(#[$meta])*
+        pub(crate) fn $name<'local>(
+            $env: &mut Env<'local>,
+            _class: JClass<'local>,
+            handle: jlong,
+            domain_uuid: JString<'local>,
+            $($arg: JString<'local>,)*
+            $($($extra: $extra_ty,)+)?
+        ) -> BridgeResult<$ret> {
+            let $store = $crate::store::store_in($env, handle, &domain_uuid)?;
+            $(let $arg = $crate::convert::string($env, &$arg, $java)?;)*
+            $body
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        fn $name:ident(
+            $env:ident, browser: $browser:ident, $bucket:ident
+            $(, $arg:ident: $java:literal)* $(; $($extra:ident: $extra_ty:ty),+)?
+        ) -> $ret:ty $body:block
+    ) => {
+        $(#[$meta])*
+        pub(crate) fn $name<'local>(
+            $env: &mut Env<'local>,
+            _class: JClass<'local>,
+            handle: jlong,
+            user_id: JString<'local>,
+            secret_key: JString<'local>,
+            $bucket: JString<'local>,
+            $($arg: JString<'local>,)*
+            $($($extra: $extra_ty,)+)?
+        ) -> BridgeResult<$ret> {
+            let ($browser, $bucket) =
+                $crate::store::browse($env, handle, &user_id, &secret_key, &$bucket)?;
+            $(let $arg = $crate::convert::string($env, &$arg, $java)?;)*
+            $body
+        }
+    };
+}
+pub(crate) use store_native;
+
 /// What a zero handle is called in the `CLOSED` error.
 const STORE: &str = "the object store";
 
@@ -117,30 +192,22 @@ pub(crate) fn close<'local>(
     logged_out
 }
 
-pub(crate) fn check<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-) -> BridgeResult<JObject<'local>> {
-    let store = store(handle)?;
-    let report = block_on(store.check())?;
-    values::check_report(env, &report)
+store_native! {
+    fn check(env, store: store) -> JObject<'local> {
+        let report = block_on(store.check())?;
+        values::check_report(env, &report)
+    }
 }
 
-pub(crate) fn ensure_account_user<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    account_uuid: JString<'local>,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-) -> BridgeResult<JObject<'local>> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let account_uuid = string(env, &account_uuid, "accountUuid")?;
-    let stored = stored_credentials(env, &user_id, &secret_key)?;
-    let credentials = block_on(store.ensure_account_user(&account_uuid, stored))??;
-    values::credentials(env, &credentials)
+store_native! {
+    fn ensure_account_user(
+        env, domain: store, account_uuid: "accountUuid";
+        user_id: JString<'local>, secret_key: JString<'local>
+    ) -> JObject<'local> {
+        let stored = stored_credentials(env, &user_id, &secret_key)?;
+        let credentials = block_on(store.ensure_account_user(&account_uuid, stored))??;
+        values::credentials(env, &credentials)
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // One argument per BucketSpec field, as Java passes them.
@@ -189,133 +256,76 @@ pub(crate) fn create_bucket<'local>(
     values::created_bucket(env, &created)
 }
 
-pub(crate) fn set_versioning<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    bucket: JString<'local>,
-    enabled: bool,
-) -> BridgeResult<()> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let bucket = string(env, &bucket, "bucket")?;
-    Ok(block_on(store.set_versioning(&bucket, enabled))??)
+store_native! {
+    fn set_versioning(env, domain: store, bucket: "bucket"; enabled: bool) -> () {
+        Ok(block_on(store.set_versioning(&bucket, enabled))??)
+    }
 }
 
-pub(crate) fn set_encryption<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    bucket: JString<'local>,
-    enabled: bool,
-) -> BridgeResult<()> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let bucket = string(env, &bucket, "bucket")?;
-    Ok(block_on(store.set_encryption(&bucket, enabled))??)
+store_native! {
+    fn set_encryption(env, domain: store, bucket: "bucket"; enabled: bool) -> () {
+        Ok(block_on(store.set_encryption(&bucket, enabled))??)
+    }
 }
 
-pub(crate) fn set_quota<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    bucket: JString<'local>,
-    gib: jlong,
-) -> BridgeResult<()> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let bucket = string(env, &bucket, "bucket")?;
-    let gib = u64::try_from(gib)
-        .map_err(|_| ecs_common::Error::invalid_input("quota must not be negative"))?;
-    Ok(block_on(store.set_quota(&bucket, gib))??)
+store_native! {
+    fn set_quota(env, domain: store, bucket: "bucket"; gib: jlong) -> () {
+        let gib = u64::try_from(gib)
+            .map_err(|_| ecs_common::Error::invalid_input("quota must not be negative"))?;
+        Ok(block_on(store.set_quota(&bucket, gib))??)
+    }
 }
 
-pub(crate) fn set_policy<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    bucket: JString<'local>,
-    policy: JString<'local>,
-) -> BridgeResult<()> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let bucket = string(env, &bucket, "bucket")?;
-    let policy = PolicySpec::parse(&string(env, &policy, "policy")?)?;
-    Ok(block_on(store.set_policy(&bucket, &policy))??)
+store_native! {
+    fn set_policy(env, domain: store, bucket: "bucket", policy: "policy") -> () {
+        let policy = PolicySpec::parse(&policy)?;
+        Ok(block_on(store.set_policy(&bucket, &policy))??)
+    }
 }
 
-pub(crate) fn get_policy<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    bucket: JString<'local>,
-) -> BridgeResult<JString<'local>> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let bucket = string(env, &bucket, "bucket")?;
-    let policy = block_on(store.get_policy(&bucket))??;
-    new_optional_string(env, policy.as_deref())
+store_native! {
+    fn get_policy(env, domain: store, bucket: "bucket") -> JString<'local> {
+        let policy = block_on(store.get_policy(&bucket))??;
+        new_optional_string(env, policy.as_deref())
+    }
 }
 
-pub(crate) fn delete_bucket<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    bucket: JString<'local>,
-) -> BridgeResult<()> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let bucket = string(env, &bucket, "bucket")?;
-    Ok(block_on(store.delete_bucket(&bucket))??)
+store_native! {
+    fn delete_bucket(env, domain: store, bucket: "bucket") -> () {
+        Ok(block_on(store.delete_bucket(&bucket))??)
+    }
 }
 
-pub(crate) fn list_buckets<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-) -> BridgeResult<JObjectArray<'local>> {
-    let store = store(handle)?;
-    let buckets = block_on(store.list_buckets())??;
-    values::bucket_summaries(env, &buckets)
+store_native! {
+    fn list_buckets(env, store: store) -> JObjectArray<'local> {
+        let buckets = block_on(store.list_buckets())??;
+        values::bucket_summaries(env, &buckets)
+    }
 }
 
-pub(crate) fn usage<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-) -> BridgeResult<JObjectArray<'local>> {
-    let store = store(handle)?;
-    let usage = block_on(store.usage())??;
-    values::bucket_usages(env, &usage)
+store_native! {
+    fn usage(env, store: store) -> JObjectArray<'local> {
+        let usage = block_on(store.usage())??;
+        values::bucket_usages(env, &usage)
+    }
 }
 
-pub(crate) fn rotate_account_key<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    account_uuid: JString<'local>,
-    grace_seconds: jlong,
-) -> BridgeResult<JObject<'local>> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let account_uuid = string(env, &account_uuid, "accountUuid")?;
-    let grace = u64::try_from(grace_seconds)
-        .map(Duration::from_secs)
-        .map_err(|_| ecs_common::Error::invalid_input("graceSeconds must not be negative"))?;
-    let credentials = block_on(store.rotate_account_key(&account_uuid, grace))??;
-    values::credentials(env, &credentials)
+store_native! {
+    fn rotate_account_key(
+        env, domain: store, account_uuid: "accountUuid"; grace_seconds: jlong
+    ) -> JObject<'local> {
+        let grace = u64::try_from(grace_seconds)
+            .map(Duration::from_secs)
+            .map_err(|_| ecs_common::Error::invalid_input("graceSeconds must not be negative"))?;
+        let credentials = block_on(store.rotate_account_key(&account_uuid, grace))??;
+        values::credentials(env, &credentials)
+    }
 }
 
-pub(crate) fn delete_account_user<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    domain_uuid: JString<'local>,
-    account_uuid: JString<'local>,
-) -> BridgeResult<()> {
-    let store = store_in(env, handle, &domain_uuid)?;
-    let account_uuid = string(env, &account_uuid, "accountUuid")?;
-    Ok(block_on(store.delete_account_user(&account_uuid))??)
+store_native! {
+    fn delete_account_user(env, domain: store, account_uuid: "accountUuid") -> () {
+        Ok(block_on(store.delete_account_user(&account_uuid))??)
+    }
 }
 
 /// The bucket browser of `credentials`' owner, and the bucket name, for the object natives.
@@ -332,116 +342,67 @@ fn browse(
     Ok((store.browser(&credentials)?, bucket))
 }
 
-pub(crate) fn list_objects<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    prefix: JString<'local>,
-) -> BridgeResult<JObjectArray<'local>> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let prefix = optional_string(env, &prefix)?;
-    let entries = block_on(browser.list(&bucket, prefix.as_deref()))??;
-    values::object_entries(env, &entries)
+store_native! {
+    fn list_objects(
+        env, browser: browser, bucket; prefix: JString<'local>
+    ) -> JObjectArray<'local> {
+        let prefix = optional_string(env, &prefix)?;
+        let entries = block_on(browser.list(&bucket, prefix.as_deref()))??;
+        values::object_entries(env, &entries)
+    }
 }
 
-pub(crate) fn list_versions<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    prefix: JString<'local>,
-) -> BridgeResult<JObjectArray<'local>> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let prefix = optional_string(env, &prefix)?;
-    let versions = block_on(browser.versions(&bucket, prefix.as_deref()))??;
-    values::version_entries(env, &versions)
+store_native! {
+    fn list_versions(
+        env, browser: browser, bucket; prefix: JString<'local>
+    ) -> JObjectArray<'local> {
+        let prefix = optional_string(env, &prefix)?;
+        let versions = block_on(browser.versions(&bucket, prefix.as_deref()))??;
+        values::version_entries(env, &versions)
+    }
 }
 
-#[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, data: as Java passes them.
-pub(crate) fn put_object<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    key: JString<'local>,
-    data: JByteArray<'local>,
-) -> BridgeResult<()> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let key = string(env, &key, "key")?;
-    let data = bytes(env, &data, "data")?;
-    block_on(browser.upload(&bucket, &key, data.into()))??;
-    Ok(())
+store_native! {
+    // handle, credentials, bucket, key, data: as Java passes them.
+    #[allow(clippy::too_many_arguments)]
+    fn put_object(env, browser: browser, bucket, key: "key"; data: JByteArray<'local>) -> () {
+        let data = bytes(env, &data, "data")?;
+        block_on(browser.upload(&bucket, &key, data.into()))??;
+        Ok(())
+    }
 }
 
-pub(crate) fn get_object<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    key: JString<'local>,
-) -> BridgeResult<JByteArray<'local>> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let key = string(env, &key, "key")?;
-    let data = block_on(browser.download(&bucket, &key, None))??;
-    Ok(env.byte_array_from_slice(&data)?)
+store_native! {
+    fn get_object(env, browser: browser, bucket, key: "key") -> JByteArray<'local> {
+        let data = block_on(browser.download(&bucket, &key, None))??;
+        Ok(env.byte_array_from_slice(&data)?)
+    }
 }
 
-pub(crate) fn delete_object<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    key: JString<'local>,
-) -> BridgeResult<()> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let key = string(env, &key, "key")?;
-    Ok(block_on(browser.delete(&bucket, &key, None))??)
+store_native! {
+    fn delete_object(env, browser: browser, bucket, key: "key") -> () {
+        Ok(block_on(browser.delete(&bucket, &key, None))??)
+    }
 }
 
-#[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, version: as Java passes them.
-pub(crate) fn delete_object_version<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    key: JString<'local>,
-    version_id: JString<'local>,
-) -> BridgeResult<()> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let key = string(env, &key, "key")?;
-    let version_id = string(env, &version_id, "versionId")?;
-    Ok(block_on(browser.delete(&bucket, &key, Some(&version_id)))??)
+store_native! {
+    // handle, credentials, bucket, key, version: as Java passes them.
+    #[allow(clippy::too_many_arguments)]
+    fn delete_object_version(
+        env, browser: browser, bucket, key: "key", version_id: "versionId"
+    ) -> () {
+        Ok(block_on(browser.delete(&bucket, &key, Some(&version_id)))??)
+    }
 }
 
-#[allow(clippy::too_many_arguments)] // handle, credentials, bucket, key, expiry: as Java passes them.
-pub(crate) fn presign_get<'local>(
-    env: &mut Env<'local>,
-    _class: Class<'local>,
-    handle: jlong,
-    user_id: JString<'local>,
-    secret_key: JString<'local>,
-    bucket: JString<'local>,
-    key: JString<'local>,
-    seconds: jlong,
-) -> BridgeResult<JString<'local>> {
-    let (browser, bucket) = browse(env, handle, &user_id, &secret_key, &bucket)?;
-    let key = string(env, &key, "key")?;
-    let expires = u64::try_from(seconds)
-        .map(Duration::from_secs)
-        .map_err(|_| ecs_common::Error::invalid_input("seconds must not be negative"))?;
-    let url = block_on(browser.presign_get(&bucket, &key, expires))??;
-    Ok(env.new_string(url)?)
+store_native! {
+    // handle, credentials, bucket, key, expiry: as Java passes them.
+    #[allow(clippy::too_many_arguments)]
+    fn presign_get(env, browser: browser, bucket, key: "key"; seconds: jlong) -> JString<'local> {
+        let expires = u64::try_from(seconds)
+            .map(Duration::from_secs)
+            .map_err(|_| ecs_common::Error::invalid_input("seconds must not be negative"))?;
+        let url = block_on(browser.presign_get(&bucket, &key, expires))??;
+        Ok(env.new_string(url)?)
+    }
 }

@@ -15,6 +15,16 @@ use ecs_sim::{Api, FaultRule, Seed, Sim};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+/// Sends a control call and reads its JSON answer.
+async fn answer<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+/// Sends a control call and returns its status.
+async fn status(request: reqwest::RequestBuilder) -> reqwest::StatusCode {
+    request.send().await.unwrap().status()
+}
+
 #[tokio::test]
 async fn control_plane_is_off_unless_enabled() {
     let env = start().await;
@@ -30,14 +40,7 @@ async fn control_plane_over_http() {
     let url = env.sim.mgmt_url();
     let http = &env.http;
     env.call(Method::GET, "/user/whoami").send().await;
-    let log: Vec<Value> = http
-        .get(format!("{url}/_sim/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<Value> = answer(http.get(format!("{url}/_sim/log"))).await;
     assert!(
         log.iter()
             .any(|r| r["path"] == "/user/whoami" && r["status"] == 200 && r["api"] == "mgmt")
@@ -47,33 +50,12 @@ async fn control_plane_over_http() {
             .all(|r| !r["path"].as_str().unwrap().starts_with("/_sim/")),
         "control calls are not logged"
     );
-    assert_eq!(
-        http.delete(format!("{url}/_sim/log"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
+    assert_eq!(status(http.delete(format!("{url}/_sim/log"))).await, 204);
     assert!(env.sim.control().request_log().is_empty());
 
-    let tokens: Value = http
-        .get(format!("{url}/_sim/tokens/root"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tokens: Value = answer(http.get(format!("{url}/_sim/tokens/root"))).await;
     assert_eq!(tokens["live"], 1);
-    let revoked: Value = http
-        .post(format!("{url}/_sim/tokens/root/revoke"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let revoked: Value = answer(http.post(format!("{url}/_sim/tokens/root/revoke"))).await;
     assert_eq!(revoked["revoked"], 1);
     env.call(Method::GET, "/user/whoami").expect(401).await;
 
@@ -95,52 +77,21 @@ async fn control_plane_over_http() {
 
     let rule = json!({"api": "mgmt", "path_prefix": "/user", "error_503": 1.0, "times": 1});
     assert_eq!(
-        http.post(format!("{url}/_sim/faults"))
-            .json(&rule)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status(http.post(format!("{url}/_sim/faults")).json(&rule)).await,
         204
     );
-    let rules: Vec<Value> = http
-        .get(format!("{url}/_sim/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rules: Vec<Value> = answer(http.get(format!("{url}/_sim/faults"))).await;
     assert_eq!(rules.len(), 1);
     let response = http.get(format!("{url}/user/whoami")).send().await.unwrap();
     assert_eq!(response.status(), 503);
-    assert_eq!(
-        http.delete(format!("{url}/_sim/faults"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
+    assert_eq!(status(http.delete(format!("{url}/_sim/faults"))).await, 204);
 
     let usage = json!({"bytes": 10, "objects": 1});
     assert_eq!(
-        http.put(format!("{url}/_sim/usage/ns1/b"))
-            .json(&usage)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status(http.put(format!("{url}/_sim/usage/ns1/b")).json(&usage)).await,
         204
     );
-    let got: Value = http
-        .get(format!("{url}/_sim/usage/ns1/b"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = answer(http.get(format!("{url}/_sim/usage/ns1/b"))).await;
     assert_eq!(
         (got["bytes"].clone(), got["objects"].clone()),
         (json!(10), json!(1))

@@ -6,57 +6,17 @@
 // A test file: its helpers panic to report a failure, like the tests themselves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::ecsctl;
 use ecs_driver::{Body, BucketSpec, EcsObjectStore, StoreConfig};
 use ecs_sim::Sim;
 use serde_json::Value;
 
 const ACCOUNT: &str = "0e9c6e8a-1f0b-4c39-9c1b-2d5f3e4a5b6c";
 const UI_ORIGIN: &str = "https://cloud.example.com";
-
-/// What one `ecsctl` run printed and how it exited.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|err| panic!("not JSON ({err}): {self:#?}"))
-    }
-}
-
-/// Runs the binary off the async runtime (the emulator serves on the runtime's workers).
-async fn ecsctl(args: Vec<String>) -> Run {
-    tokio::task::spawn_blocking(move || {
-        let output = Command::new(env!("CARGO_BIN_EXE_ecsctl"))
-            .args(&args)
-            .env_remove("ECSCTL_SA_PASSWORD")
-            .env_remove("ECSCTL_DETAILS")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("ecsctl runs");
-        // Shown with --nocapture, and for any failing test.
-        eprintln!("$ ecsctl {}", args.join(" "));
-        eprintln!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .expect("the ecsctl thread finishes")
-}
 
 async fn start_sim(tls: bool) -> Sim {
     Sim::builder()

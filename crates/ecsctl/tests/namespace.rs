@@ -4,53 +4,15 @@
 // A test file: its helpers panic to report a failure, like the tests themselves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::ecsctl;
 use ecs_sim::{Seed, Sim};
 use serde_json::Value;
 
 const GIB: u64 = 1024 * 1024 * 1024;
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|err| panic!("not JSON ({err}): {self:#?}"))
-    }
-}
-
-async fn ecsctl(args: &[&str]) -> Run {
-    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let output = Command::new(env!("CARGO_BIN_EXE_ecsctl"))
-            .args(&args)
-            .env_remove("ECSCTL_SA_PASSWORD")
-            .env_remove("ECSCTL_DETAILS")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("ecsctl runs");
-        eprintln!("$ ecsctl {}", args.join(" "));
-        eprintln!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .unwrap()
-}
 
 /// A details file for namespace `namespace` as management user `user`.
 fn details(dir: &Path, sim: &Sim, name: &str, user: &str, password: &str) -> String {

@@ -48,17 +48,7 @@ pub(super) fn describe(release: Option<EcsRelease>, features: &Features) -> Stri
     }
     let retention = features.lock_default().map_or_else(
         || "no default retention".to_owned(),
-        |default| {
-            format!(
-                "default retention {} {} day(s)",
-                if default.compliance {
-                    "compliance"
-                } else {
-                    "governance"
-                },
-                default.days
-            )
-        },
+        |default| format!("default retention {default}"),
     );
     format!(
         "S3 Object Lock supported (3.6.2 and later): buckets CloudStack asks it for get it, \

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ecs_driver::{EcsObjectStore, StoreConfig};
+use ecs_driver::{AccountCredentials, BucketSpec, EcsObjectStore, PolicySpec, StoreConfig};
 use ecs_sim::{Api, Sim};
 
 /// A started emulator and a store configured for its `ns1` namespace as `root`.
@@ -132,4 +132,46 @@ pub async fn ecs_secrets(sim: &Sim, uid: &str) -> Vec<String> {
         .into_iter()
         .map(|secret| secret.expose_secret().to_owned())
         .collect()
+}
+
+/// A bucket of [`ACCOUNT`] with every CloudStack option on: quota 5 GiB, encryption,
+/// versioning and a public policy.
+pub fn full_spec(name: &str, credentials: AccountCredentials) -> BucketSpec {
+    BucketSpec {
+        name: name.to_owned(),
+        account_uuid: ACCOUNT.to_owned(),
+        credentials: Some(credentials),
+        quota_gib: Some(5),
+        encryption: true,
+        versioning: true,
+        policy: Some(PolicySpec::Public),
+        object_lock: false,
+    }
+}
+
+/// Phase 2 of `createBucket` after the driver's `createBucket`: the setters CloudStack calls
+/// with the values the bucket was created with (`BucketApiServiceImpl`: versioning and
+/// encryption only when on, quota and policy only when given).
+pub async fn cloudstack_create_follow_ups(store: &EcsObjectStore, spec: &BucketSpec) {
+    if spec.versioning {
+        store
+            .set_versioning(&spec.name, true)
+            .await
+            .expect("set versioning");
+    }
+    if spec.encryption {
+        store
+            .set_encryption(&spec.name, true)
+            .await
+            .expect("set encryption");
+    }
+    if let Some(quota) = spec.quota_gib {
+        store.set_quota(&spec.name, quota).await.expect("set quota");
+    }
+    if let Some(policy) = &spec.policy {
+        store
+            .set_policy(&spec.name, policy)
+            .await
+            .expect("set policy");
+    }
 }

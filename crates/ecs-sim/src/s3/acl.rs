@@ -130,6 +130,33 @@ fn header_grants(core: &Core, header: &str, permission: &'static str) -> S3Resul
         .collect()
 }
 
+/// The five `x-amz-grant-*` headers of an S3 input (every input that has them names them
+/// alike) with the permission each grants, as [`requested`] takes them. An input without
+/// `x-amz-grant-write` (an object write) passes what stands in for it.
+macro_rules! grant_headers {
+    ($input:expr) => {
+        $crate::s3::acl::grant_headers!($input, $input.grant_write.as_ref())
+    };
+    ($input:expr, $write:expr) => {
+        [
+            ($input.grant_full_control.as_ref(), "FULL_CONTROL"),
+            ($input.grant_read.as_ref(), "READ"),
+            ($input.grant_read_acp.as_ref(), "READ_ACP"),
+            ($write, "WRITE"),
+            ($input.grant_write_acp.as_ref(), "WRITE_ACP"),
+        ]
+    };
+}
+pub(crate) use grant_headers;
+
+/// The refusal of a put-ACL request that names no grant at all.
+fn missing_grants() -> S3Error {
+    s3_error!(
+        MissingSecurityHeader,
+        "Your request was missing a required header"
+    )
+}
+
 /// The grants a request asks for, from exactly one of: a canned ACL, `x-amz-grant-*` headers, an
 /// `AccessControlPolicy` body. `None` when it asks for nothing.
 #[allow(clippy::too_many_arguments)] // the five grant headers, as S3 defines them
@@ -368,13 +395,7 @@ pub(crate) fn apply_to_new_bucket(
         &s3.core,
         owner_uid,
         input.acl.as_ref().map(|a| a.as_str()),
-        [
-            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
-            (input.grant_read.as_ref(), "READ"),
-            (input.grant_read_acp.as_ref(), "READ_ACP"),
-            (input.grant_write.as_ref(), "WRITE"),
-            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
-        ],
+        grant_headers!(input),
         None,
     )?;
     if let Some(grants) = wanted {
@@ -430,21 +451,10 @@ pub(crate) fn put_bucket_acl(
         &s3.core,
         &meta.owner,
         input.acl.as_ref().map(|a| a.as_str()),
-        [
-            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
-            (input.grant_read.as_ref(), "READ"),
-            (input.grant_read_acp.as_ref(), "READ_ACP"),
-            (input.grant_write.as_ref(), "WRITE"),
-            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
-        ],
+        grant_headers!(input),
         input.access_control_policy.as_ref(),
     )?
-    .ok_or_else(|| {
-        s3_error!(
-            MissingSecurityHeader,
-            "Your request was missing a required header"
-        )
-    })?;
+    .ok_or_else(missing_grants)?;
     let owner_uid = meta.owner.clone();
     s3.core.update_bucket(&ns, &meta.name, |b| {
         b.acl = ecs_acl(&b.acl, &owner_uid, &grants);
@@ -493,21 +503,10 @@ pub(crate) fn put_object_acl(
         &s3.core,
         &meta.owner,
         input.acl.as_ref().map(|a| a.as_str()),
-        [
-            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
-            (input.grant_read.as_ref(), "READ"),
-            (input.grant_read_acp.as_ref(), "READ_ACP"),
-            (input.grant_write.as_ref(), "WRITE"),
-            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
-        ],
+        grant_headers!(input),
         input.access_control_policy.as_ref(),
     )?
-    .ok_or_else(|| {
-        s3_error!(
-            MissingSecurityHeader,
-            "Your request was missing a required header"
-        )
-    })?;
+    .ok_or_else(missing_grants)?;
     // The owner's own full control is implied, not stored twice.
     let default_owner = uid.unwrap_or_else(|| meta.owner.clone());
     s3.storage

@@ -41,13 +41,7 @@ pub(crate) async fn put_object(s3: &EcsS3, req: S3Request<PutObjectInput>) -> Ou
         &meta,
         uid.as_deref(),
         input.acl.as_ref(),
-        [
-            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
-            (input.grant_read.as_ref(), "READ"),
-            (input.grant_read_acp.as_ref(), "READ_ACP"),
-            (None, "WRITE"),
-            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
-        ],
+        acl::grant_headers!(input, None),
     )?;
     let tag_set = tags::from_header(input.tagging.as_deref())?;
     let md5 = content_md5(input.content_md5.as_deref())?;
@@ -502,13 +496,7 @@ pub(crate) fn copy_object(s3: &EcsS3, req: S3Request<CopyObjectInput>) -> Out<Co
         &meta,
         uid.as_deref(),
         input.acl.as_ref(),
-        [
-            (input.grant_full_control.as_ref(), "FULL_CONTROL"),
-            (input.grant_read.as_ref(), "READ"),
-            (input.grant_read_acp.as_ref(), "READ_ACP"),
-            (None, "WRITE"),
-            (input.grant_write_acp.as_ref(), "WRITE_ACP"),
-        ],
+        acl::grant_headers!(input, None),
     )?);
     let replace_tags = input
         .tagging_directive

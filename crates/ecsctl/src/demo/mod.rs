@@ -309,17 +309,7 @@ async fn lock_bucket(store: &EcsObjectStore, spec: &BucketSpec) -> Result<Told<(
     );
     let retention = store.config().features().lock_default().map_or_else(
         || "no default retention (store details object_lock_mode, object_lock_days)".to_owned(),
-        |default| {
-            format!(
-                "default retention {} {} day(s)",
-                if default.compliance {
-                    "compliance"
-                } else {
-                    "governance"
-                },
-                default.days
-            )
-        },
+        |default| format!("default retention {default}"),
     );
     store.delete_bucket(&created.name).await?;
     Ok(Told::new(

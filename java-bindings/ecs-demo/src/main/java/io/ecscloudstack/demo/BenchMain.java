@@ -37,10 +37,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = Options.parse(args);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("mgmt_url", options.get("mgmt-url"));
         details.put("sa_user", "root");

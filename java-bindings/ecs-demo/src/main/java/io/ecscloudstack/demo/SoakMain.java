@@ -25,7 +25,6 @@ import io.ecscloudstack.harness.BucketRequest;
 import io.ecscloudstack.harness.BucketUpdate;
 import io.ecscloudstack.harness.CloudStackHarness;
 import io.ecscloudstack.harness.StepReport;
-import org.apache.cloudstack.storage.datastore.driver.AccountKeys;
 import org.apache.cloudstack.storage.datastore.provider.EcsObjectStoreProviderImpl;
 
 /**
@@ -83,16 +82,8 @@ public final class SoakMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("mgmt_url", options.get("mgmt-url"));
-        details.put("sa_user", options.getOrDefault("sa-user", "root"));
-        details.put("sa_password", options.getOrDefault("sa-password", "ChangeMe"));
-        details.put("namespace", options.getOrDefault("namespace", "ns1"));
-        details.put("s3_public_url", options.get("s3-url"));
+        Map<String, String> options = Options.parse(args);
+        Map<String, String> details = Options.storeDetails(options);
         int ops = Integer.parseInt(options.getOrDefault("ops", "1000"));
         long seed = Long.parseLong(options.getOrDefault("seed", "1"));
         SoakMain soak = new SoakMain(details, seed);
@@ -319,33 +310,18 @@ public final class SoakMain {
                 .append(listingMismatches).append(",\"accounts\":[");
         String sep = "";
         for (AccountVO account : accounts) {
-            Map<String, String> stored = cs.accountDetailsDao().findDetails(account.getId());
-            json.append(sep).append("{\"uuid\":").append(quote(account.getUuid())).append(",\"access_key\":")
-                    .append(quote(stored.get(AccountKeys.accessKeyName(storeId)))).append(",\"secret_key\":")
-                    .append(quote(stored.get(AccountKeys.secretKeyName(storeId)))).append('}');
+            RowsJson.account(json.append(sep), cs, account, storeId);
             sep = ",";
         }
         json.append("],\"buckets\":[");
         sep = "";
         for (BucketVO row : cs.bucketDao().listByObjectStoreId(storeId)) {
             Model model = buckets.get(row.getId());
-            AccountVO owner = cs.accountDao().findById(row.getAccountId());
-            json.append(sep).append("{\"name\":").append(quote(row.getName())).append(",\"account\":")
-                    .append(quote(owner.getUuid())).append(",\"quota\":").append(row.getQuota())
-                    .append(",\"versioning\":").append(row.isVersioning()).append(",\"encryption\":")
-                    .append(row.isEncryption()).append(",\"policy\":").append(quote(row.getPolicy()))
-                    .append(",\"access_key\":").append(quote(row.getAccessKey())).append(",\"objects\":")
+            RowsJson.bucketFields(json.append(sep), cs, row).append(",\"objects\":")
                     .append(model == null ? -1 : model.objects.size()).append('}');
             sep = ",";
         }
         return json.append("]}\n").toString();
-    }
-
-    private static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private void post(String path, String body) throws IOException, InterruptedException {

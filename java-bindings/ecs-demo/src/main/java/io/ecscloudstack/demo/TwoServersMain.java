@@ -1,5 +1,7 @@
 package io.ecscloudstack.demo;
 
+import static io.ecscloudstack.demo.RowsJson.quote;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +18,6 @@ import io.ecscloudstack.harness.BucketRequest;
 import io.ecscloudstack.harness.BucketUpdate;
 import io.ecscloudstack.harness.CloudStackHarness;
 import io.ecscloudstack.harness.StepReport;
-import org.apache.cloudstack.storage.datastore.driver.AccountKeys;
 import org.apache.cloudstack.storage.datastore.provider.EcsObjectStoreProviderImpl;
 
 /**
@@ -62,16 +63,8 @@ public final class TwoServersMain {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("mgmt_url", options.get("mgmt-url"));
-        details.put("sa_user", options.getOrDefault("sa-user", "root"));
-        details.put("sa_password", options.getOrDefault("sa-password", "ChangeMe"));
-        details.put("namespace", options.getOrDefault("namespace", "ns1"));
-        details.put("s3_public_url", options.get("s3-url"));
+        Map<String, String> options = Options.parse(args);
+        Map<String, String> details = Options.storeDetails(options);
         TwoServersMain server = new TwoServersMain(details, Path.of(options.get("database")));
         System.err.println("server " + options.get("name") + ": started");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -237,32 +230,17 @@ public final class TwoServersMain {
         StringBuilder json = new StringBuilder("{\"accounts\":[");
         String sep = "";
         for (AccountVO account : cs.accountDao().listAll()) {
-            Map<String, String> stored = cs.accountDetailsDao().findDetails(account.getId());
-            json.append(sep).append("{\"uuid\":").append(quote(account.getUuid())).append(",\"access_key\":")
-                    .append(quote(stored.get(AccountKeys.accessKeyName(storeId)))).append(",\"secret_key\":")
-                    .append(quote(stored.get(AccountKeys.secretKeyName(storeId)))).append('}');
+            RowsJson.account(json.append(sep), cs, account, storeId);
             sep = ",";
         }
         json.append("],\"buckets\":[");
         sep = "";
         for (BucketVO row : cs.bucketDao().listByObjectStoreId(storeId)) {
-            AccountVO owner = cs.accountDao().findById(row.getAccountId());
-            json.append(sep).append("{\"name\":").append(quote(row.getName())).append(",\"account\":")
-                    .append(quote(owner.getUuid())).append(",\"quota\":").append(row.getQuota())
-                    .append(",\"versioning\":").append(row.isVersioning()).append(",\"encryption\":")
-                    .append(row.isEncryption()).append(",\"policy\":").append(quote(row.getPolicy()))
-                    .append(",\"access_key\":").append(quote(row.getAccessKey())).append(",\"secret_key\":")
+            RowsJson.bucketFields(json.append(sep), cs, row).append(",\"secret_key\":")
                     .append(quote(row.getSecretKey())).append(",\"state\":")
                     .append(quote(String.valueOf(row.getState()))).append('}');
             sep = ",";
         }
         return json.append("]}\n").toString();
-    }
-
-    private static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -23,6 +23,8 @@ public final class EcsObjectStore implements AutoCloseable {
     /** Calls hold the read side while they use {@link #handle}; close takes the write side. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private long handle;
+    /** The domain-less view: the store's own account and bucket operations run through it. */
+    private final InDomain shared = new InDomain(null);
 
     private EcsObjectStore(long handle) {
         this.handle = handle;
@@ -88,9 +90,7 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the credentials to store
      */
     public AccountCredentials ensureAccountUser(String accountUuid, AccountCredentials storedOrNull) {
-        String userId = storedOrNull == null ? null : storedOrNull.userId();
-        String secretKey = storedOrNull == null ? null : storedOrNull.secretKey();
-        return call(h -> EcsNative.storeEnsureAccountUser(h, null, accountUuid, userId, secretKey));
+        return shared.ensureAccountUser(accountUuid, storedOrNull);
     }
 
     /**
@@ -112,32 +112,32 @@ public final class EcsObjectStore implements AutoCloseable {
 
     /** @param bucket the bucket @param enabled versioning on (or suspended) */
     public void setVersioning(String bucket, boolean enabled) {
-        run(h -> EcsNative.storeSetVersioning(h, null, bucket, enabled));
+        shared.setVersioning(bucket, enabled);
     }
 
     /** @param bucket the bucket @param enabled server-side encryption (fixed at creation on ECS) */
     public void setEncryption(String bucket, boolean enabled) {
-        run(h -> EcsNative.storeSetEncryption(h, null, bucket, enabled));
+        shared.setEncryption(bucket, enabled);
     }
 
     /** @param bucket the bucket @param gib the hard quota in GiB; 0 removes it */
     public void setQuota(String bucket, long gib) {
-        run(h -> EcsNative.storeSetQuota(h, null, bucket, gib));
+        shared.setQuota(bucket, gib);
     }
 
     /** @param bucket the bucket @param policy {@code public}, {@code private} or a JSON policy */
     public void setPolicy(String bucket, String policy) {
-        run(h -> EcsNative.storeSetPolicy(h, null, bucket, policy));
+        shared.setPolicy(bucket, policy);
     }
 
     /** @param bucket the bucket @return the policy document, or {@code null} when none is set */
     public String getPolicy(String bucket) {
-        return call(h -> EcsNative.storeGetPolicy(h, null, bucket));
+        return shared.getPolicy(bucket);
     }
 
     /** Deletes an empty bucket; a missing bucket is not an error. @param bucket the bucket */
     public void deleteBucket(String bucket) {
-        run(h -> EcsNative.storeDeleteBucket(h, null, bucket));
+        shared.deleteBucket(bucket);
     }
 
     /** @return the buckets of the store's namespace */
@@ -160,12 +160,12 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the new credentials
      */
     public AccountCredentials rotateAccountKey(String accountUuid, long graceSeconds) {
-        return call(h -> EcsNative.storeRotateAccountKey(h, null, accountUuid, graceSeconds));
+        return shared.rotateAccountKey(accountUuid, graceSeconds);
     }
 
     /** Deletes the account's ECS object user. @param accountUuid the account */
     public void deleteAccountUser(String accountUuid) {
-        run(h -> EcsNative.storeDeleteAccountUser(h, null, accountUuid));
+        shared.deleteAccountUser(accountUuid);
     }
 
     /** @return why buckets of this store cannot get their own credential, or {@code null} when they can */
@@ -175,17 +175,17 @@ public final class EcsObjectStore implements AutoCloseable {
 
     /** @param accountUuid the account @return whether its new buckets get their own credential */
     public boolean accountSupportsBucketCredentials(String accountUuid) {
-        return call(h -> EcsNative.storeAccountSupportsBucketCredentials(h, null, accountUuid));
+        return shared.accountSupportsBucketCredentials(accountUuid);
     }
 
     /** Moves the account onto per-bucket credentials (idempotent). @param accountUuid the account */
     public void migrateAccountForBucketCredentials(String accountUuid) {
-        run(h -> EcsNative.storeMigrateAccountForBucketCredentials(h, null, accountUuid));
+        shared.migrateAccountForBucketCredentials(accountUuid);
     }
 
     /** @param accountUuid the account @return whether its migrated key still waits for rotation */
     public boolean isAccountKeyRotationPending(String accountUuid) {
-        return call(h -> EcsNative.storeIsAccountKeyRotationPending(h, null, accountUuid));
+        return shared.isAccountKeyRotationPending(accountUuid);
     }
 
     /**
@@ -195,7 +195,7 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the new credentials
      */
     public AccountCredentials rotateMigratedAccountKey(String accountUuid) {
-        return call(h -> EcsNative.storeRotateMigratedAccountKey(h, null, accountUuid));
+        return shared.rotateMigratedAccountKey(accountUuid);
     }
 
     /**
@@ -205,12 +205,12 @@ public final class EcsObjectStore implements AutoCloseable {
      * @return the credential: its user id is the credential's id and access key
      */
     public AccountCredentials createBucketCredential(String bucket) {
-        return call(h -> EcsNative.storeCreateBucketCredential(h, null, bucket));
+        return shared.createBucketCredential(bucket);
     }
 
     /** @param bucket the bucket @return the credential's new second key */
     public AccountCredentials createBucketCredentialKey(String bucket) {
-        return call(h -> EcsNative.storeCreateBucketCredentialKey(h, null, bucket));
+        return shared.createBucketCredentialKey(bucket);
     }
 
     /**
@@ -220,12 +220,12 @@ public final class EcsObjectStore implements AutoCloseable {
      * @param accessKey the access key CloudStack names
      */
     public void removeBucketCredentialKey(String bucket, String accessKey) {
-        run(h -> EcsNative.storeRemoveBucketCredentialKey(h, null, bucket, accessKey));
+        shared.removeBucketCredentialKey(bucket, accessKey);
     }
 
     /** Removes the bucket's credential: its policy grant and its user. @param bucket the bucket */
     public void deleteBucketCredential(String bucket) {
-        run(h -> EcsNative.storeDeleteBucketCredential(h, null, bucket));
+        shared.deleteBucketCredential(bucket);
     }
 
     /**
