@@ -199,6 +199,37 @@ pub struct StrandedBuckets {
     pub buckets: Vec<String>,
 }
 
+/// The names of the buckets in `namespace` owned by a user named `<prefix>…` (the accounts of
+/// a store with that `user_prefix`); none when the namespace is gone.
+pub(crate) async fn buckets_of_prefix(
+    client: &EcsMgmtClient,
+    namespace: &str,
+    prefix: &str,
+) -> Result<Vec<String>> {
+    use futures::TryStreamExt;
+    client
+        .buckets()
+        .list(namespace)
+        .try_filter(|bucket| {
+            futures::future::ready(
+                bucket
+                    .owner
+                    .as_deref()
+                    .is_some_and(|owner| owner.starts_with(prefix)),
+            )
+        })
+        .map_ok(|bucket| bucket.name)
+        .try_collect()
+        .await
+        .or_else(|err: Error| {
+            if err.kind() == ErrorKind::NotFound {
+                Ok(Vec::new())
+            } else {
+                Err(err)
+            }
+        })
+}
+
 /// The buckets of the store's accounts (owned by a `<user_prefix>` user) that its tenancy
 /// cannot reach, after a switch the driver cannot undo by itself:
 ///
@@ -215,31 +246,6 @@ pub async fn stranded_buckets(
     config: &crate::StoreConfig,
 ) -> Result<Vec<StrandedBuckets>> {
     use futures::TryStreamExt;
-    let owned = |namespace: String| async move {
-        let prefix = config.user_prefix();
-        let buckets: Vec<String> = client
-            .buckets()
-            .list(&namespace)
-            .try_filter(|bucket| {
-                futures::future::ready(
-                    bucket
-                        .owner
-                        .as_deref()
-                        .is_some_and(|owner| owner.starts_with(prefix)),
-                )
-            })
-            .map_ok(|bucket| bucket.name)
-            .try_collect()
-            .await
-            .or_else(|err: Error| {
-                if err.kind() == ErrorKind::NotFound {
-                    Ok(Vec::new())
-                } else {
-                    Err(err)
-                }
-            })?;
-        Ok::<_, Error>((namespace, buckets))
-    };
     let mut candidates: Vec<(String, Option<String>)> = Vec::new();
     match config.tenancy() {
         Tenancy::Domain(_) => candidates.push((config.namespace().to_owned(), None)),
@@ -258,7 +264,7 @@ pub async fn stranded_buckets(
     }
     let mut stranded = Vec::new();
     for (namespace, domain_uuid) in candidates {
-        let (namespace, buckets) = owned(namespace).await?;
+        let buckets = buckets_of_prefix(client, &namespace, config.user_prefix()).await?;
         if !buckets.is_empty() {
             stranded.push(StrandedBuckets {
                 namespace,

@@ -4,34 +4,17 @@
 // A test file: its helpers panic to report a failure, like the tests themselves.
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+mod common;
 
 use ecs_driver::{BucketSpec, EcsObjectStore, StoreConfig};
 use ecs_sim::Sim;
 
 const ACCOUNT: &str = "0e9c6e8a-1f0b-4c39-9c1b-2d5f3e4a5b6c";
 
+/// Exit status and standard output of one `ecsctl` run (see `common::ecsctl`).
 async fn ecsctl(args: Vec<String>) -> (i32, String) {
-    tokio::task::spawn_blocking(move || {
-        let output = Command::new(env!("CARGO_BIN_EXE_ecsctl"))
-            .args(&args)
-            .env_remove("ECSCTL_SA_PASSWORD")
-            .env_remove("ECSCTL_DETAILS")
-            .output()
-            .expect("ecsctl runs");
-        eprintln!(
-            "$ ecsctl {}\n{}{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        )
-    })
-    .await
-    .expect("the ecsctl thread finishes")
+    let run = common::ecsctl(args).await;
+    (run.code, run.stdout)
 }
 
 #[tokio::test]

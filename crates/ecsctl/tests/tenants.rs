@@ -5,8 +5,9 @@
 // A test file: its helpers panic to report a failure, like the tests themselves.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 use ecs_driver::{Body, BucketSpec, EcsObjectStore, StoreConfig};
 use ecs_sim::Sim;
@@ -17,23 +18,10 @@ const ACCOUNT_B: &str = "11111111-2222-4333-8444-555555555555";
 const DOMAIN_A: &str = "aaaaaaaa-1111-4222-8333-444444444444";
 const DOMAIN_B: &str = "bbbbbbbb-1111-4222-8333-444444444444";
 
+/// Exit status and standard output of one `ecsctl` run (see `common::ecsctl`).
 async fn ecsctl(args: Vec<String>) -> (i32, String) {
-    tokio::task::spawn_blocking(move || {
-        let output = Command::new(env!("CARGO_BIN_EXE_ecsctl"))
-            .args(&args)
-            .env_remove("ECSCTL_SA_PASSWORD")
-            .env_remove("ECSCTL_DETAILS")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("ecsctl runs");
-        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        )
-    })
-    .await
-    .unwrap()
+    let run = common::ecsctl(args).await;
+    (run.code, run.stdout)
 }
 
 fn details(dir: &Path, sim: &Sim, extra: &str) -> (String, StoreConfig) {

@@ -235,28 +235,7 @@ impl EcsObjectStore {
     pub(super) async fn shared_buckets(&self) -> Result<Option<Error>> {
         let namespace = self.config().namespace();
         let prefix = self.config().user_prefix();
-        let owned: Vec<String> = self
-            .mgmt()
-            .buckets()
-            .list(namespace)
-            .try_filter(|bucket| {
-                futures::future::ready(
-                    bucket
-                        .owner
-                        .as_deref()
-                        .is_some_and(|owner| owner.starts_with(prefix)),
-                )
-            })
-            .map_ok(|bucket| bucket.name)
-            .try_collect()
-            .await
-            .or_else(|err| {
-                if err.kind() == ErrorKind::NotFound {
-                    Ok(Vec::new())
-                } else {
-                    Err(err)
-                }
-            })?;
+        let owned = crate::tenancy::buckets_of_prefix(self.mgmt(), namespace, prefix).await?;
         if owned.is_empty() {
             return Ok(None);
         }

@@ -1,6 +1,7 @@
 //! What the `ecsctl` test files share: running the built binary as a child process, as an
 //! operator would, and reading what it printed.
-#![allow(unreachable_pub)]
+// Each test file compiles this module and uses part of it.
+#![allow(dead_code, unreachable_pub)]
 
 use std::process::Command;
 
