@@ -171,7 +171,8 @@ public final class CloudStackHarness {
 
     /**
      * CloudStack's rows in the shape {@code ecsctl drift --cloudstack} reads (documented in
-     * {@code ecs_driver::drift}): every account with its UUID and whether it was removed, and the
+     * {@code ecs_driver::drift}): every account with its UUID, whether it was removed and its
+     * domain's UUID (which {@code tenancy=domain} judges its buckets by), and the
      * store's bucket rows with their account's UUID.
      *
      * @param storeId the store
@@ -182,7 +183,12 @@ public final class CloudStackHarness {
         String sep = "";
         for (AccountVO a : accountDao.listAllIncludingRemoved()) {
             out.append(sep).append("{\"uuid\":\"").append(a.getUuid()).append("\",\"removed\":")
-                    .append(a.getRemoved() != null).append('}');
+                    .append(a.getRemoved() != null);
+            DomainVO domain = domainDao.findByIdIncludingRemoved(a.getDomainId());
+            if (domain != null) {
+                out.append(",\"domain_uuid\":\"").append(domain.getUuid()).append('"');
+            }
+            out.append('}');
             sep = ",";
         }
         out.append("],\"buckets\":[");

@@ -134,7 +134,9 @@ class BucketCredentialsLiveTest {
 
         // The rows ecsctl drift reads name both buckets and their account.
         String rows = cs.driftRows(storeId);
-        assertTrue(rows.startsWith("{\"accounts\":[{\"uuid\":\"" + owner.getUuid() + "\",\"removed\":false}"), rows);
+        String rootDomain = cs.domainDao().findById(owner.getDomainId()).getUuid();
+        assertTrue(rows.startsWith("{\"accounts\":[{\"uuid\":\"" + owner.getUuid() + "\",\"removed\":false,\"domain_uuid\":\""
+                + rootDomain + "\"}"), rows);
         assertTrue(rows.contains("{\"name\":\"" + fresh.getName() + "\",\"account_uuid\":\"" + owner.getUuid() + "\"}"),
                 rows);
 
